@@ -1,0 +1,3 @@
+from .rain_loss import RAINLoss
+
+__all__ = ['RAINLoss']

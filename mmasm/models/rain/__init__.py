@@ -1,0 +1,8 @@
+from .adain import adain, style_statistics
+from .adain_decoder import AdaINDecoder
+from .rain import RAIN
+from .style_vae import StyleVAE
+from .vgg_encoder import VGGEncoder
+
+__all__ = ['RAIN', 'StyleVAE', 'VGGEncoder', 'AdaINDecoder', 'adain',
+           'style_statistics']

@@ -1,0 +1,131 @@
+"""RAIN: Random AdaIN, the style generator of Adversarial Style Mining."""
+from typing import Optional, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmseg.registry import MODELS
+
+from .adain import adain, style_statistics
+from .adain_decoder import AdaINDecoder
+from .style_vae import StyleVAE
+from .vgg_encoder import VGGEncoder
+
+
+def check_images(images: torch.Tensor, min_size: int) -> None:
+    """Raise a clear error unless ``images`` is a finite ``(N, 3, H, W)``
+    float batch with ``H, W >= min_size``."""
+    if not torch.is_tensor(images) or images.dim() != 4 or images.shape[1] != 3:
+        shape = tuple(images.shape) if torch.is_tensor(images) else type(images)
+        raise ValueError(f'RAIN expects RGB images as an (N, 3, H, W) tensor '
+                         f'in [0, 1], got {shape}')
+    if not images.is_floating_point():
+        raise TypeError(f'RAIN expects float images in [0, 1], got '
+                        f'{images.dtype}; divide uint8 images by 255')
+    if min(images.shape[-2:]) < min_size:
+        raise ValueError(f'images of size {tuple(images.shape[-2:])} are '
+                         f'smaller than the encoder stride {min_size}')
+    if not torch.isfinite(images).all():
+        raise ValueError('RAIN got non-finite (NaN or inf) pixel values')
+
+
+@MODELS.register_module()
+class RAIN(nn.Module):
+    """Random AdaIN (Luo et al., "Adversarial Style Mining for One-Shot
+    Unsupervised Domain Adaptation", NeurIPS 2020, section 3.2).
+
+    ``x_style = D(AdaIN(E(x), D_vae(eps)))``: the VGG encoder ``E``, the
+    AdaIN decoder ``D`` and the style VAE (``E_vae``, ``D_vae``) over the
+    1024-d relu4_1 style vector. ``eps`` is the latent style code the paper
+    samples from ``N(psi, xi) = E_vae(E(x_T))`` and ASM moves uphill.
+
+    Usable from plain PyTorch; images are RGB in ``[0, 1]``, any size of at
+    least 8 pixels (reflection-padded to a multiple of 8 and cropped back).
+
+    Args:
+        vae_depth: Linear layers per side of the style VAE: 3 as in the
+            authors' code and published weights (default), 2 as in the paper.
+        latent_dim: dimension of ``eps``.
+        frozen_encoder: keep the VGG encoder frozen (always, for RAIN).
+    """
+
+    def __init__(self, vae_depth: int = 3, latent_dim: int = 512,
+                 frozen_encoder: bool = True):
+        super().__init__()
+        self.encoder = VGGEncoder(frozen=frozen_encoder)
+        self.decoder = AdaINDecoder()
+        self.style_vae = StyleVAE(512, latent_dim, depth=vae_depth)
+
+    @property
+    def latent_dim(self) -> int:
+        return self.style_vae.latent_dim
+
+    def _pad(self, images: torch.Tensor) -> torch.Tensor:
+        check_images(images, VGGEncoder.stride)
+        h, w = images.shape[-2:]
+        s = VGGEncoder.stride
+        pad_h, pad_w = -h % s, -w % s
+        if pad_h or pad_w:
+            images = F.pad(images, (0, pad_w, 0, pad_h), mode='reflect')
+        return images
+
+    def content_features(self, images: torch.Tensor) -> torch.Tensor:
+        """``f_c = E(x)`` at relu4_1, of the image padded to a multiple of 8."""
+        return self.encoder(self._pad(images))
+
+    def style_statistics(self, images: torch.Tensor
+                         ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """relu4_1 channel ``(mean, std)`` of each image, each ``(N, 512)``."""
+        return style_statistics(self.content_features(images))
+
+    def anchor(self, images: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The style anchor ``(psi, xi) = E_vae(E(x_T))`` of each target image.
+
+        One row per image: one row for one-shot, k rows for the paper's
+        k-anchor variant.
+        """
+        return self.style_vae.encode(*self.style_statistics(images))
+
+    def decode_style(self, eps: torch.Tensor
+                     ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """``D_vae(eps)``: latent style codes -> relu4_1 ``(mean, std)``."""
+        return self.style_vae.decode(eps)
+
+    adain = staticmethod(adain)
+
+    def sample_eps(self, num: int, psi: Optional[torch.Tensor] = None,
+                   xi: Optional[torch.Tensor] = None,
+                   generator: Optional[torch.Generator] = None) -> torch.Tensor:
+        """Draw ``num`` latent codes: ``N(0, I)`` without an anchor, else
+        ``N(psi_k, xi_k)`` with the anchor ``k`` drawn uniformly per sample."""
+        if psi is None:
+            device = next(self.parameters()).device
+            return torch.randn(num, self.latent_dim, generator=generator,
+                               device=device)
+        index = torch.randint(len(psi), (num, ), generator=generator,
+                              device=psi.device)
+        return StyleVAE.sample(psi[index], xi[index], generator)
+
+    def render(self, content: torch.Tensor, eps: torch.Tensor,
+               size: Sequence[int], alpha: float = 1.0) -> torch.Tensor:
+        """Decode content features in the style ``eps``, cropped to ``size``.
+
+        Differentiable with respect to ``eps``; ``content`` is reusable
+        across the n search steps of ASM, which keep ``f_c`` fixed.
+        """
+        if eps.shape != (content.shape[0], self.latent_dim):
+            raise ValueError(f'eps must be ({content.shape[0]}, '
+                             f'{self.latent_dim}), got {tuple(eps.shape)}')
+        feat = self.adain(content, *self.decode_style(eps))
+        if alpha != 1.0:
+            feat = alpha * feat + (1 - alpha) * content
+        return self.decoder(feat)[..., :size[0], :size[1]]
+
+    def stylize(self, images: torch.Tensor, eps: torch.Tensor,
+                alpha: float = 1.0) -> torch.Tensor:
+        """``D(AdaIN(E(x), D_vae(eps)))`` for a batch of RGB images in [0, 1];
+        ``alpha`` < 1 blends the stylized features with the content's."""
+        content = self.content_features(images)
+        return self.render(content, eps, images.shape[-2:], alpha)
+
+    forward = stylize

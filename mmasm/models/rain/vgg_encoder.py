@@ -1,0 +1,70 @@
+"""The normalised VGG-19 encoder of AdaIN, truncated at relu4_1."""
+from typing import List
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+#: Layer names in forward order, with (in_channels, out_channels); ``'pool'``
+#: marks a 2x2 ceil-mode max-pool. ``conv0`` is the 1x1 conv that maps RGB in
+#: [0, 1] to the caffe input the original VGG weights expect.
+VGG_LAYERS = (
+    ('conv1_1', 3, 64), ('conv1_2', 64, 64), 'pool',
+    ('conv2_1', 64, 128), ('conv2_2', 128, 128), 'pool',
+    ('conv3_1', 128, 256), ('conv3_2', 256, 256), ('conv3_3', 256, 256),
+    ('conv3_4', 256, 256), 'pool',
+    ('conv4_1', 256, 512),
+)
+
+#: Layers whose ReLU outputs the style loss reads (relu1_1 ... relu4_1).
+STYLE_TAPS = ('conv1_1', 'conv2_1', 'conv3_1', 'conv4_1')
+
+
+def reflect_conv(conv: nn.Conv2d, x: torch.Tensor) -> torch.Tensor:
+    """A 3x3 convolution preceded by 1-pixel reflection padding."""
+    return conv(F.pad(x, (1, 1, 1, 1), mode='reflect'))
+
+
+class VGGEncoder(nn.Module):
+    """VGG-19 up to relu4_1 (512 channels, stride 8), as in AdaIN.
+
+    The paper calls its output ``f = E(x)``. Inputs are RGB images in
+    ``[0, 1]``; the leading 1x1 ``conv0`` absorbs the caffe channel order and
+    mean subtraction. The encoder is frozen by default: it only defines the
+    feature space in which styles are measured.
+    """
+
+    stride = 8
+
+    def __init__(self, frozen: bool = True):
+        super().__init__()
+        self.conv0 = nn.Conv2d(3, 3, 1)
+        for layer in VGG_LAYERS:
+            if layer != 'pool':
+                name, cin, cout = layer
+                self.add_module(name, nn.Conv2d(cin, cout, 3))
+        self.frozen = frozen
+        if frozen:
+            self.requires_grad_(False)
+
+    def train(self, mode: bool = True):
+        # A frozen encoder has no train-time behaviour; keep it in eval.
+        return super().train(mode and not self.frozen)
+
+    def forward_taps(self, x: torch.Tensor) -> List[torch.Tensor]:
+        """Features at relu1_1, relu2_1, relu3_1 and relu4_1 (the style taps)."""
+        taps = []
+        x = self.conv0(x)
+        for layer in VGG_LAYERS:
+            if layer == 'pool':
+                x = F.max_pool2d(x, 2, 2, ceil_mode=True)
+                continue
+            name = layer[0]
+            x = F.relu(reflect_conv(getattr(self, name), x))
+            if name in STYLE_TAPS:
+                taps.append(x)
+        return taps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """relu4_1 features ``f = E(x)``."""
+        return self.forward_taps(x)[-1]
