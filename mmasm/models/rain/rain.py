@@ -1,5 +1,5 @@
 """RAIN: Random AdaIN, the style generator of Adversarial Style Mining."""
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -8,6 +8,7 @@ from mmseg.registry import MODELS
 
 from .adain import adain, style_statistics
 from .adain_decoder import AdaINDecoder
+from .checkpoint import load_rain_checkpoint
 from .style_vae import StyleVAE
 from .vgg_encoder import VGGEncoder
 
@@ -24,7 +25,7 @@ def check_images(images: torch.Tensor, min_size: int) -> None:
                         f'{images.dtype}; divide uint8 images by 255')
     if min(images.shape[-2:]) < min_size:
         raise ValueError(f'images of size {tuple(images.shape[-2:])} are '
-                         f'smaller than the encoder stride {min_size}')
+                         f'smaller than the {min_size} pixels RAIN needs')
     if not torch.isfinite(images).all():
         raise ValueError('RAIN got non-finite (NaN or inf) pixel values')
 
@@ -40,28 +41,36 @@ class RAIN(nn.Module):
     samples from ``N(psi, xi) = E_vae(E(x_T))`` and ASM moves uphill.
 
     Usable from plain PyTorch; images are RGB in ``[0, 1]``, any size of at
-    least 8 pixels (reflection-padded to a multiple of 8 and cropped back).
+    least 16 pixels (reflection-padded to a multiple of 8 and cropped back).
 
     Args:
         vae_depth: Linear layers per side of the style VAE: 3 as in the
             authors' code and published weights (default), 2 as in the paper.
         latent_dim: dimension of ``eps``.
         frozen_encoder: keep the VGG encoder frozen (always, for RAIN).
+        checkpoint: weights to load (see :func:`load_rain_checkpoint`): a
+            filename, or a dict of its arguments, e.g.
+            ``dict(filename='vgg.pth', strict=False)``.
     """
 
     def __init__(self, vae_depth: int = 3, latent_dim: int = 512,
-                 frozen_encoder: bool = True):
+                 frozen_encoder: bool = True,
+                 checkpoint: Optional[Union[str, dict]] = None):
         super().__init__()
         self.encoder = VGGEncoder(frozen=frozen_encoder)
         self.decoder = AdaINDecoder()
         self.style_vae = StyleVAE(512, latent_dim, depth=vae_depth)
+        if checkpoint is not None:
+            if isinstance(checkpoint, str):
+                checkpoint = dict(filename=checkpoint)
+            load_rain_checkpoint(self, **checkpoint)
 
     @property
     def latent_dim(self) -> int:
         return self.style_vae.latent_dim
 
     def _pad(self, images: torch.Tensor) -> torch.Tensor:
-        check_images(images, VGGEncoder.stride)
+        check_images(images, VGGEncoder.min_size)
         h, w = images.shape[-2:]
         s = VGGEncoder.stride
         pad_h, pad_w = -h % s, -w % s
@@ -102,9 +111,16 @@ class RAIN(nn.Module):
             device = next(self.parameters()).device
             return torch.randn(num, self.latent_dim, generator=generator,
                                device=device)
+        return self.sample_anchored(num, psi, xi, generator)[1]
+
+    def sample_anchored(self, num: int, psi: torch.Tensor, xi: torch.Tensor,
+                        generator: Optional[torch.Generator] = None
+                        ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """``(k, eps)``: for each of ``num`` codes, the anchor index ``k``
+        drawn uniformly and ``eps ~ N(psi_k, xi_k)``."""
         index = torch.randint(len(psi), (num, ), generator=generator,
                               device=psi.device)
-        return StyleVAE.sample(psi[index], xi[index], generator)
+        return index, StyleVAE.sample(psi[index], xi[index], generator)
 
     def render(self, content: torch.Tensor, eps: torch.Tensor,
                size: Sequence[int], alpha: float = 1.0) -> torch.Tensor:

@@ -35,6 +35,9 @@ class VGGEncoder(nn.Module):
     """
 
     stride = 8
+    #: Smallest input side: relu4_1 (at stride 8) must be at least 2 pixels
+    #: wide for the reflection padding of conv4_1.
+    min_size = 16
 
     def __init__(self, frozen: bool = True):
         super().__init__()

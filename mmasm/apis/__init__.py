@@ -1,0 +1,10 @@
+from .image_io import (IMG_EXTENSIONS, bgr_uint8_to_rgb01, list_images,
+                       read_rgb, rgb01_to_bgr_uint8)
+from .rain_inference import (STYLIZE_MODES, compute_anchor, load_rain,
+                             stylize, target_statistics)
+
+__all__ = [
+    'IMG_EXTENSIONS', 'list_images', 'read_rgb', 'bgr_uint8_to_rgb01',
+    'rgb01_to_bgr_uint8', 'load_rain', 'compute_anchor', 'target_statistics',
+    'stylize', 'STYLIZE_MODES'
+]

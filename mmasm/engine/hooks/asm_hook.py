@@ -1,0 +1,162 @@
+"""ASMHook: Adversarial Style Mining inside mmseg's own training loop."""
+import os.path as osp
+from typing import List, Optional, Sequence, Union
+
+import torch
+from mmengine.dist import broadcast_object_list, get_rank
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmseg.registry import HOOKS
+
+from mmasm.models.asm import AdversarialStyleMining, StyleSearch
+from mmasm.apis.image_io import list_images, read_rgb
+from .asm_batch import bgr255_to_rgb01, make_style_batch, rgb01_to_bgr255, search_grid
+
+DATA_BATCH = Optional[Union[dict, tuple, list]]
+
+
+def scalar(value) -> float:
+    return value.detach().item() if torch.is_tensor(value) else float(value)
+
+
+@HOOKS.register_module()
+class ASMHook(Hook):
+    """Adversarial Style Mining (Luo et al., NeurIPS 2020, Alg. 1) as a hook.
+
+    For each source batch the hook encodes ``f_c = E(x_S)`` once, draws one
+    latent style code ``eps ~ N(psi, xi)`` per image around the one-shot
+    target's anchor, and for each of the ``search_depth`` (n) steps trains
+    the segmentor on ``RAIN(x_S, eps)`` with ``runner.model.train_step`` (so
+    it behaves the same under DDP) and moves ``eps`` up the segmentor loss's
+    gradient, which the same backward left on ``eps``: no extra forward or
+    backward of the segmentor. The last step's batch is handed to the train
+    loop's own ``train_step``, so an iteration makes ``n`` optimizer steps.
+
+    Args:
+        rain_checkpoint: RAIN weights (an mmasm checkpoint, see
+            ``tools/convert_rain_weights.py``, or a ``tools/train_rain.py``
+            run's ``rain_final.pth``).
+        target: the one-shot target image ``x_T``; a list of images or a
+            folder gives one anchor ``(psi_i, xi_i)`` per image (k-shot).
+            Not needed for ``sampling='random'``.
+        search_depth: the paper's ``n`` (2 for segmentation).
+        step_size: the paper's ``beta``.
+        step_rule: ``'paper'`` (eps += beta * grad), ``'authors'``
+            (beta / loss * grad), ``'sign'`` or ``'l2'``.
+        sampling: ``'asm'``, ``'anchored'`` or ``'random'`` (Table 4's arms).
+        keep_source: also train the unstylized source images in each batch,
+            as the authors' code does (their batch is [stylized, source]).
+        prob: probability that a batch is stylized at all; otherwise it is
+            trained once, unchanged. Drawn identically on every rank.
+        rain: config of the RAIN model the checkpoint holds.
+        vis_interval: save a source / stylized-per-depth grid through the
+            runner's visualizer every this many iterations (0: never).
+    """
+
+    priority = 'NORMAL'
+
+    def __init__(self, rain_checkpoint: Optional[str], target: Union[str, Sequence[str], None] = None,
+                 search_depth: int = 2, step_size: float = 20.0, step_rule: str = 'paper',
+                 sampling: str = 'asm', keep_source: bool = False, prob: float = 1.0,
+                 rain: dict = dict(type='RAIN'), vis_interval: int = 500):
+        if not 0.0 <= prob <= 1.0:
+            raise ValueError(f'ASMHook prob must be in [0, 1], got {prob}')
+        if sampling != 'random' and not target:
+            raise ValueError(f"ASMHook with sampling='{sampling}' needs a `target` image")
+        # Read the target image(s) now, so that a bad file fails at build time.
+        self.target_files = list_images(target) if target else []
+        self.target_images = [read_rgb(f) for f in self.target_files]
+        self.mining = AdversarialStyleMining(
+            self._build_rain(rain, rain_checkpoint), search_depth=search_depth,
+            step_size=step_size, step_rule=step_rule, sampling=sampling)
+        self.keep_source = keep_source
+        self.prob = prob
+        self.vis_interval = vis_interval
+        self.num_resampled = 0
+        self._rng = self._shared_rng = None
+        self._search: Optional[StyleSearch] = None
+        self._vis_rows: List[torch.Tensor] = []
+
+    @staticmethod
+    def _build_rain(rain_cfg: dict, checkpoint: Optional[str]):
+        from mmseg.registry import MODELS
+        from mmasm.models.rain.checkpoint import load_rain_checkpoint
+        rain = MODELS.build(rain_cfg)
+        if checkpoint is None:
+            return rain
+        if not osp.isfile(checkpoint):
+            raise FileNotFoundError(f'ASMHook: RAIN checkpoint {checkpoint!r} does not exist')
+        return load_rain_checkpoint(rain, checkpoint)
+
+    @property
+    def search_depth(self) -> int:
+        return self.mining.search_depth
+
+    def before_run(self, runner) -> None:
+        """Move RAIN next to the segmentor, compute the target anchor(s)
+        once, and seed the hook's generators from the runner's seed."""
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        self.device = next(model.parameters()).device
+        self.mining.to(self.device)
+        if self.target_images:
+            self.mining.set_anchor_from_images([img.to(self.device) for img in self.target_images])
+        seed = [runner.seed if runner.seed is not None else 0]
+        broadcast_object_list(seed)
+        self._shared_rng = torch.Generator().manual_seed(seed[0])
+        self._rng = torch.Generator(device=self.device).manual_seed(seed[0] + 1 + get_rank())
+
+    def before_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None) -> None:
+        self._search = None
+        if torch.rand(1, generator=self._shared_rng).item() >= self.prob:
+            return
+        inputs, samples = data_batch['inputs'], data_batch['data_samples']
+        images = bgr255_to_rgb01(inputs, self.device)
+        search = self._search = self.mining.search(images, self._rng)
+        visualize = self.vis_interval and runner.iter % self.vis_interval == 0
+        self._vis_rows = [images] if visualize else []
+        for depth in range(self.search_depth):
+            last = depth == self.search_depth - 1
+            with torch.set_grad_enabled(not last):
+                stylized = search.stylized()
+            if visualize:
+                self._vis_rows.append(stylized.detach())
+            batch = make_style_batch(rgb01_to_bgr255(stylized), inputs, samples, self.keep_source)
+            if last:
+                data_batch.update(batch)  # the loop's own train_step trains on it
+                return
+            log_vars = runner.model.train_step(batch, optim_wrapper=runner.optim_wrapper)
+            loss = scalar(log_vars['loss'])
+            runner.message_hub.update_scalar(f'train/asm_loss_depth{depth}', loss)
+            search.step(loss)
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
+                         outputs: Optional[dict] = None) -> None:
+        search = self._search
+        if search is None:
+            return
+        hub = runner.message_hub
+        if outputs is not None and 'loss' in outputs:
+            hub.update_scalar(f'train/asm_loss_depth{self.search_depth - 1}', scalar(outputs['loss']))
+        hub.update_scalar('train/asm_anchor_distance', search.anchor_distance().mean().item())
+        hub.update_scalar('train/asm_step_norm', search.last_step_norm)
+        self.num_resampled += search.num_resampled
+        hub.update_scalar('train/asm_resampled', self.num_resampled)
+        if self._vis_rows:
+            runner.visualizer.add_image('asm_search', search_grid(self._vis_rows), step=runner.iter)
+            self._vis_rows = []
+        self._search = None
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        checkpoint['asm_hook'] = dict(rng_state=self._rng.get_state(),
+                                      shared_rng_state=self._shared_rng.get_state(),
+                                      num_resampled=self.num_resampled)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        state = checkpoint.get('asm_hook')
+        if state is None:
+            runner.logger.info('ASMHook: the checkpoint holds no ASMHook state; '
+                                  'the style search restarts from fresh random streams')
+            return
+        self._rng.set_state(state['rng_state'])
+        self._shared_rng.set_state(state['shared_rng_state'])
+        self.num_resampled = state['num_resampled']

@@ -1,0 +1,3 @@
+from .inverse_decay_lr import InverseDecayLR, InverseDecayParamScheduler
+
+__all__ = ['InverseDecayLR', 'InverseDecayParamScheduler']

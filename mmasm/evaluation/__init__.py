@@ -1,0 +1,3 @@
+from .class_subset_iou_metric import ClassSubsetIoUMetric
+
+__all__ = ['ClassSubsetIoUMetric']

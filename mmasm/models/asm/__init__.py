@@ -1,0 +1,3 @@
+from .style_mining import AdversarialStyleMining, StyleSearch, ascent_direction
+
+__all__ = ['AdversarialStyleMining', 'StyleSearch', 'ascent_direction']

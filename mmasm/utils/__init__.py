@@ -1,0 +1,8 @@
+from .config_packages import (mmasm_config_path, mmasm_config_root,
+                              register_config_packages)
+from .mmseg_tools import amp_device_available, build_runner, load_mmseg_tool
+
+__all__ = [
+    'amp_device_available', 'build_runner', 'load_mmseg_tool',
+    'mmasm_config_path', 'mmasm_config_root', 'register_config_packages'
+]

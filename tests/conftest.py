@@ -1,0 +1,28 @@
+"""Shared fixtures: tiny Cityscapes / GTA5 folders written in tmp_path.
+
+Helpers and the tiny SegFormer config live in tests/utils.py
+(``from utils import tiny_segformer_config, ...``).
+"""
+import pytest
+
+import mmasm  # noqa: F401  registers mmasm and the mmseg::/mmasm:: bases
+from utils import write_cityscapes, write_gta5
+
+
+@pytest.fixture
+def cityscapes_root(tmp_path):
+    """Cityscapes layout: 4 train and 2 val images (32x64) with train-id
+    labels, city 'aachen' (the first train image is the authors' one-shot
+    target name, aachen_000000_000019)."""
+    root = tmp_path / 'cityscapes'
+    write_cityscapes(root, 'train', num_images=4, seed=0)
+    write_cityscapes(root, 'val', num_images=2, seed=1)
+    return root
+
+
+@pytest.fixture
+def gta5_root(tmp_path):
+    """GTA5 layout: 4 images (32x64) with Cityscapes label ids (0..33)."""
+    root = tmp_path / 'gta5'
+    write_gta5(root, num_images=4, seed=2)
+    return root

@@ -1,0 +1,80 @@
+"""tools/train.py flags on CPU: ``--resume`` replays an uninterrupted run
+exactly; ``--amp`` without a GPU is a clear error.
+
+The resume test trains without random augmentation: mmengine does not
+checkpoint the NumPy RNG, and onedl-mmengine resumes the sampler by skipping
+indices without loading (and augmenting) the skipped samples, so random
+crops / flips after a resume differ from the uninterrupted run's.
+"""
+import re
+import runpy
+import sys
+
+import pytest
+import torch
+from mmengine.runner import CheckpointLoader
+
+from mmasm.utils import amp_device_available
+from utils import (REPO_ROOT, finish_tool, start_tool,
+                   write_tiny_segformer_config)
+
+TRAIN_TOOL = REPO_ROOT / 'tools' / 'train.py'
+STOP_AT = 2
+# No validation; checkpoints every STOP_AT iterations (the tiny config's).
+NO_VALIDATION = 'train_cfg = dict(val_interval=1000)\n'
+DETERMINISTIC_PIPELINE = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='PackSegInputs')
+]
+
+
+def train(config, work_dir, max_iters, *flags):
+    log_path = work_dir.parent / f'{work_dir.name}_{max_iters}.log'
+    return start_tool([
+        sys.executable, TRAIN_TOOL, config, '--work-dir', work_dir,
+        '--cfg-options', f'train_cfg.max_iters={max_iters}', *flags
+    ], log_path), log_path
+
+
+def load_state_dict(path):
+    return CheckpointLoader.load_checkpoint(
+        str(path), map_location='cpu')['state_dict']
+
+
+def logged_train_iters(log):
+    return [int(i) for i in re.findall(r'Iter\(train\) \[\s*(\d+)/', log)]
+
+
+def test_resumed_run_reaches_the_uninterrupted_weights(tmp_path,
+                                                       cityscapes_root):
+    config = write_tiny_segformer_config(
+        tmp_path / 'cfg.py', cityscapes_root, NO_VALIDATION,
+        train_pipeline=DETERMINISTIC_PIPELINE)
+    full_dir, stopped_dir = tmp_path / 'full', tmp_path / 'stopped'
+    full, full_log = train(config, full_dir, 2 * STOP_AT)
+    stopped, stopped_log = train(config, stopped_dir, STOP_AT)
+    finish_tool(stopped, stopped_log)
+    resumed, resumed_log = train(config, stopped_dir, 2 * STOP_AT,
+                                 '--resume')
+    finish_tool(full, full_log)
+    log = finish_tool(resumed, resumed_log)
+
+    assert logged_train_iters(log) == [STOP_AT + 1, 2 * STOP_AT]
+    resumed_state = load_state_dict(stopped_dir / f'iter_{2 * STOP_AT}.pth')
+    full_state = load_state_dict(full_dir / f'iter_{2 * STOP_AT}.pth')
+    halfway_state = load_state_dict(stopped_dir / f'iter_{STOP_AT}.pth')
+    assert resumed_state.keys() == full_state.keys()
+    for name, value in full_state.items():
+        assert torch.equal(resumed_state[name], value), name
+    assert any(not torch.equal(halfway_state[name], value)
+               for name, value in full_state.items())
+
+
+@pytest.mark.skipif(amp_device_available(), reason='needs a machine without '
+                    'a GPU')
+def test_amp_without_gpu_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(sys, 'argv', ['train.py', 'unused.py', '--amp'])
+    monkeypatch.setenv('LOCAL_RANK', '0')  # mmseg's parse_args sets it
+    with pytest.raises(SystemExit, match='--amp needs a CUDA'):
+        runpy.run_path(str(TRAIN_TOOL), run_name='__main__')

@@ -1,0 +1,161 @@
+"""Test helpers: tiny Cityscapes / GTA5 folders and the tiny SegFormer config.
+
+Images are class colours (Cityscapes palette) plus noise over a blocky label
+map, so a segmentor can learn something in a few iterations.
+"""
+import os
+import socket
+import subprocess
+from pathlib import Path
+
+import cv2
+import numpy as np
+from mmengine.config import Config
+
+from mmseg.datasets import CityscapesDataset
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = Path(__file__).resolve().parent / 'data'
+TINY_SEGFORMER_CFG = DATA_DIR / 'configs' / 'tiny_segformer_cityscapes.py'
+
+NUM_CITYSCAPES_CLASSES = 19
+IGNORE_INDEX = 255
+# Cityscapes label id of each of the 19 train ids (cityscapesScripts).
+TRAIN_ID_TO_LABEL_ID = np.array(
+    [7, 8, 11, 12, 13, 17, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 31, 32, 33],
+    dtype=np.uint8)
+UNLABELED_LABEL_ID = 0  # 'unlabeled', train id 255
+CITYSCAPES_PALETTE = np.array(
+    CityscapesDataset.METAINFO['palette'], dtype=np.uint8)
+
+
+def random_scene(rng, size=(32, 64), block=8):
+    """A (BGR image, train-id label) pair: blocks of random classes, a few
+    ignored blocks, image = class colour + noise."""
+    height, width = size
+    grid = rng.integers(0, NUM_CITYSCAPES_CLASSES,
+                        (-(-height // block), -(-width // block)))
+    grid[rng.random(grid.shape) < 0.1] = IGNORE_INDEX
+    label = np.kron(grid, np.ones((block, block), dtype=grid.dtype))
+    label = label[:height, :width].astype(np.uint8)
+    colours = CITYSCAPES_PALETTE[np.minimum(label, NUM_CITYSCAPES_CLASSES - 1)]
+    colours[label == IGNORE_INDEX] = 0
+    noise = rng.integers(-20, 21, colours.shape)
+    image_rgb = np.clip(colours.astype(int) + noise, 0, 255).astype(np.uint8)
+    return image_rgb[..., ::-1].copy(), label
+
+
+def write_cityscapes(root, split='train', num_images=4, size=(32, 64),
+                     city='aachen', seed=0):
+    """Write ``leftImg8bit/<split>/<city>/*_leftImg8bit.png`` and
+    ``gtFine/<split>/<city>/*_gtFine_labelTrainIds.png``; return the stems."""
+    root = Path(root)
+    image_dir = root / 'leftImg8bit' / split / city
+    label_dir = root / 'gtFine' / split / city
+    image_dir.mkdir(parents=True, exist_ok=True)
+    label_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    stems = []
+    for index in range(num_images):
+        stem = f'{city}_{index:06d}_000019'
+        image, label = random_scene(rng, size)
+        cv2.imwrite(str(image_dir / f'{stem}_leftImg8bit.png'), image)
+        cv2.imwrite(str(label_dir / f'{stem}_gtFine_labelTrainIds.png'), label)
+        stems.append(stem)
+    return stems
+
+
+def write_gta5(root, num_images=4, size=(32, 64), seed=0):
+    """Write GTA5's layout: ``images/00001.png`` and ``labels/00001.png``
+    with Cityscapes label ids (0..33); return the train-id maps written."""
+    root = Path(root)
+    (root / 'images').mkdir(parents=True, exist_ok=True)
+    (root / 'labels').mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    train_ids = []
+    for index in range(1, num_images + 1):
+        image, train_id = random_scene(rng, size)
+        label_id = np.full_like(train_id, UNLABELED_LABEL_ID)
+        known = train_id != IGNORE_INDEX
+        label_id[known] = TRAIN_ID_TO_LABEL_ID[train_id[known]]
+        cv2.imwrite(str(root / 'images' / f'{index:05d}.png'), image)
+        cv2.imwrite(str(root / 'labels' / f'{index:05d}.png'), label_id)
+        train_ids.append(train_id)
+    return train_ids
+
+
+def data_root_overrides(data_root):
+    """Config overrides pointing the tiny config's dataloaders at
+    ``data_root``."""
+    dataset = dict(dataset=dict(data_root=str(data_root)))
+    return dict(
+        data_root=str(data_root),
+        train_dataloader=dataset,
+        val_dataloader=dataset,
+        test_dataloader=dataset)
+
+
+def tiny_segformer_config(data_root, work_dir=None):
+    """The tiny SegFormer config reading Cityscapes-layout ``data_root``."""
+    cfg = Config.fromfile(str(TINY_SEGFORMER_CFG))
+    cfg.merge_from_dict(data_root_overrides(data_root))
+    if work_dir is not None:
+        cfg.work_dir = str(work_dir)
+    return cfg
+
+
+def write_tiny_segformer_config(path,
+                                data_root,
+                                extra='',
+                                train_pipeline=None):
+    """Write a config file inheriting the tiny SegFormer config, reading
+    ``data_root`` (and training with ``train_pipeline`` if given), followed by
+    the config text ``extra`` (which must not reassign the dataloaders);
+    return its path."""
+    overrides = data_root_overrides(data_root)
+    if train_pipeline is not None:
+        overrides['train_dataloader'] = dict(dataset=dict(
+            overrides['train_dataloader']['dataset'], pipeline=train_pipeline))
+    lines = [f'_base_ = [{str(TINY_SEGFORMER_CFG)!r}]']
+    lines += [f'{key} = {value!r}' for key, value in overrides.items()]
+    Path(path).write_text('\n'.join(lines) + '\n' + extra)
+    return Path(path)
+
+
+def free_port():
+    """A TCP port nobody listens on right now (for torchrun)."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def tool_env(**extra):
+    """Environment for running tools in a subprocess: CPU only, one thread
+    per process, tests/data importable (for test-only hooks)."""
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES='', OMP_NUM_THREADS='1')
+    env['PYTHONPATH'] = os.pathsep.join(
+        filter(None, [str(DATA_DIR), env.get('PYTHONPATH')]))
+    env.update(extra)
+    return env
+
+
+def start_tool(args, log_path, **env):
+    """Start ``args`` (a command line) in a subprocess writing stdout and
+    stderr to ``log_path``; return the ``Popen``."""
+    with open(log_path, 'w') as log:
+        return subprocess.Popen(
+            [str(arg) for arg in args], stdout=log, stderr=subprocess.STDOUT,
+            env=tool_env(**env), cwd=Path(log_path).parent)
+
+
+def finish_tool(process, log_path, timeout=240):
+    """Wait for ``process``; fail the test with the log's tail if it fails."""
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log = Path(log_path).read_text()
+    assert process.returncode == 0, (
+        f'{process.args} exited with {process.returncode}:\n{log[-4000:]}')
+    return log

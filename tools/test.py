@@ -1,0 +1,26 @@
+"""Test a segmentor: mmseg's ``tools/test.py`` with mmasm imported first.
+
+All of mmseg's flags work (``--work-dir``, ``--out``, ``--show``,
+``--show-dir``, ``--wait-time``, ``--tta``, ``--cfg-options``,
+``--launcher``, ``--local_rank``/``--local-rank``). Unlike mmseg's test.py it
+honours ``runner_type`` like train.py does, so ``CPUDistRunner`` also tests
+distributed on CPU.
+"""
+import mmasm  # noqa: F401
+from mmasm.utils import build_runner, load_mmseg_tool
+
+
+class RunnerFromConfig:
+    """Stands in for ``Runner`` in mmseg's test.py: builds the config's
+    ``runner_type`` when it names one."""
+    from_cfg = staticmethod(build_runner)
+
+
+def main():
+    mmseg_test = load_mmseg_tool('test')
+    mmseg_test.Runner = RunnerFromConfig
+    mmseg_test.main()
+
+
+if __name__ == '__main__':
+    main()

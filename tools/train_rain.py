@@ -1,0 +1,73 @@
+"""Pretrain RAIN (decoder and style VAE) with the mmengine Runner.
+
+    python tools/train_rain.py CONFIG [--work-dir DIR] [--resume [CKPT]]
+        [--cfg-options KEY=VALUE ...] [--launcher none|pytorch|slurm|mpi]
+
+Mirrors mmseg's tools/train.py. The generator is exported at the end as a
+plain state dict, ``WORK_DIR/rain_final.pth`` (``RAINExportHook``).
+"""
+import argparse
+import os
+import os.path as osp
+
+import mmasm  # noqa: F401  registers mmasm's modules before the config
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+from mmseg.registry import RUNNERS
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Pretrain RAIN')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--resume', nargs='?', const='auto', default=None, metavar='CKPT',
+        help='resume from CKPT, or without a value from the latest '
+        'checkpoint in the work_dir')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, key=value (e.g. '
+        'train_dataloader.dataset.style.data_root=data/wikiart)')
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none', help='job launcher')
+    # torch.distributed.launch passes --local-rank with PyTorch >= 2.0.
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def build_config(args) -> Config:
+    """The config of ``args.config`` with the command-line overrides."""
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    if args.resume is not None:
+        cfg.resume = True
+        if args.resume != 'auto':
+            cfg.load_from = args.resume
+    return cfg
+
+
+def build_runner(cfg: Config) -> Runner:
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)
+
+
+def main(argv=None) -> Runner:
+    runner = build_runner(build_config(parse_args(argv)))
+    runner.train()
+    return runner
+
+
+if __name__ == '__main__':
+    main()
