@@ -1,7 +1,9 @@
 """Install mmasm: ``pip install -e .`` (runtime) or ``pip install -e .[tests]``."""
 import os.path as osp
+import shutil
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 HERE = osp.dirname(osp.abspath(__file__))
 
@@ -19,6 +21,18 @@ def read_version():
     return scope['__version__']
 
 
+class BuildWithConfigs(build_py):
+    """Ship ``configs/`` inside the package as ``mmasm/.mim/configs`` (the
+    OpenMMLab layout), so ``mmasm::`` bases resolve in non-editable installs."""
+
+    def run(self):
+        super().run()
+        target = osp.join(self.build_lib, 'mmasm', '.mim', 'configs')
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(osp.join(HERE, 'configs'), target,
+                        ignore=shutil.ignore_patterns('__pycache__'))
+
+
 setup(
     name='mmasm',
     version=read_version(),
@@ -34,5 +48,6 @@ setup(
         tests=read_requirements('tests'),
         optional=read_requirements('optional'),
         all=read_requirements('tests') + read_requirements('optional')),
+    cmdclass=dict(build_py=BuildWithConfigs),
     zip_safe=False,
 )

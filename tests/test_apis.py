@@ -3,28 +3,11 @@ import cv2
 import numpy as np
 import pytest
 import torch
-import torch.nn as nn
 
 from mmasm.apis import (IMG_EXTENSIONS, bgr_uint8_to_rgb01, compute_anchor,
                         list_images, load_rain, read_rgb, rgb01_to_bgr_uint8,
                         stylize, target_statistics)
-from mmasm.models.rain import RAIN
-
-
-def save_random_rain(path, seed=0):
-    """A randomly initialised RAIN saved as a state dict. He-initialised so
-    that outputs depend on content and style (PyTorch's default init decodes
-    every input to a near-constant image)."""
-    torch.manual_seed(seed)
-    rain = RAIN()
-    for module in rain.modules():
-        if isinstance(module, (nn.Conv2d, nn.Linear)):
-            nn.init.kaiming_normal_(module.weight, nonlinearity='relu')
-            nn.init.zeros_(module.bias)
-    with torch.no_grad():
-        rain.decoder.conv1_1.weight.mul_(0.05)
-        rain.decoder.conv1_1.bias.fill_(0.5)
-    torch.save(rain.state_dict(), path)
+from utils import save_random_rain
 
 
 @pytest.fixture(scope='module')
@@ -46,18 +29,18 @@ def write(path, img):
 
 def test_read_rgb_color_gray_rgba_16bit(tmp_path):
     rng = np.random.default_rng(0)
-    bgr = rng.integers(0, 256, (9, 11, 3), dtype=np.uint8)
+    bgr = rng.integers(0, 256, (17, 19, 3), dtype=np.uint8)
     x = read_rgb(write(tmp_path / 'c.png', bgr))
-    assert x.shape == (3, 9, 11) and x.dtype == torch.float32
+    assert x.shape == (3, 17, 19) and x.dtype == torch.float32
     assert torch.equal(x, torch.from_numpy(bgr[..., ::-1].copy()).permute(
         2, 0, 1).float() / 255)
 
     gray = read_rgb(write(tmp_path / 'g.png', bgr[..., 0]))
-    assert gray.shape == (3, 9, 11)
+    assert gray.shape == (3, 17, 19)
     assert torch.equal(gray[0], gray[1]) and torch.equal(gray[1], gray[2])
     assert torch.equal(gray[0], torch.from_numpy(bgr[..., 0]).float() / 255)
 
-    alpha = rng.integers(0, 256, (9, 11, 1), dtype=np.uint8)
+    alpha = rng.integers(0, 256, (17, 19, 1), dtype=np.uint8)
     rgba = read_rgb(write(tmp_path / 'a.png', np.concatenate([bgr, alpha], 2)))
     assert torch.equal(rgba, x)
 
@@ -77,7 +60,7 @@ def test_read_rgb_bad_files(tmp_path):
     with pytest.raises(ValueError, match='broken.png'):
         read_rgb(tmp_path / 'broken.png')
     tiny = write(tmp_path / 'tiny.png', np.zeros((7, 20, 3), np.uint8))
-    with pytest.raises(ValueError, match=r'tiny\.png.*20x7.*at least 8x8'):
+    with pytest.raises(ValueError, match=r'tiny\.png.*20x7.*at least 16x16'):
         read_rgb(tiny)
     assert read_rgb(tiny, min_size=1).shape == (3, 7, 20)
 
@@ -185,7 +168,7 @@ def test_stylize_target_mode_is_plain_adain(rain, tmp_path):
         expected = rain.decoder(feat)[..., :16, :24].clamp(0, 1)
     assert torch.allclose(out, expected, atol=1e-5)
     # alpha = 0 keeps the content features: the target no longer matters
-    other = torch.rand(3, 12, 12)
+    other = torch.rand(3, 16, 16)
     plain = [stylize(rain, x, 'target', target=t, alpha=0.0)
              for t in (target, other)]
     assert torch.allclose(plain[0], plain[1], atol=1e-6)
@@ -195,13 +178,13 @@ def test_stylize_target_mode_is_plain_adain(rain, tmp_path):
 def test_stylize_paths_and_bad_arguments(rain, tmp_path):
     rng = np.random.default_rng(5)
     a = write(tmp_path / 'a.png', rng.integers(0, 256, (16, 24, 3), np.uint8))
-    b = write(tmp_path / 'b.png', rng.integers(0, 256, (9, 13), np.uint8))
+    b = write(tmp_path / 'b.png', rng.integers(0, 256, (17, 21), np.uint8))
     outs = stylize(rain, [a, b], generator=torch.Generator().manual_seed(0))
-    assert [o.shape for o in outs] == [(3, 16, 24), (3, 9, 13)]
+    assert [o.shape for o in outs] == [(3, 16, 24), (3, 17, 21)]
     with pytest.raises(ValueError, match='mode must be one of'):
-        stylize(rain, torch.rand(3, 12, 12), mode='asm')
+        stylize(rain, torch.rand(3, 16, 16), mode='asm')
     with pytest.raises(ValueError, match='needs anchor'):
-        stylize(rain, torch.rand(3, 12, 12), mode='anchored')
+        stylize(rain, torch.rand(3, 16, 16), mode='anchored')
     with pytest.raises(ValueError, match='2 target images for 3 images'):
-        stylize(rain, torch.rand(3, 3, 12, 12), 'target',
-                target=torch.rand(2, 3, 12, 12))
+        stylize(rain, torch.rand(3, 3, 16, 16), 'target',
+                target=torch.rand(2, 3, 16, 16))

@@ -1,9 +1,7 @@
 """ASMHook inside mmengine's real Runner on a tiny mmseg segmentor."""
 import copy
 import glob
-import os.path as osp
 
-import cv2
 import numpy as np
 import pytest
 import torch
@@ -13,28 +11,14 @@ from mmengine.runner import Runner
 import mmasm  # noqa: F401
 from mmasm.engine.hooks import ASMHook
 from mmasm.models import RAIN
-
-
-def write_cityscapes(root, num=4, size=(32, 64), seed=0):
-    """A tiny Cityscapes-layout train split with smooth images and labels."""
-    rng = np.random.default_rng(seed)
-    for i in range(num):
-        stem = f'{root}/leftImg8bit/train/city/city_{i:06d}_000019'
-        img = cv2.resize(rng.integers(0, 256, (4, 8, 3), dtype=np.uint8), size[::-1])
-        label = np.zeros(size, np.uint8)
-        label[size[0] // 2:] = rng.integers(0, 3)
-        for path, array in ((f'{stem}_leftImg8bit.png', img),
-                            (f'{stem.replace("leftImg8bit", "gtFine")}_gtFine_labelTrainIds.png',
-                             label)):
-            import os
-            os.makedirs(osp.dirname(path), exist_ok=True)
-            cv2.imwrite(path, array)
-    return root
+from utils import write_cityscapes
 
 
 @pytest.fixture(scope='module')
 def data_root(tmp_path_factory):
-    return write_cityscapes(str(tmp_path_factory.mktemp('cityscapes')))
+    root = tmp_path_factory.mktemp('cityscapes')
+    write_cityscapes(root, 'train', num_images=4)
+    return str(root)
 
 
 @pytest.fixture(scope='module')
@@ -46,7 +30,7 @@ def rain_checkpoint(tmp_path_factory):
 
 
 def tiny_cfg(work_dir, data_root, rain_checkpoint, max_iters=2, **hook_kwargs):
-    target = glob.glob(f'{data_root}/leftImg8bit/train/city/*.png')[0]
+    target = glob.glob(f'{data_root}/leftImg8bit/train/*/*.png')[0]
     hook = dict(type='ASMHook', rain_checkpoint=rain_checkpoint, target=target,
                 rain=dict(type='RAIN', vae_depth=2), vis_interval=1)
     hook.update(hook_kwargs)
@@ -60,7 +44,7 @@ def tiny_cfg(work_dir, data_root, rain_checkpoint, max_iters=2, **hook_kwargs):
             backbone=dict(type='ResNetV1c', depth=18, stem_channels=8, base_channels=8,
                           out_indices=(3, ), norm_cfg=dict(type='BN')),
             decode_head=dict(type='FCNHead', in_channels=64, channels=8, num_convs=1,
-                             num_classes=3, in_index=0, dropout_ratio=0.0,
+                             num_classes=19, in_index=0, dropout_ratio=0.0,
                              loss_decode=dict(type='CrossEntropyLoss', loss_weight=1.0))),
         train_dataloader=dict(
             batch_size=2, num_workers=0,
@@ -173,7 +157,7 @@ def test_checkpoint_holds_the_hook_state(tmp_path, data_root, rain_checkpoint):
 
 
 def test_bad_input_fails_when_the_hook_is_built(tmp_path, data_root, rain_checkpoint):
-    target = glob.glob(f'{data_root}/leftImg8bit/train/city/*.png')[0]
+    target = glob.glob(f'{data_root}/leftImg8bit/train/*/*.png')[0]
     rain = dict(type='RAIN', vae_depth=2)
     with pytest.raises(FileNotFoundError, match='missing.png'):
         ASMHook(rain_checkpoint, target=str(tmp_path / 'missing.png'), rain=rain)

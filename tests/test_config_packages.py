@@ -30,7 +30,8 @@ def test_mmseg_maps_to_the_installed_distribution():
 
 
 def test_mmseg_and_mmasm_bases_load_together(tmp_path):
-    cfg = write_config(tmp_path, f"""
+    cfg = write_config(
+        tmp_path, f"""
 _base_ = ['mmseg::{SEGFORMER}', 'mmasm::_base_/runtime/cpu_dist.py']
 model = dict(decode_head=dict(num_classes=7))
 """)
@@ -47,7 +48,8 @@ model = dict(decode_head=dict(num_classes=7))
 
 
 def test_mmasm_base_loads_from_the_repo_configs_in_mmseg_scope(tmp_path):
-    cfg = write_config(tmp_path, """
+    cfg = write_config(
+        tmp_path, """
 _base_ = ['mmasm::_base_/default_runtime.py',
           'mmasm::_base_/runtime/cpu_dist.py']
 """)
@@ -60,7 +62,8 @@ _base_ = ['mmasm::_base_/default_runtime.py',
 
 
 def test_cpu_dist_piece_builds_a_runner_like_runner(tmp_path):
-    cfg = write_config(tmp_path, f"""
+    cfg = write_config(
+        tmp_path, f"""
 _base_ = [{str(TINY_SEGFORMER_CFG)!r}, 'mmasm::_base_/runtime/cpu_dist.py']
 work_dir = {str(tmp_path / 'work_dir')!r}
 """)

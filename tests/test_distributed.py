@@ -1,4 +1,8 @@
-"""CPUDistRunner: train and test on 2 CPU processes under torchrun (gloo)."""
+"""CPUDistRunner: train and test on 2 CPU processes under torchrun (gloo).
+
+``tools/dist_train.sh CFG 2`` runs ``python -m torch.distributed.run
+--nproc_per_node=2 tools/train.py CFG --launcher pytorch`` (= torchrun).
+"""
 import re
 import sys
 
@@ -20,9 +24,11 @@ train_cfg = dict(max_iters={NUM_ITERS}, val_interval={NUM_ITERS})
 """
 
 
-def torchrun(*args):
-    return [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node',
-            '2', '--master_port', free_port(), *args]
+def dist_tool(script, *args):
+    """``tools/dist_{train,test}.sh``: torchrun with 2 processes, a free port
+    and this interpreter."""
+    return ['bash', REPO_ROOT / 'tools' / script, *args], dict(
+        PYTHON=sys.executable, PORT=str(free_port()))
 
 
 @pytest.fixture(scope='module')
@@ -35,16 +41,17 @@ def distributed_run(tmp_path_factory):
                                          DISTRIBUTED_EXTRA)
     work_dir = root / 'work_dir'
     log_path = root / 'train.log'
-    process = start_tool(
-        torchrun(REPO_ROOT / 'tools' / 'train.py', config, '--work-dir',
-                 work_dir, '--launcher', 'pytorch'), log_path)
+    args, env = dist_tool('dist_train.sh', config, '2', '--work-dir',
+                          work_dir)
+    process = start_tool(args, log_path, **env)
     log = finish_tool(process, log_path)
     return dict(root=root, config=config, work_dir=work_dir, log=log)
 
 
 def load_rank_state(work_dir, rank, when):
     return torch.load(
-        work_dir / f'rank{rank}_{when}.pth', map_location='cpu',
+        work_dir / f'rank{rank}_{when}.pth',
+        map_location='cpu',
         weights_only=True)
 
 
@@ -62,8 +69,9 @@ def test_two_cpu_ranks_train_to_identical_weights(distributed_run):
     # parameters by DDP, the reverted SyncBN's running statistics by the runner
     differing = [k for k in rank0 if not torch.equal(rank0[k], rank1[k])]
     assert differing == []
-    unchanged = [k for k in rank0 if torch.equal(init[0]['state_dict'][k],
-                                                 rank0[k])]
+    unchanged = [
+        k for k in rank0 if torch.equal(init[0]['state_dict'][k], rank0[k])
+    ]
     assert unchanged == []
     log = distributed_run['log']
     assert f'Iter(train) [{NUM_ITERS}/{NUM_ITERS}]' in log
@@ -96,14 +104,13 @@ def test_distributed_test_matches_single_process(distributed_run):
     config = distributed_run['config']
     test_tool = REPO_ROOT / 'tools' / 'test.py'
     runs = {
-        'dist': (['bash', REPO_ROOT / 'tools' / 'dist_test.sh', config,
-                  checkpoint, '2'], dict(PYTHON=sys.executable,
-                                         PORT=str(free_port()))),
+        'dist': dist_tool('dist_test.sh', config, checkpoint, '2'),
         'single': ([sys.executable, test_tool, config, checkpoint], {}),
     }
     processes = {
-        name: start_tool([*args, '--work-dir', root / f'test_{name}'],
-                         root / f'test_{name}.log', **env)
+        name:
+        start_tool([*args, '--work-dir', root / f'test_{name}'],
+                   root / f'test_{name}.log', **env)
         for name, (args, env) in runs.items()
     }
     logs = {

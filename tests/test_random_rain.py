@@ -5,7 +5,6 @@ import cv2
 import numpy as np
 import pytest
 import torch
-import torch.nn as nn
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
@@ -14,24 +13,9 @@ from mmseg.registry import TRANSFORMS
 from mmasm.apis import (bgr_uint8_to_rgb01, compute_anchor, load_rain,
                         rgb01_to_bgr_uint8, stylize)
 from mmasm.datasets.transforms import RandomRAIN
-from mmasm.models.rain import RAIN
+from utils import save_random_rain
 
 SIZE = (24, 32)  # H, W of the test images
-
-
-def save_random_rain(path, seed=0):
-    """A He-initialised random RAIN saved as a state dict (PyTorch's default
-    init decodes every input to a near-constant image)."""
-    torch.manual_seed(seed)
-    rain = RAIN()
-    for module in rain.modules():
-        if isinstance(module, (nn.Conv2d, nn.Linear)):
-            nn.init.kaiming_normal_(module.weight, nonlinearity='relu')
-            nn.init.zeros_(module.bias)
-    with torch.no_grad():
-        rain.decoder.conv1_1.weight.mul_(0.05)
-        rain.decoder.conv1_1.bias.fill_(0.5)
-    torch.save(rain.state_dict(), path)
 
 
 @pytest.fixture(scope='module')
@@ -212,7 +196,7 @@ def test_bad_arguments_raise_at_construction(data, tmp_path):
     with pytest.raises(ValueError, match=r'no image in folder.*empty.*\.jpg'):
         RandomRAIN(ckpt, mode='anchored', target=str(tmp_path / 'empty'))
     transform = RandomRAIN(ckpt, prob=1.0)
-    with pytest.raises(ValueError, match=r"'small.png'.*H, W >= 8"):
+    with pytest.raises(ValueError, match=r"'small.png'.*H, W >= 16"):
         transform(dict(img=np.zeros((4, 30, 3), np.uint8),
                        img_path='small.png'))
     with pytest.raises(TypeError, match=r"'f.png' is float32; expected uint8"):

@@ -49,14 +49,15 @@ def logged_train_iters(log):
 def test_resumed_run_reaches_the_uninterrupted_weights(tmp_path,
                                                        cityscapes_root):
     config = write_tiny_segformer_config(
-        tmp_path / 'cfg.py', cityscapes_root, NO_VALIDATION,
+        tmp_path / 'cfg.py',
+        cityscapes_root,
+        NO_VALIDATION,
         train_pipeline=DETERMINISTIC_PIPELINE)
     full_dir, stopped_dir = tmp_path / 'full', tmp_path / 'stopped'
     full, full_log = train(config, full_dir, 2 * STOP_AT)
     stopped, stopped_log = train(config, stopped_dir, STOP_AT)
     finish_tool(stopped, stopped_log)
-    resumed, resumed_log = train(config, stopped_dir, 2 * STOP_AT,
-                                 '--resume')
+    resumed, resumed_log = train(config, stopped_dir, 2 * STOP_AT, '--resume')
     finish_tool(full, full_log)
     log = finish_tool(resumed, resumed_log)
 
@@ -71,8 +72,7 @@ def test_resumed_run_reaches_the_uninterrupted_weights(tmp_path,
                for name, value in full_state.items())
 
 
-@pytest.mark.skipif(amp_device_available(), reason='needs a machine without '
-                    'a GPU')
+@pytest.mark.skipif(amp_device_available(), reason='needs a GPU-less machine')
 def test_amp_without_gpu_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(sys, 'argv', ['train.py', 'unused.py', '--amp'])
     monkeypatch.setenv('LOCAL_RANK', '0')  # mmseg's parse_args sets it

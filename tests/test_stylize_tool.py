@@ -6,10 +6,9 @@ import cv2
 import numpy as np
 import pytest
 import torch
-import torch.nn as nn
 
 from mmasm.apis import compute_anchor, load_rain, read_rgb, stylize
-from mmasm.models.rain import RAIN
+from utils import save_random_rain
 
 TOOL = osp.join(osp.dirname(__file__), '..', 'tools', 'stylize.py')
 
@@ -21,21 +20,6 @@ def load_tool():
     return module
 
 
-def save_random_rain(path, seed=0):
-    """A He-initialised random RAIN saved as a state dict (PyTorch's default
-    init decodes every input to a near-constant image)."""
-    torch.manual_seed(seed)
-    rain = RAIN()
-    for module in rain.modules():
-        if isinstance(module, (nn.Conv2d, nn.Linear)):
-            nn.init.kaiming_normal_(module.weight, nonlinearity='relu')
-            nn.init.zeros_(module.bias)
-    with torch.no_grad():
-        rain.decoder.conv1_1.weight.mul_(0.05)
-        rain.decoder.conv1_1.bias.fill_(0.5)
-    torch.save(rain.state_dict(), path)
-
-
 @pytest.fixture(scope='module')
 def data(tmp_path_factory):
     root = tmp_path_factory.mktemp('stylize')
@@ -45,12 +29,12 @@ def data(tmp_path_factory):
     cv2.imwrite(str(root / 'in' / 'a.png'),
                 rng.integers(0, 256, (20, 28, 3), np.uint8))
     cv2.imwrite(str(root / 'in' / 'sub' / 'b.jpg'),
-                rng.integers(0, 256, (16, 12), np.uint8))  # grayscale
+                rng.integers(0, 256, (20, 16), np.uint8))  # grayscale
     (root / 'in' / 'notes.txt').write_text('skipped')
     cv2.imwrite(str(root / 'tg' / 't0.png'),
                 rng.integers(0, 256, (18, 18, 3), np.uint8))
     cv2.imwrite(str(root / 'tg' / 't1.png'),
-                np.full((12, 20, 3), (200, 40, 10), np.uint8))
+                np.full((16, 20, 3), (200, 40, 10), np.uint8))
     save_random_rain(root / 'rain.pth')
     return root
 
@@ -71,7 +55,7 @@ def test_random_mode_writes_styles_and_grid(data, tmp_path):
                             'sub/b_style0.png', 'sub/b_style1.png',
                             'sub/b_style2.png', 'grid.png'])
     assert read(tmp_path / 'out' / 'a_style0.png').shape == (20, 28, 3)
-    assert read(tmp_path / 'out' / 'sub' / 'b_style1.png').shape == (16, 12, 3)
+    assert read(tmp_path / 'out' / 'sub' / 'b_style1.png').shape == (20, 16, 3)
     # grid: 2 rows x (original + 3 styles) cells of the largest size, 4 px
     # padding around each cell
     assert read(tmp_path / 'out' / 'grid.png').shape == (
@@ -128,7 +112,7 @@ def test_bad_input(data, tmp_path):
     with pytest.raises(FileNotFoundError, match='missing.png'):
         tool.main([str(tmp_path / 'missing.png')] + base)
     cv2.imwrite(str(tmp_path / 'tiny.png'), np.zeros((6, 6), np.uint8))
-    with pytest.raises(ValueError, match=r"tiny\.png' is 6x6.*at least 8x8"):
+    with pytest.raises(ValueError, match=r"tiny\.png' is 6x6.*at least 16x16"):
         tool.main([str(tmp_path / 'tiny.png')] + base)
     with pytest.raises(SystemExit):
         tool.main([str(data / 'in')] + base + ['--mode', 'anchored'])

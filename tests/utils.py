@@ -10,9 +10,13 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import torch
+import torch.nn as nn
 from mmengine.config import Config
 
 from mmseg.datasets import CityscapesDataset
+
+from mmasm.models import RAIN
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(__file__).resolve().parent / 'data'
@@ -45,8 +49,12 @@ def random_scene(rng, size=(32, 64), block=8):
     return image_rgb[..., ::-1].copy(), label
 
 
-def write_cityscapes(root, split='train', num_images=4, size=(32, 64),
-                     city='aachen', seed=0):
+def write_cityscapes(root,
+                     split='train',
+                     num_images=4,
+                     size=(32, 64),
+                     city='aachen',
+                     seed=0):
     """Write ``leftImg8bit/<split>/<city>/*_leftImg8bit.png`` and
     ``gtFine/<split>/<city>/*_gtFine_labelTrainIds.png``; return the stems."""
     root = Path(root)
@@ -114,8 +122,10 @@ def write_tiny_segformer_config(path,
     return its path."""
     overrides = data_root_overrides(data_root)
     if train_pipeline is not None:
-        overrides['train_dataloader'] = dict(dataset=dict(
-            overrides['train_dataloader']['dataset'], pipeline=train_pipeline))
+        overrides['train_dataloader'] = dict(
+            dataset=dict(
+                overrides['train_dataloader']['dataset'],
+                pipeline=train_pipeline))
     lines = [f'_base_ = [{str(TINY_SEGFORMER_CFG)!r}]']
     lines += [f'{key} = {value!r}' for key, value in overrides.items()]
     Path(path).write_text('\n'.join(lines) + '\n' + extra)
@@ -143,9 +153,11 @@ def start_tool(args, log_path, **env):
     """Start ``args`` (a command line) in a subprocess writing stdout and
     stderr to ``log_path``; return the ``Popen``."""
     with open(log_path, 'w') as log:
-        return subprocess.Popen(
-            [str(arg) for arg in args], stdout=log, stderr=subprocess.STDOUT,
-            env=tool_env(**env), cwd=Path(log_path).parent)
+        return subprocess.Popen([str(arg) for arg in args],
+                                stdout=log,
+                                stderr=subprocess.STDOUT,
+                                env=tool_env(**env),
+                                cwd=Path(log_path).parent)
 
 
 def finish_tool(process, log_path, timeout=240):
@@ -159,3 +171,19 @@ def finish_tool(process, log_path, timeout=240):
     assert process.returncode == 0, (
         f'{process.args} exited with {process.returncode}:\n{log[-4000:]}')
     return log
+
+
+def save_random_rain(path, seed=0):
+    """A He-initialised random RAIN saved as a state dict, with a decoder
+    output layer scaled so that outputs sit around mid-grey and depend on
+    content and style."""
+    torch.manual_seed(seed)
+    rain = RAIN()
+    for module in rain.modules():
+        if isinstance(module, (nn.Conv2d, nn.Linear)):
+            nn.init.kaiming_normal_(module.weight, nonlinearity='relu')
+            nn.init.zeros_(module.bias)
+    with torch.no_grad():
+        rain.decoder.conv1_1.weight.mul_(0.05)
+        rain.decoder.conv1_1.bias.fill_(0.5)
+    torch.save(rain.state_dict(), path)

@@ -13,7 +13,8 @@ import os.path as osp
 import mmasm  # noqa: F401  registers mmasm's modules before the config
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
-from mmseg.registry import RUNNERS
+
+from mmasm.utils import build_runner
 
 
 def parse_args(argv=None):
@@ -55,12 +56,6 @@ def build_config(args) -> Config:
         if args.resume != 'auto':
             cfg.load_from = args.resume
     return cfg
-
-
-def build_runner(cfg: Config) -> Runner:
-    if 'runner_type' in cfg:
-        return RUNNERS.build(cfg)
-    return Runner.from_cfg(cfg)
 
 
 def main(argv=None) -> Runner:

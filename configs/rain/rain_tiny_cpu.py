@@ -23,7 +23,6 @@ train_dataloader = dict(
         content=dict(data_root='data/rain_tiny/content',
                      pipeline=tiny_pipeline),
         style=dict(data_root='data/rain_tiny/style', pipeline=tiny_pipeline)))
-optim_wrapper = dict(optimizer=dict(lr=1e-4))
 train_cfg = dict(max_iters=300)
 default_hooks = dict(
     logger=dict(interval=10),

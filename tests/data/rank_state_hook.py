@@ -19,14 +19,17 @@ class RankStateDumpHook(Hook):
         if is_model_wrapper(model):
             model = model.module
         state = dict(
-            state_dict={k: v.detach().clone()
-                        for k, v in model.state_dict().items()},
+            state_dict={
+                k: v.detach().clone()
+                for k, v in model.state_dict().items()
+            },
             parameter_names=[name for name, _ in model.named_parameters()],
-            module_types=sorted({type(m).__name__ for m in model.modules()}),
+            module_types=sorted({type(m).__name__
+                                 for m in model.modules()}),
             wrapper=type(runner.model).__name__,
             device_ids=getattr(runner.model, 'device_ids', None))
-        torch.save(state, osp.join(runner.work_dir,
-                                   f'rank{runner.rank}_{when}.pth'))
+        torch.save(state,
+                   osp.join(runner.work_dir, f'rank{runner.rank}_{when}.pth'))
 
     def before_train(self, runner):
         self._dump(runner, 'init')

@@ -82,7 +82,6 @@ def run_arm(args) -> dict:
     from mmengine.hooks import Hook
     from mmengine.runner import Runner
     import mmasm  # noqa: F401
-    from mmasm.models import RAIN
 
     torch.set_num_threads(args.threads)
     base_rss = rss_mib()

@@ -30,8 +30,8 @@ class CameraEffects:
         return cls(exposure=float(rng.uniform(0.7, 1.3)),
                    vignetting=float(rng.uniform(0.15, 0.45)),
                    blur_sigma=float(rng.uniform(0.3, 0.7)),
-                   shot_noise=float(rng.uniform(0.002, 0.01)),
-                   read_noise=float(rng.uniform(0.004, 0.012)),
+                   shot_noise=float(rng.uniform(0.001, 0.006)),
+                   read_noise=float(rng.uniform(0.002, 0.008)),
                    gamma=float(rng.uniform(0.85, 1.15)),
                    white_balance=tuple(float(g) for g in gains),
                    jpeg_quality=int(rng.integers(60, 91)))

@@ -144,6 +144,3 @@ def ellipse(cx: float, cy: float, rx: float, ry: float,
     angle = np.linspace(0, 2 * np.pi, num_points, endpoint=False)
     return np.stack([cx + rx * np.cos(angle), cy + ry * np.sin(angle)], 1)
 
-
-__all__ = ['LabelCanvas', 'InstanceTable', 'ellipse', 'NEAR', 'PLANE_X',
-           'PLANE_Z', 'PLANE_GROUND']

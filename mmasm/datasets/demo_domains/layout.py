@@ -30,8 +30,9 @@ class SceneLayout:
     instances: InstanceTable
 
     def pixel_maps(self) -> Dict[str, np.ndarray]:
-        """Per-pixel material, tint (H, W, 3), params (H, W, NUM_PARAMS),
-        surface coordinates s, t, depth and footprint."""
+        """Per-pixel instance attributes (material, class_id, tint
+        (H, W, 3), params (H, W, NUM_PARAMS), plane, plane_value) and
+        surface coordinates (s, t, depth, footprint)."""
         table, index = self.instances, self.instance
         s, t, depth, footprint = self.camera.surface_coordinates(
             table.plane_type[index], table.plane_value[index])

@@ -71,6 +71,7 @@ class PinholeCamera:
 
         front = plane_type == PLANE_Z
         z = plane_value[front]
-        s[front], t[front], depth[front] = du[front] * z / f, h - dv[front] * z / f, z
+        s[front], t[front] = du[front] * z / f, h - dv[front] * z / f
+        depth[front] = z
         footprint[front] = z / f
         return tuple(a.astype(np.float32) for a in (s, t, depth, footprint))

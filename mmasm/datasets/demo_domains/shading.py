@@ -3,7 +3,7 @@
 
 An appearance model is a dict ``material -> shader``; a shader takes the
 :class:`PixelSet` of that material's pixels and returns their RGB colours
-(``(N, 3)`` float32, linear, about [0, 1]).
+(``(N, 3)`` float32, about [0, 1]).
 """
 from dataclasses import dataclass
 from typing import Callable, Dict, Tuple

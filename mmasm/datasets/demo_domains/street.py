@@ -188,12 +188,14 @@ def draw_end_building(canvas: LabelCanvas, plan: StreetPlan,
 
 def draw_facade(canvas: LabelCanvas, x: float, z0: float, z1: float,
                 height: float, rng: np.random.Generator) -> None:
-    """A facade in the plane ``X = x`` from ``z0`` to ``z1``."""
-    z0 = max(z0, NEAR)
-    if z1 <= z0:
+    """A facade in the plane ``X = x`` from ``z0`` to ``z1`` (clipped at
+    NEAR; the window grid starts at the unclipped ``z0``)."""
+    params = window_params(rng, z0, height)
+    near = max(z0, NEAR)
+    if z1 <= near:
         return
-    canvas.side_polygon(x, [(z0, 0), (z1, 0), (z1, height), (z0, height)],
-                        C.BUILDING, M.FACADE, window_params(rng, z0, height))
+    canvas.side_polygon(x, [(near, 0), (z1, 0), (z1, height), (near, height)],
+                        C.BUILDING, M.FACADE, params)
 
 
 def window_params(rng: np.random.Generator, origin: float, height: float):

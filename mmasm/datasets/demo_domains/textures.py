@@ -78,6 +78,19 @@ class Texture:
         return values.reshape(-1)[:size]
 
 
+def periodic_noise(size: int = 256, seed: int = 0) -> np.ndarray:
+    """``(size, size)`` uint8 smooth noise that tiles seamlessly (white noise
+    filtered with a 1/f^2 spectrum through the FFT, which is periodic):
+    large-scale stains and wear."""
+    rng = np.random.default_rng(seed)
+    frequency = np.fft.fftfreq(size)
+    radius = np.hypot(frequency[:, None], frequency[None])
+    spectrum = np.fft.fft2(rng.standard_normal((size, size)))
+    noise = np.fft.ifft2(spectrum / np.maximum(radius, 1.0 / size) ** 2).real
+    noise = (noise - noise.min()) / (noise.max() - noise.min())
+    return (noise * 255).astype(np.uint8)
+
+
 @lru_cache(maxsize=None)
 def load_target_textures() -> Dict[str, Texture]:
     """The target domain's textures, with the metres each photograph
@@ -92,4 +105,4 @@ def load_target_textures() -> Dict[str, Texture]:
         leaves=Texture(skimage_data.grass(), 3.0),
         bark=Texture(np.ascontiguousarray(np.rot90(skimage_data.grass())),
                      1.0),
-        stains=Texture(skimage_data.grass(), 40.0))
+        stains=Texture(periodic_noise(), 30.0))

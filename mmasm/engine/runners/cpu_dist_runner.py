@@ -18,7 +18,8 @@ from .reverted_sync_bn_hook import RevertedSyncBNHook
 CPU_BACKENDS = ('gloo', 'mpi')
 
 
-def init_cpu_dist(launcher: str, backend: Optional[str] = None,
+def init_cpu_dist(launcher: str,
+                  backend: Optional[str] = None,
                   **kwargs) -> None:
     """Join the process group of a ``torchrun`` launch without a GPU.
 

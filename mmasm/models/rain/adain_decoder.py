@@ -3,7 +3,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .vgg_encoder import reflect_conv
+from .vgg_encoder import he_init, reflect_conv
 
 #: Layer names in forward order with (in_channels, out_channels); ``'up'``
 #: marks a nearest-neighbour x2 upsampling.
@@ -29,6 +29,7 @@ class AdaINDecoder(nn.Module):
             if layer != 'up':
                 name, cin, cout = layer
                 self.add_module(name, nn.Conv2d(cin, cout, 3))
+        he_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         last = DECODER_LAYERS[-1][0]

@@ -19,6 +19,19 @@ VGG_LAYERS = (
 #: Layers whose ReLU outputs the style loss reads (relu1_1 ... relu4_1).
 STYLE_TAPS = ('conv1_1', 'conv2_1', 'conv3_1', 'conv4_1')
 
+#: The caffe VGG input: BGR in [0, 255] minus the ImageNet BGR mean.
+CAFFE_BGR_MEAN = (103.939, 116.779, 123.68)
+
+
+def he_init(module: nn.Module) -> None:
+    """He-normal weights and zero biases for every conv: keeps activations
+    alive through a randomly initialised VGG or decoder (PyTorch's default
+    init shrinks them layer by layer, so random RAINs decode flat images)."""
+    for conv in module.modules():
+        if isinstance(conv, nn.Conv2d):
+            nn.init.kaiming_normal_(conv.weight, nonlinearity='relu')
+            nn.init.zeros_(conv.bias)
+
 
 def reflect_conv(conv: nn.Conv2d, x: torch.Tensor) -> torch.Tensor:
     """A 3x3 convolution preceded by 1-pixel reflection padding."""
@@ -46,9 +59,22 @@ class VGGEncoder(nn.Module):
             if layer != 'pool':
                 name, cin, cout = layer
                 self.add_module(name, nn.Conv2d(cin, cout, 3))
+        self.init_weights()
         self.frozen = frozen
         if frozen:
             self.requires_grad_(False)
+
+    @torch.no_grad()
+    def init_weights(self) -> None:
+        """He init, with ``conv0`` set to the exact RGB [0, 1] -> caffe input
+        map that the published ``vgg_normalised.pth`` holds."""
+        he_init(self)
+        self.conv0.weight.copy_(255 * torch.eye(3).flip(0)[..., None, None])
+        self.conv0.bias.copy_(-torch.tensor(CAFFE_BGR_MEAN))
+        # Scale the caffe range back so that features are O(1), like the
+        # activation-normalised VGG of AdaIN (the convs are bias-free here,
+        # so this scales every relu feature alike).
+        self.conv1_1.weight.div_(128)
 
     def train(self, mode: bool = True):
         # A frozen encoder has no train-time behaviour; keep it in eval.
