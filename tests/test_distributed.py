@@ -10,7 +10,7 @@ import pytest
 import torch
 from mmengine.runner import CheckpointLoader
 
-from utils import (REPO_ROOT, finish_tool, free_port, start_tool,
+from utils import (REPO_ROOT, finish_tool, free_port, save_random_rain, start_tool,
                    write_cityscapes, write_tiny_segformer_config)
 
 NUM_ITERS = 4
@@ -123,3 +123,35 @@ def test_distributed_test_matches_single_process(distributed_run):
     assert logged_metrics(logs['dist'], 'test') == test_metrics
     # the checkpoint holds the state validated at the end of training
     assert logged_metrics(distributed_run['log'], 'val') == test_metrics
+
+
+@pytest.fixture(scope='module')
+def asm_distributed_run(tmp_path_factory):
+    """A 2-process CPU run with ASMHook: its extra train_steps go through
+    DDP too, so both ranks must still agree."""
+    root = tmp_path_factory.mktemp('asm_distributed')
+    write_cityscapes(root / 'cityscapes', 'train', num_images=4, seed=0)
+    write_cityscapes(root / 'cityscapes', 'val', num_images=2, seed=1)
+    save_random_rain(root / 'rain.pth')
+    target = next((root / 'cityscapes').glob('leftImg8bit/train/*/*.png'))
+    extra = DISTRIBUTED_EXTRA.replace(
+        "custom_hooks = [dict(type='RankStateDumpHook')]",
+        "custom_hooks = [dict(type='RankStateDumpHook'), dict(type='ASMHook', "
+        f"rain_checkpoint={str(root / 'rain.pth')!r}, target={str(target)!r}, "
+        "search_depth=2, keep_source=True, vis_interval=0)]")
+    config = write_tiny_segformer_config(root / 'cfg.py', root / 'cityscapes', extra)
+    log_path = root / 'train.log'
+    args, env = dist_tool('dist_train.sh', config, '2', '--work-dir', root / 'work_dir')
+    log = finish_tool(start_tool(args, log_path, **env), log_path)
+    return dict(work_dir=root / 'work_dir', log=log)
+
+
+def test_asm_hook_keeps_two_cpu_ranks_identical(asm_distributed_run):
+    work_dir = asm_distributed_run['work_dir']
+    init = load_rank_state(work_dir, 0, 'init')['state_dict']
+    rank0, rank1 = (load_rank_state(work_dir, rank, 'final')['state_dict'] for rank in (0, 1))
+    assert [k for k in rank0 if not torch.equal(rank0[k], rank1[k])] == []
+    assert [k for k in rank0 if torch.equal(init[k], rank0[k])] == []
+    log = asm_distributed_run['log']
+    assert 'asm_loss_depth0' in log and 'asm_loss_depth1' in log
+    assert f'Iter(train) [{NUM_ITERS}/{NUM_ITERS}]' in log

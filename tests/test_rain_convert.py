@@ -292,9 +292,9 @@ def test_imagenet_torchvision_encoder(tmp_path):
 
 
 def test_imagenet_mmpretrain_encoder(tmp_path):
-    from mmpretrain.registry import MODELS
+    from mmpretrain.models import VGG
     torch.manual_seed(7)
-    vgg = MODELS.build(dict(type='VGG', depth=19))
+    vgg = VGG(depth=19)
     vgg.init_weights()
     state = {f'backbone.{k}': v for k, v in vgg.state_dict().items()}
     ckpt = tmp_path / 'vgg19_mmpretrain.pth'

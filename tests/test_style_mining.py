@@ -113,3 +113,16 @@ def test_bad_arguments_fail_at_construction(rain):
         AdversarialStyleMining(rain, sampling='greedy')
     with pytest.raises(RuntimeError, match='anchor'):
         AdversarialStyleMining(rain).search(torch.rand(1, 3, 16, 16))
+
+
+def test_channels_last_rain_stylizes_like_the_default_layout():
+    torch.manual_seed(0)
+    reference = RAIN(vae_depth=2).eval()
+    mining = AdversarialStyleMining(RAIN(vae_depth=2), search_depth=1)
+    mining.rain.load_state_dict(reference.state_dict())
+    assert mining.rain.decoder.conv1_2.weight.is_contiguous(memory_format=torch.channels_last)
+    images, eps = torch.rand(2, 3, 24, 32), torch.randn(2, 512)
+    with torch.no_grad():
+        expected = reference.stylize(images, eps)
+        actual = mining.rain.stylize(images, eps)
+    assert (actual - expected).abs().max() / expected.abs().max() < 1e-4

@@ -62,7 +62,8 @@ def load_rain(checkpoint: Optional[str] = None, device: str = 'cpu',
             raise FileNotFoundError(
                 f'RAIN checkpoint not found: {checkpoint!r}')
         load_rain_checkpoint(rain, checkpoint)
-    return rain.to(device).eval().requires_grad_(False)
+    # channels_last: 1.9x faster stylization on CPU (bench_rain.py).
+    return rain.to(device, memory_format=torch.channels_last).eval().requires_grad_(False)
 
 
 def _device(rain: RAIN) -> torch.device:

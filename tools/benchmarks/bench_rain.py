@@ -20,12 +20,14 @@ import time
 
 import torch
 
-VARIANTS = ('eager', 'inference_mode', 'inference_mode+channels_last',
-            'inference_mode+anchor_recomputed')
+VARIANTS = ('eager', 'eager+channels_last', 'inference_mode',
+            'inference_mode+channels_last', 'inference_mode+anchor_recomputed')
 COMPILED = ('compile+inference_mode', 'compile+inference_mode+channels_last')
 NOTES = {
     'eager': 'default autograd mode (graph recorded: decoder and VAE '
              'weights require grad), cached anchor',
+    'eager+channels_last': 'autograd mode, model and images in '
+                           'channels_last',
     'inference_mode': 'torch.inference_mode(), cached anchor',
     'inference_mode+channels_last': 'model and images in channels_last',
     'inference_mode+anchor_recomputed': 'anchor (psi, xi) = E_vae(E(x_T)) '
@@ -49,6 +51,9 @@ def parse_args():
                         help='untimed batches first (compilation for compile)')
     parser.add_argument('--compile', action='store_true',
                         help='also benchmark torch.compile variants')
+    parser.add_argument('--variants', nargs='+', metavar='NAME',
+                        choices=VARIANTS + COMPILED,
+                        help='run only these (eager is always included)')
     parser.add_argument('--variant', help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -172,6 +177,8 @@ def main():
           f'(fresh process each) of {args.warmup} warm-up + {args.iters} '
           f'timed batches\n')
     variants = VARIANTS + (COMPILED if args.compile else ())
+    if args.variants:
+        variants = ['eager'] + [v for v in args.variants if v != 'eager']
     runs = {v: [] for v in variants}
     for round_ in range(args.rounds):
         for variant in variants:

@@ -1,5 +1,4 @@
 """ASMHook: Adversarial Style Mining inside mmseg's own training loop."""
-import os.path as osp
 from typing import List, Optional, Sequence, Union
 
 import torch
@@ -67,7 +66,7 @@ class ASMHook(Hook):
         self.target_files = list_images(target) if target else []
         self.target_images = [read_rgb(f) for f in self.target_files]
         self.mining = AdversarialStyleMining(
-            self._build_rain(rain, rain_checkpoint), search_depth=search_depth,
+            dict(rain, checkpoint=rain_checkpoint), search_depth=search_depth,
             step_size=step_size, step_rule=step_rule, sampling=sampling)
         self.keep_source = keep_source
         self.prob = prob
@@ -76,17 +75,6 @@ class ASMHook(Hook):
         self._rng = self._shared_rng = None
         self._search: Optional[StyleSearch] = None
         self._vis_rows: List[torch.Tensor] = []
-
-    @staticmethod
-    def _build_rain(rain_cfg: dict, checkpoint: Optional[str]):
-        from mmseg.registry import MODELS
-        from mmasm.models.rain.checkpoint import load_rain_checkpoint
-        rain = MODELS.build(rain_cfg)
-        if checkpoint is None:
-            return rain
-        if not osp.isfile(checkpoint):
-            raise FileNotFoundError(f'ASMHook: RAIN checkpoint {checkpoint!r} does not exist')
-        return load_rain_checkpoint(rain, checkpoint)
 
     @property
     def search_depth(self) -> int:

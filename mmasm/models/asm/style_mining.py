@@ -128,7 +128,9 @@ class AdversarialStyleMining(nn.Module):
         self.rain = MODELS.build(rain) if isinstance(rain, dict) else rain
         if not isinstance(self.rain, RAIN):
             raise TypeError(f'rain must be a RAIN module or config, got {type(self.rain)}')
-        self.rain.requires_grad_(False).eval()
+        # channels_last: 1.3x faster ascent steps on CPU (bench_rain.py),
+        # equal to the default layout up to float rounding.
+        self.rain.requires_grad_(False).eval().to(memory_format=torch.channels_last)
         self.search_depth = int(search_depth)
         self.step_size = float(step_size)
         self.step_rule = step_rule
