@@ -7,9 +7,7 @@ gradient to ``eps``: mmseg's ``SegDataPreProcessor`` is differentiable.
 """
 from typing import Sequence
 
-import numpy as np
 import torch
-from torchvision.utils import make_grid
 
 
 def bgr255_to_rgb01(inputs: Sequence[torch.Tensor], device) -> torch.Tensor:
@@ -52,11 +50,3 @@ def _tagged_copy(sample, content_id: int):
     copy = sample.clone()
     copy.set_metainfo(dict(content_id=content_id))
     return copy
-
-
-def search_grid(rows: Sequence[torch.Tensor], max_images: int = 4) -> np.ndarray:
-    """An RGB ``uint8`` grid for the visualizer: one column per image, one
-    row for the source and one per search depth."""
-    tiles = torch.cat([r[:max_images].detach().float().cpu() for r in rows])
-    grid = make_grid(tiles.clamp(0, 1), nrow=min(max_images, len(rows[0])), padding=2)
-    return (grid.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)

@@ -7,9 +7,10 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
-from mmasm.models.asm import AdversarialStyleMining, StyleSearch
 from mmasm.apis.image_io import list_images, read_rgb
-from .asm_batch import bgr255_to_rgb01, make_style_batch, rgb01_to_bgr255, search_grid
+from mmasm.models.asm import AdversarialStyleMining, StyleSearch
+from mmasm.utils import rgb_grid
+from .asm_batch import bgr255_to_rgb01, make_style_batch, rgb01_to_bgr255
 
 DATA_BATCH = Optional[Union[dict, tuple, list]]
 
@@ -101,13 +102,13 @@ class ASMHook(Hook):
         images = bgr255_to_rgb01(inputs, self.device)
         search = self._search = self.mining.search(images, self._rng)
         visualize = self.vis_interval and runner.iter % self.vis_interval == 0
-        self._vis_rows = [images] if visualize else []
+        self._vis_rows = [images[:4]] if visualize else []
         for depth in range(self.search_depth):
             last = depth == self.search_depth - 1
             with torch.set_grad_enabled(not last):
                 stylized = search.stylized()
             if visualize:
-                self._vis_rows.append(stylized.detach())
+                self._vis_rows.append(stylized[:4].detach())
             batch = make_style_batch(rgb01_to_bgr255(stylized), inputs, samples, self.keep_source)
             if last:
                 data_batch.update(batch)  # the loop's own train_step trains on it
@@ -130,7 +131,7 @@ class ASMHook(Hook):
         self.num_resampled += search.num_resampled
         hub.update_scalar('train/asm_resampled', self.num_resampled)
         if self._vis_rows:
-            runner.visualizer.add_image('asm_search', search_grid(self._vis_rows), step=runner.iter)
+            runner.visualizer.add_image('asm_search', rgb_grid(self._vis_rows), step=runner.iter)
             self._vis_rows = []
         self._search = None
 

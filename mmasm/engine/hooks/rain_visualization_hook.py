@@ -7,7 +7,8 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
-from torchvision.utils import make_grid
+
+from mmasm.utils import rgb_grid
 
 
 def unwrap_rain_model(runner) -> torch.nn.Module:
@@ -73,9 +74,7 @@ class RAINVisualizationHook(Hook):
         rows += [rain.stylize(content, rain.sample_eps(len(content),
                                                        generator=generator))
                  for _ in range(self.num_random)]
-        grid = make_grid(torch.cat(rows).clamp(0, 1), nrow=len(content),
-                         padding=2, pad_value=1.0)
-        return grid.mul(255).round().byte().permute(1, 2, 0).cpu().numpy()
+        return rgb_grid(rows, pad_value=1.0)
 
 
 def resize_like(images: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
