@@ -114,16 +114,6 @@ def target_statistics(rain: RAIN, target_images: Images
     return torch.cat(mean), torch.cat(std)
 
 
-def _adain_render(rain: RAIN, image: torch.Tensor, mean: torch.Tensor,
-                  std: torch.Tensor, alpha: float) -> torch.Tensor:
-    """Plain AdaIN: ``D(AdaIN(E(x), mean, std))`` (no VAE)."""
-    content = rain.content_features(image)
-    feat = rain.adain(content, mean, std)
-    if alpha != 1.0:
-        feat = alpha * feat + (1 - alpha) * content
-    return rain.decoder(feat)[..., :image.shape[-2], :image.shape[-1]]
-
-
 def _pick_rows(rows: Sequence[torch.Tensor], num: int,
                what: str) -> List[torch.Tensor]:
     """Tensors of one row (for all images) or of one row per image, as
@@ -182,8 +172,9 @@ def stylize(rain: RAIN, images: Images, mode: str = 'random',
             raise ValueError("mode 'target' needs target images")
         mean, std = _pick_rows(target_statistics(rain, target), num,
                                'target images')
-        outputs = [_adain_render(rain, img, mean[i:i + 1], std[i:i + 1],
-                                 alpha) for i, img in enumerate(tensors)]
+        outputs = [rain.render_statistics(rain.content_features(img), mean[i:i + 1],
+                                          std[i:i + 1], img.shape[-2:], alpha)
+                   for i, img in enumerate(tensors)]
     else:
         if eps is None:
             eps = _style_eps(rain, num, mode, anchor, target, generator)

@@ -7,6 +7,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
+from mmasm.apis import compute_anchor
 from mmasm.apis.image_io import list_images, read_rgb
 from mmasm.models.asm import AdversarialStyleMining, StyleSearch
 from mmasm.utils import rgb_grid
@@ -88,7 +89,8 @@ class ASMHook(Hook):
         self.device = next(model.parameters()).device
         self.mining.to(self.device)
         if self.target_images:
-            self.mining.set_anchor_from_images([img.to(self.device) for img in self.target_images])
+            self.mining.anchor_mean, self.mining.anchor_std = compute_anchor(
+                self.mining.rain, self.target_images)
         seed = [runner.seed if runner.seed is not None else 0]
         broadcast_object_list(seed)
         self._shared_rng = torch.Generator().manual_seed(seed[0])

@@ -5,7 +5,7 @@ batch and ``n`` search steps, between training the task model on
 ``x_style = RAIN(x_S, eps)`` and moving the latent style code ``eps`` up the
 gradient of the task loss: ``eps <- eps + beta * grad_eps L_M``.
 """
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -145,16 +145,11 @@ class AdversarialStyleMining(nn.Module):
     @torch.no_grad()
     def set_anchor(self, target_images: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """``(psi, xi) = E_vae(E(x_T))`` for each target image (RGB in [0, 1]);
-        k images give the paper's k anchors. Returns and stores them."""
+        k images give the paper's k anchors. Returns and stores them.
+        (``mmasm.apis.compute_anchor`` takes files or images of different
+        sizes; assign its result to ``anchor_mean`` / ``anchor_std``.)"""
         self.anchor_mean, self.anchor_std = self.rain.anchor(target_images)
         return self.anchor_mean, self.anchor_std
-
-    def set_anchor_from_images(self, images: Sequence[torch.Tensor]) -> None:
-        """Like :meth:`set_anchor` for ``(3, H, W)`` images of different sizes."""
-        rows = [self.rain.anchor(img[None]) for img in images]
-        with torch.no_grad():
-            self.anchor_mean = torch.cat([r[0] for r in rows])
-            self.anchor_std = torch.cat([r[1] for r in rows])
 
     def sample(self, num: int, generator: Optional[torch.Generator] = None
                ) -> Tuple[torch.Tensor, torch.Tensor]:

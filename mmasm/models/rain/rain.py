@@ -132,7 +132,14 @@ class RAIN(nn.Module):
         if eps.shape != (content.shape[0], self.latent_dim):
             raise ValueError(f'eps must be ({content.shape[0]}, '
                              f'{self.latent_dim}), got {tuple(eps.shape)}')
-        feat = self.adain(content, *self.decode_style(eps))
+        return self.render_statistics(content, *self.decode_style(eps), size, alpha)
+
+    def render_statistics(self, content: torch.Tensor, mean: torch.Tensor,
+                          std: torch.Tensor, size: Sequence[int],
+                          alpha: float = 1.0) -> torch.Tensor:
+        """``D(AdaIN(f_c, mean, std))`` cropped to ``size``: plain AdaIN with
+        given relu4_1 statistics; ``alpha`` < 1 blends in the content's."""
+        feat = self.adain(content, mean, std)
         if alpha != 1.0:
             feat = alpha * feat + (1 - alpha) * content
         return self.decoder(feat)[..., :size[0], :size[1]]
