@@ -183,6 +183,13 @@ def test_class_subset_miou_averages_the_named_classes():
     assert results['mIoU16'] == pytest.approx(100 * (0.5 + 0 + 0 + 0 + 1) / 5)
     assert results['mIoU13'] == pytest.approx(100 * (0.5 + 0 + 1) / 3)
     assert 'mIoU' in results and 'aAcc' in results
+    assert 'IoU.road' not in results
+    metric.per_class = True
+    per_class = evaluate(metric, [(pred, label)])
+    assert per_class['IoU.road'] == pytest.approx(50.0)
+    assert per_class['IoU.sky'] == pytest.approx(100.0)
+    assert per_class['IoU.fence'] == pytest.approx(0.0)
+    assert np.isnan(per_class['IoU.car'])
     bad = METRICS.build(dict(type='ClassSubsetIoUMetric',
                              class_subsets=dict(x=['road', 'lane'])))
     with pytest.raises(KeyError, match="'lane'"):

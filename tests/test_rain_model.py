@@ -102,6 +102,33 @@ def test_adain_matches_target_statistics():
     torch.testing.assert_close(got_std, std, rtol=0, atol=1e-4)
 
 
+def test_random_encoder_keeps_features_of_positions_apart():
+    """Centred random filters (zero_mean_init) keep relu4_1 features of
+    different positions from collapsing onto one direction, which plain He
+    init does (mean cosine ~0.9): a decoder can only invert the former."""
+    from mmasm.models.rain.vgg_encoder import VGGEncoder, he_init
+
+    def mean_cosine(encoder, x):
+        with torch.no_grad():
+            feat = encoder(x).flatten(2).transpose(1, 2)
+        feat = torch.nn.functional.normalize(feat, dim=-1)
+        return (feat @ feat.transpose(1, 2)).mean().item()
+
+    torch.manual_seed(0)
+    # smooth random images: blocky colours, like rendered scenes
+    x = torch.nn.functional.interpolate(torch.rand(2, 3, 8, 16), (64, 128))
+    centred = VGGEncoder()
+    weight = centred.conv3_1.weight
+    assert weight.mean(dim=(1, 2, 3)).abs().max() < 1e-6
+    assert weight.std(dim=(1, 2, 3)).mean().item() == pytest.approx(
+        (2 / weight[0].numel()) ** 0.5, rel=1e-3)
+    he = VGGEncoder()
+    he_init(he)
+    he.conv0.load_state_dict(centred.conv0.state_dict())
+    he.conv1_1.load_state_dict(centred.conv1_1.state_dict())
+    assert mean_cosine(centred, x) < 0.6 < mean_cosine(he, x)
+
+
 def test_encoder_frozen_and_stays_in_eval():
     model = RAIN().train()
     assert not model.encoder.training

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from mmengine.logging import MessageHub
 from mmengine.optim import build_optim_wrapper
 from mmengine.structures import BaseDataElement
 
@@ -125,6 +126,33 @@ def test_train_step_updates_decoder_and_style_vae_only():
     for key, value in model.rain.state_dict().items():
         changed = not torch.equal(value, before[key])
         assert changed == (not key.startswith('encoder.')), key
+
+
+def test_decoder_warmup_trains_the_decoder_on_pixels_then_eq3_starts():
+    torch.manual_seed(0)
+    model = RAINPretrainer(loss=dict(type='RAINLoss', pixel_weight=0.5),
+                           decoder_warmup_iters=3)
+    optim_wrapper = build_optim_wrapper(model, dict(
+        type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3)))
+    hub = MessageHub.get_current_instance()
+    batch = batch_of(0)
+    hub.update_info('iter', 2)
+    vae_before = {k: v.clone() for k, v in model.rain.style_vae.state_dict().items()}
+    content = model.data_preprocessor(batch, True)['inputs']['content']
+    with torch.no_grad():
+        expected = torch.nn.functional.mse_loss(
+            model.rain.decoder(model.rain.encoder(content)), content)
+    log_vars = model.train_step(batch, optim_wrapper)
+    assert set(log_vars) == {'loss', 'loss_pixel'}
+    assert log_vars['loss_pixel'].item() == pytest.approx(expected.item(), rel=1e-5)
+    for key, value in model.rain.style_vae.state_dict().items():
+        assert torch.equal(value, vae_before[key]), key
+    hub.update_info('iter', 3)
+    log_vars = model.train_step(batch, optim_wrapper)
+    # Eq. 3 plus the weighted pixel term
+    assert set(log_vars) == {'loss', 'loss_content', 'loss_style', 'loss_kl',
+                             'loss_rec', 'loss_pixel'}
+    hub.update_info('iter', 0)
 
 
 def test_latent_noise_is_seeded_by_the_draws():

@@ -113,6 +113,31 @@ def test_bad_arguments_fail_at_construction(rain):
         AdversarialStyleMining(rain, sampling='greedy')
     with pytest.raises(RuntimeError, match='anchor'):
         AdversarialStyleMining(rain).search(torch.rand(1, 3, 16, 16))
+    with pytest.raises(ValueError, match='render_scale'):
+        AdversarialStyleMining(rain, render_scale=0)
+
+
+def test_render_scale_runs_rain_smaller_and_returns_full_size(rain):
+    torch.manual_seed(0)
+    half = make_mining(rain, render_scale=0.5, step_rule='l2', step_size=0.5)
+    images = torch.rand(2, 3, 48, 64)
+    search = half.search(images, torch.Generator().manual_seed(0))
+    # relu4_1 of the 24x32 render: stride 8
+    assert search.content.shape[-2:] == (3, 4)
+    stylized = search.stylized()
+    assert stylized.shape == images.shape
+    # the half-size render, upsampled: what render_scale promises
+    with torch.no_grad():
+        small = rain.render(search.content, search.eps, (24, 32))
+        expected = torch.nn.functional.interpolate(small, (48, 64), mode='bilinear',
+                                                   antialias=True)
+    torch.testing.assert_close(stylized.detach(), expected, rtol=1e-4, atol=1e-4)
+    # the ascent still reaches eps through the resize
+    net = nn.Conv2d(3, 4, 3)
+    before = task_loss(net, search)
+    before.backward()
+    search.step(before.item())
+    assert task_loss(net, search).item() > before.item()
 
 
 def test_channels_last_rain_stylizes_like_the_default_layout():

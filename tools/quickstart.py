@@ -1,45 +1,49 @@
-"""The one-command demo: RAIN on mmasm's own sim-to-real domain pair.
+"""The one-command demo: one-shot adaptation with ASM on mmasm's own
+sim-to-real domain pair, on the CPU, in about 15 minutes.
 
     python tools/quickstart.py [--work-dir work_dirs/quickstart] [--data data/demo]
 
 1. renders the demo domain pair (game-like source, photo-like target, style
    images) into ``--data`` unless it is there already;
-2. pretrains a small RAIN on source content + style images with the
-   mmengine Runner (``configs/rain/rain_tiny_cpu.py``), or reuses it;
-3. stylizes source images with random styles and with styles sampled around
-   the one-shot target's anchor (``eps ~ N(psi, xi)``, what ASM starts from);
-4. writes ``WORK_DIR/report.md`` with the pictures and the loss figures.
+2. pretrains the demo's RAIN (``configs/rain/rain_demo_cpu.py``), or reuses it;
+3. trains the small DeepLab-v2 source-only and with ASM (one unlabelled
+   target image) for the same number of optimizer steps
+   (``configs/demo/{source-only,asm}_demo.py``) and evaluates both on the
+   target val split;
+4. writes ``WORK_DIR/report.md``: the mIoU table, stylizations per search
+   depth, the eps search path around the anchor and the loss saw-tooth
+   (the two panels of the paper's Fig. 7).
 
-Everything runs on the CPU; progress is logged as it goes.
+Every step logs its progress; finished steps are reused on a second run.
 """
 import argparse
-import glob
 import json
 import os.path as osp
 import sys
 import time
 
-import torch
-from torchvision.utils import save_image
-
 HERE = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import mmasm  # noqa: E402,F401
-from mmasm.apis import compute_anchor, load_rain, read_rgb, stylize  # noqa: E402
 from mmasm.datasets.demo_domains import make_demo_domains  # noqa: E402
 
 REPO = osp.dirname(HERE)
-RAIN_CONFIG = osp.join(REPO, 'configs', 'rain', 'rain_tiny_cpu.py')
+RAIN_CONFIG = osp.join(REPO, 'configs', 'rain', 'rain_demo_cpu.py')
+DEMO_CONFIGS = osp.join(REPO, 'configs', 'demo')
+#: where the demo configs expect the pair and the RAIN weights
+DEFAULT_DATA = 'data/demo'
+DEFAULT_RAIN = 'work_dirs/quickstart/rain/rain_demo.pth'
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir', default='work_dirs/quickstart')
-    parser.add_argument('--data', default='data/demo', help='demo domain pair folder')
-    parser.add_argument('--rain-iters', type=int, default=600,
-                        help='RAIN pretraining iterations')
-    parser.add_argument('--num-images', type=int, default=4, help='source images to show')
+    parser.add_argument('--data', default=DEFAULT_DATA, help='demo domain pair folder')
+    parser.add_argument('--rain-iters', type=int, default=None,
+                        help='RAIN pretraining iterations (default: the config\'s)')
+    parser.add_argument('--max-steps', type=int, default=None,
+                        help='segmentor optimizer steps per arm (default: the configs\')')
     parser.add_argument('--seed', type=int, default=0)
     return parser.parse_args(argv)
 
@@ -49,101 +53,96 @@ def log(message: str) -> None:
 
 
 def demo_domains(data: str):
-    if osp.isfile(osp.join(data, 'meta.json')):
+    """The demo pair in ``data`` (rendered if missing): its ``meta.json``."""
+    if not osp.isfile(osp.join(data, 'meta.json')):
+        log(f'rendering the demo domain pair into {data} ...')
+        make_demo_domains(data, preview=True)
+    else:
         log(f'reusing the demo domain pair in {data}')
-        with open(osp.join(data, 'meta.json')) as f:
-            meta = json.load(f)
-        return (osp.join(data, 'source'), osp.join(data, 'style'),
-                osp.join(data, 'target', meta['target']['one_shot_image']))
-    log(f'rendering the demo domain pair into {data} ...')
-    domains = make_demo_domains(data, preview=True)
-    return domains.source, domains.style, domains.one_shot_image
+    with open(osp.join(data, 'meta.json')) as f:
+        return json.load(f)
 
 
-def pretrain_rain(work_dir: str, source: str, style: str, iters: int) -> str:
-    exported = osp.join(work_dir, 'rain_final.pth')
+def pretrain_rain(rain_dir: str, data: str, iters=None) -> str:
+    """Train the demo RAIN into ``rain_dir`` unless its export exists."""
+    exported = osp.join(rain_dir, 'rain_demo.pth')
     if osp.isfile(exported):
         log(f'reusing the pretrained RAIN {exported}')
         return exported
     import train_rain
-    log(f'pretraining RAIN for {iters} iterations (losses every 10) ...')
-    train_rain.main([
-        RAIN_CONFIG, '--work-dir', work_dir, '--cfg-options',
-        f'train_dataloader.dataset.content.data_root={source}/images',
-        f'train_dataloader.dataset.style.data_root={style}',
-        f'train_cfg.max_iters={iters}', 'log_level=WARNING'])
+    options = [f'train_dataloader.dataset.content.data_root={data}/source/images',
+               f'train_dataloader.dataset.style.data_root={data}/style']
+    if iters:
+        options.append(f'train_cfg.max_iters={iters}')
+    log('pretraining the demo RAIN (decoder warm-up, then Eq. 3; losses every 50) ...')
+    train_rain.main([RAIN_CONFIG, '--work-dir', rain_dir, '--cfg-options', *options])
     return exported
 
 
-def loss_figures(rain_dir: str) -> str:
-    """First and last logged RAIN losses from the Runner's scalars.json."""
-    runs = sorted(glob.glob(f'{rain_dir}/*/vis_data/scalars.json'))
-    if not runs:
-        return 'no RAIN training log (reused weights)'
-    with open(runs[-1]) as f:
-        rows = [json.loads(line) for line in f if '"loss"' in line]
-    keys = ('loss', 'loss_content', 'loss_style', 'loss_kl', 'loss_rec')
-    lines = ['| iteration | ' + ' | '.join(keys) + ' |', '|---' * (len(keys) + 1) + '|']
-    for row in (rows[0], rows[-1]):
-        lines.append(f"| {row['iter']} | " + ' | '.join(f'{row[k]:.3f}' for k in keys) + ' |')
-    return '\n'.join(lines)
+def demo_config(arm: str, data: str, rain: str, one_shot_image: str, seed: int,
+                max_steps=None):
+    """``configs/demo/<arm>_demo.py`` pointed at ``data`` (any image size),
+    ``rain`` and the one-shot image (relative to the target root), seeded
+    with ``seed``; ``max_steps`` optimizer steps if given."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(DEMO_CONFIGS, f'{arm}_demo.py'))
+    with open(osp.join(data, 'meta.json')) as f:
+        size = json.load(f)['size']
+    cfg.model.data_preprocessor.size = (size['height'], size['width'])
+    prefix = DEFAULT_DATA + '/'
+
+    def rebase(path: str) -> str:
+        return osp.join(data, path[len(prefix):]) if path.startswith(prefix) else path
+
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = cfg[loader].dataset
+        dataset.data_root = rebase(dataset.data_root)
+    for hook in cfg.get('custom_hooks', []):
+        if 'rain_checkpoint' in hook:
+            hook.rain_checkpoint = rain
+        if hook.get('target'):
+            hook.target = osp.join(data, 'target', one_shot_image)
+    if max_steps:
+        depth = next((h.get('search_depth', 1) for h in cfg.get('custom_hooks', [])
+                      if 'search_depth' in h), 1)
+        cfg.train_cfg.max_iters = cfg.train_cfg.val_interval = max_steps // depth
+        cfg.default_hooks.checkpoint.interval = max_steps // depth
+    cfg.randomness = dict(seed=seed)
+    return cfg
 
 
-def stylization_grid(rain_path, source, one_shot, out_path, num_images, seed):
-    rain = load_rain(rain_path)
-    images = sorted(glob.glob(f'{source}/images/*.png'))[:num_images]
-    content = torch.stack([read_rgb(p) for p in images])
-    anchor = compute_anchor(rain, one_shot)
-    generator = torch.Generator().manual_seed(seed)
-    rows = [content]
-    rows += [stylize(rain, content, 'random', generator=generator).clamp(0, 1) for _ in range(2)]
-    rows += [stylize(rain, content, 'anchored', anchor=anchor, generator=generator).clamp(0, 1)
-             for _ in range(2)]
-    target = read_rgb(one_shot)
-    rows.append(torch.nn.functional.interpolate(target[None], content.shape[-2:]).expand_as(content))
-    save_image(torch.cat(rows), out_path, nrow=len(images), padding=2)
-
-
-REPORT = """# mmasm quickstart
-
-## The demo domain pair
-
-Game-like source (GTA5 layout) and photo-like target (Cityscapes layout),
-rendered by `tools/make_demo_domains.py`:
-
-![domains]({preview})
-
-## RAIN stylization
-
-Rows: source images; two random styles (`eps ~ N(0, I)`); two styles sampled
-around the one-shot target's anchor (`eps ~ N(psi, xi)`, where ASM's search
-starts); the one-shot target image itself.
-
-![stylization](stylization.png)
-
-RAIN pretraining ({iters} iterations of `configs/rain/rain_tiny_cpu.py`, a
-randomly initialised VGG encoder since no ImageNet weights can be downloaded
-here; convert the published ones with `tools/convert_rain_weights.py` for
-real use):
-
-{losses}
-"""
+def train_arm(arm: str, work_dir: str, data: str, rain: str, one_shot_image: str,
+              seed: int, max_steps=None):
+    """Train one arm; returns ``(runner, metrics)``."""
+    from mmasm.apis import train_config
+    cfg = demo_config(arm, data, rain, one_shot_image, seed, max_steps)
+    log(f'training {arm}: {cfg.train_cfg.max_iters} iterations '
+        f'(losses every {cfg.default_hooks.logger.interval}) ...')
+    start = time.time()
+    runner, metrics = train_config(cfg, work_dir)
+    metrics['train_seconds'] = round(time.time() - start, 1)
+    with open(osp.join(work_dir, 'metrics.json'), 'w') as f:
+        json.dump(metrics, f, indent=1)
+    log(f'{arm}: target val mIoU13 {metrics.get("mIoU13")} ({metrics["train_seconds"]} s)')
+    return runner, metrics
 
 
 def main(argv=None):
     args = parse_args(argv)
     start = time.time()
-    source, style, one_shot = demo_domains(args.data)
-    rain_dir = osp.join(args.work_dir, 'rain')
-    rain_path = pretrain_rain(rain_dir, source, style, args.rain_iters)
-    log('stylizing source images ...')
-    stylization_grid(rain_path, source, one_shot, osp.join(args.work_dir, 'stylization.png'),
-                     args.num_images, args.seed)
-    preview = osp.relpath(osp.join(args.data, 'preview.png'), args.work_dir)
-    with open(osp.join(args.work_dir, 'report.md'), 'w') as f:
-        f.write(REPORT.format(preview=preview, iters=args.rain_iters,
-                              losses=loss_figures(rain_dir)))
-    log(f'done in {time.time() - start:.0f} s: {osp.join(args.work_dir, "report.md")}')
+    meta = demo_domains(args.data)
+    rain = pretrain_rain(osp.join(args.work_dir, 'rain'), args.data, args.rain_iters)
+    one_shot = meta['target']['one_shot_image']
+    results, runners = {}, {}
+    for arm in ('source-only', 'asm'):
+        runners[arm], results[arm] = train_arm(
+            arm, osp.join(args.work_dir, arm), args.data, rain, one_shot, args.seed,
+            args.max_steps)
+    log('drawing the figures ...')
+    from quickstart_report import write_report
+    report = write_report(args.work_dir, args.data, meta, results, runners['asm'],
+                          seed=args.seed, elapsed=time.time() - start)
+    log(f'done in {time.time() - start:.0f} s: {report}')
 
 
 if __name__ == '__main__':

@@ -2,9 +2,12 @@ from .image_io import (IMG_EXTENSIONS, bgr_uint8_to_rgb01, list_images,
                        read_rgb, rgb01_to_bgr_uint8)
 from .rain_inference import (STYLIZE_MODES, compute_anchor, load_rain,
                              stylize, target_statistics)
+from .search_trace import SearchTrace, segmentor_loss, trace_search
+from .train_config import train_config
 
 __all__ = [
     'IMG_EXTENSIONS', 'list_images', 'read_rgb', 'bgr_uint8_to_rgb01',
     'rgb01_to_bgr_uint8', 'load_rain', 'compute_anchor', 'target_statistics',
-    'stylize', 'STYLIZE_MODES'
+    'stylize', 'STYLIZE_MODES', 'train_config',
+    'SearchTrace', 'segmentor_loss', 'trace_search'
 ]

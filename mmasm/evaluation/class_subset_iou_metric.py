@@ -19,11 +19,15 @@ class ClassSubsetIoUMetric(IoUMetric):
         class_subsets: name -> class names, e.g.
             ``dict(mIoU16=[...], mIoU13=[...])``; each name becomes a metric
             key holding the mean IoU (in %) over those classes.
+        per_class: also return each class's IoU (in %) as ``IoU.<class>``
+            (mmseg only logs them as a table), e.g. for benchmarks.
         **kwargs: :class:`IoUMetric`'s arguments.
     """
 
-    def __init__(self, class_subsets: Dict[str, Sequence[str]], **kwargs):
+    def __init__(self, class_subsets: Dict[str, Sequence[str]],
+                 per_class: bool = False, **kwargs):
         super().__init__(**kwargs)
+        self.per_class = per_class
         if not class_subsets:
             raise ValueError('ClassSubsetIoUMetric needs at least one subset')
         self.class_subsets = {k: tuple(v) for k, v in class_subsets.items()}
@@ -45,4 +49,7 @@ class ClassSubsetIoUMetric(IoUMetric):
                                f'{classes}')
             index = [classes.index(c) for c in subset]
             metrics[name] = float(np.round(np.nanmean(iou[index]) * 100, 2))
+        if self.per_class:
+            metrics.update({f'IoU.{c}': float(np.round(v * 100, 2))
+                            for c, v in zip(classes, iou)})
         return metrics

@@ -3,10 +3,12 @@ from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 import torch
+from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 from mmseg.registry import MODELS
 
+from .losses.rain_loss import pixel_loss
 from .rain.checkpoint import load_rain_checkpoint
 
 
@@ -42,6 +44,10 @@ class RAINPretrainer(BaseModel):
         rain_checkpoint: optional RAIN weights to start from, e.g. an
             encoder-only file converted from the VGG-19 of AdaIN (missing
             keys are logged, see ``load_rain_checkpoint``).
+        decoder_warmup_iters: train only the decoder, on ``pixel_loss``
+            (``D(E(x)) = x``), for this many iterations before Eq. 3 starts.
+            Not in the paper: a random encoder (the demo, no VGG weights)
+            needs it, or the decoder settles on blobs. 0 by default.
         init_cfg: mmengine init config.
 
     Modes of :meth:`forward` (inputs ``dict(content=NCHW, style=NCHW)``):
@@ -57,22 +63,32 @@ class RAINPretrainer(BaseModel):
                  data_preprocessor: Union[dict, torch.nn.Module] = dict(
                      type='RAINDataPreprocessor'),
                  rain_checkpoint: Optional[str] = None,
+                 decoder_warmup_iters: int = 0,
                  init_cfg: Optional[dict] = None):
         super().__init__(data_preprocessor=build_module(data_preprocessor),
                          init_cfg=init_cfg)
         self.rain = build_module(rain)
         self.loss = build_module(loss)
+        self.decoder_warmup_iters = decoder_warmup_iters
         if not self.rain.encoder.frozen:
             raise ValueError('RAINPretrainer trains decoder and style VAE '
                              'only; build RAIN with frozen_encoder=True')
         if rain_checkpoint:
             load_rain_checkpoint(self.rain, rain_checkpoint, strict=False)
 
+    def in_decoder_warmup(self) -> bool:
+        if not self.decoder_warmup_iters:
+            return False
+        iteration = MessageHub.get_current_instance().get_info('iter', 0)
+        return iteration < self.decoder_warmup_iters
+
     def forward(self, inputs: Dict[str, torch.Tensor],
                 data_samples: Optional[List[BaseDataElement]] = None,
                 mode: str = 'tensor'):
         content, style = inputs['content'], inputs['style']
         if mode == 'loss':
+            if self.in_decoder_warmup():
+                return dict(loss_pixel=pixel_loss(self.rain, content))
             generator = noise_generator(data_samples, content.device)
             return self.loss(self.rain, content, style, generator)
         if mode not in ('tensor', 'predict'):

@@ -7,7 +7,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
-from mmasm.apis import compute_anchor
+from mmasm.apis.rain_inference import compute_anchor
 from mmasm.apis.image_io import list_images, read_rgb
 from mmasm.models.asm import AdversarialStyleMining, StyleSearch
 from mmasm.utils import rgb_grid
@@ -49,6 +49,8 @@ class ASMHook(Hook):
             as the authors' code does (their batch is [stylized, source]).
         prob: probability that a batch is stylized at all; otherwise it is
             trained once, unchanged. Drawn identically on every rank.
+        render_scale: run RAIN at this fraction of the image size (see
+            :class:`AdversarialStyleMining`; 1.0 = paper).
         rain: config of the RAIN model the checkpoint holds.
         vis_interval: save a source / stylized-per-depth grid through the
             runner's visualizer every this many iterations (0: never).
@@ -59,7 +61,7 @@ class ASMHook(Hook):
     def __init__(self, rain_checkpoint: Optional[str], target: Union[str, Sequence[str], None] = None,
                  search_depth: int = 2, step_size: float = 20.0, step_rule: str = 'paper',
                  sampling: str = 'asm', keep_source: bool = False, prob: float = 1.0,
-                 rain: dict = dict(type='RAIN'), vis_interval: int = 500):
+                 render_scale: float = 1.0, rain: dict = dict(type='RAIN'), vis_interval: int = 500):
         if not 0.0 <= prob <= 1.0:
             raise ValueError(f'ASMHook prob must be in [0, 1], got {prob}')
         if sampling != 'random' and not target:
@@ -69,7 +71,8 @@ class ASMHook(Hook):
         self.target_images = [read_rgb(f) for f in self.target_files]
         self.mining = AdversarialStyleMining(
             dict(rain, checkpoint=rain_checkpoint), search_depth=search_depth,
-            step_size=step_size, step_rule=step_rule, sampling=sampling)
+            step_size=step_size, step_rule=step_rule, sampling=sampling,
+            render_scale=render_scale)
         self.keep_source = keep_source
         self.prob = prob
         self.vis_interval = vis_interval
