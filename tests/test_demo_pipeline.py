@@ -22,7 +22,9 @@ from mmasm.visualization import project_search_path
 from utils import REPO_ROOT, TINY_SEGFORMER_CFG, save_random_rain
 
 TOOLS = REPO_ROOT / 'tools'
-DEMO_ARMS = ('source-only', 'random', 'anchored', 'asm', 'target-supervised')
+DEMO_ARMS = ('source-only', 'random', 'anchored', 'asm', 'target-supervised', 'ash', 'lrm')
+#: random / anchored are asm's machinery with other sampling (config test)
+BENCHMARK_ARMS = ('source-only', 'asm', 'ash', 'lrm', 'target-supervised')
 
 
 def load(path, name):
@@ -64,6 +66,16 @@ def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair)
         assert hooks[0].sampling == arm
         # n = 2 optimizer steps per ASM iteration: equal budgets
         assert cfg.train_cfg.max_iters == 4
+    elif arm == 'ash':
+        assert hooks[0].rain_checkpoint == 'r.pth'
+        assert osp.normpath(hooks[0].style) == str(data / 'style')
+        assert 'target' not in hooks[0]
+    elif arm == 'lrm':
+        cfg = quickstart.demo_config(arm, str(data), 'r.pth', shot, 3, 8, translator='t.pth')
+        translate = next(t for t in cfg.train_dataloader.dataset.pipeline
+                         if t.type == 'LRMTranslate')
+        assert translate.checkpoint == 't.pth'
+        assert translate.target == str(data / 'target' / shot)
     else:
         assert not hooks and cfg.train_cfg.max_iters == 8
 
@@ -90,13 +102,16 @@ def test_ablation_reports_every_arm_over_seeds_and_reuses_runs(micro_pair, tmp_p
     data, work = micro_pair
     ablation = load(TOOLS / 'benchmarks' / 'ablation.py', 'ablation')
     args = ['--data', str(data), '--rain-dir', str(work / 'rain'), '--work-dir',
-            str(tmp_path), '--seeds', '0', '1', '--max-steps', '2']
-    ablation.main(args)
+            str(tmp_path), '--seeds', '0', '1', '--max-steps', '2', '--lrm-iters', '2']
+    ablation.main(args + ['--arms', *BENCHMARK_ARMS])
     results = json.loads((tmp_path / 'results.json').read_text())
-    assert set(results) == set(DEMO_ARMS)
+    assert set(results) == set(BENCHMARK_ARMS)
+    # LRM: one translator per one-shot image
+    for seed in (0, 1):
+        assert (tmp_path / 'lrm' / f'seed{seed}' / 'translator' / 'lrm_translator.pth').is_file()
     assert results['asm']['1']['one_shot_image'].endswith('demo_000001_000019_leftImg8bit.png')
     table = (tmp_path / 'ablation.md').read_text()
-    for arm in DEMO_ARMS:
+    for arm in BENCHMARK_ARMS:
         values = [results[arm][s]['mIoU13'] for s in ('0', '1')]
         assert f'| {np.mean(values):.2f} | {np.std(values):.2f} |' in table
     assert cv2.imread(str(tmp_path / 'ablation.png')) is not None

@@ -14,7 +14,8 @@ sim-to-real domain pair, on the CPU, in about 15 minutes.
    depth, the eps search path around the anchor and the loss saw-tooth
    (the two panels of the paper's Fig. 7).
 
-Every step logs its progress; finished steps are reused on a second run.
+Every step logs its progress. A second run reuses the demo pair and the
+RAIN and trains the two segmentors again (about 7 minutes).
 """
 import argparse
 import json
@@ -30,7 +31,17 @@ from mmasm.datasets.demo_domains import make_demo_domains  # noqa: E402
 
 REPO = osp.dirname(HERE)
 RAIN_CONFIG = osp.join(REPO, 'configs', 'rain', 'rain_demo_cpu.py')
-DEMO_CONFIGS = osp.join(REPO, 'configs', 'demo')
+#: the demo pair's arms: name -> segmentor config (same segmentor, data and
+#: number of optimizer steps in all of them)
+DEMO_ARMS = {
+    'source-only': 'configs/demo/source-only_demo.py',
+    'random': 'configs/demo/random_demo.py',
+    'anchored': 'configs/demo/anchored_demo.py',
+    'asm': 'configs/demo/asm_demo.py',
+    'target-supervised': 'configs/demo/target-supervised_demo.py',
+    'ash': 'configs/ash/ash_demo.py',
+    'lrm': 'configs/lrm/lrm_demo_segmentor.py',
+}
 #: where the demo configs expect the pair and the RAIN weights
 DEFAULT_DATA = 'data/demo'
 DEFAULT_RAIN = 'work_dirs/quickstart/rain/rain_demo.pth'
@@ -80,12 +91,13 @@ def pretrain_rain(rain_dir: str, data: str, iters=None) -> str:
 
 
 def demo_config(arm: str, data: str, rain: str, one_shot_image: str, seed: int,
-                max_steps=None):
-    """``configs/demo/<arm>_demo.py`` pointed at ``data`` (any image size),
-    ``rain`` and the one-shot image (relative to the target root), seeded
-    with ``seed``; ``max_steps`` optimizer steps if given."""
+                max_steps=None, translator=None):
+    """The config of ``arm`` (:data:`DEMO_ARMS`) pointed at ``data`` (any
+    image size), ``rain``, the one-shot image (relative to the target root)
+    and, for LRM, the ``translator``; seeded with ``seed``; ``max_steps``
+    optimizer steps if given."""
     from mmengine.config import Config
-    cfg = Config.fromfile(osp.join(DEMO_CONFIGS, f'{arm}_demo.py'))
+    cfg = Config.fromfile(osp.join(REPO, DEMO_ARMS[arm]))
     with open(osp.join(data, 'meta.json')) as f:
         size = json.load(f)['size']
     cfg.model.data_preprocessor.size = (size['height'], size['width'])
@@ -97,11 +109,17 @@ def demo_config(arm: str, data: str, rain: str, one_shot_image: str, seed: int,
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[loader].dataset
         dataset.data_root = rebase(dataset.data_root)
+    one_shot = osp.join(data, 'target', one_shot_image)
     for hook in cfg.get('custom_hooks', []):
         if 'rain_checkpoint' in hook:
             hook.rain_checkpoint = rain
         if hook.get('target'):
-            hook.target = osp.join(data, 'target', one_shot_image)
+            hook.target = one_shot
+        if hook.get('style'):
+            hook.style = rebase(hook.style)
+    for transform in cfg.train_dataloader.dataset.get('pipeline', []):
+        if transform.type == 'LRMTranslate':
+            transform.checkpoint, transform.target = translator, one_shot
     if max_steps:
         depth = next((h.get('search_depth', 1) for h in cfg.get('custom_hooks', [])
                       if 'search_depth' in h), 1)
@@ -112,10 +130,10 @@ def demo_config(arm: str, data: str, rain: str, one_shot_image: str, seed: int,
 
 
 def train_arm(arm: str, work_dir: str, data: str, rain: str, one_shot_image: str,
-              seed: int, max_steps=None):
+              seed: int, max_steps=None, translator=None):
     """Train one arm; returns ``(runner, metrics)``."""
     from mmasm.apis import train_config
-    cfg = demo_config(arm, data, rain, one_shot_image, seed, max_steps)
+    cfg = demo_config(arm, data, rain, one_shot_image, seed, max_steps, translator)
     log(f'training {arm}: {cfg.train_cfg.max_iters} iterations '
         f'(losses every {cfg.default_hooks.logger.interval}) ...')
     start = time.time()

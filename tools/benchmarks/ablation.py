@@ -1,10 +1,11 @@
-"""The adaptation benchmark: the arms of the ASM paper's Table 4 on the
-demo domain pair, with several one-shot images (seeds).
+"""The adaptation benchmark: the arms of the ASM paper's Table 4 (plus ASH
+and LRM) on the demo domain pair, with several one-shot images (seeds).
 
     python tools/benchmarks/ablation.py [--seeds 0 1 2] [--arms ...]
 
 Every arm trains the same small DeepLab-v2 on the same data for the same
-number of optimizer steps (``configs/demo/<arm>_demo.py``); seed ``s`` uses
+number of optimizer steps (configs in ``quickstart.DEMO_ARMS``; LRM first
+trains its translator on the seed's one-shot image); seed ``s`` uses
 the ``s``-th target train image as the one-shot image and ``s`` as the
 training seed. Reports target-val mIoU13 (mean and std over seeds) and
 per-class IoU, with the fully supervised target model as the upper bound,
@@ -26,14 +27,17 @@ sys.path.insert(0, TOOLS)
 
 import quickstart  # noqa: E402
 
-#: arm -> (label, whether it uses RAIN); configs are configs/demo/<arm>_demo.py
+#: arm -> label; configs in quickstart.DEMO_ARMS
 ARMS = {
     'source-only': 'source only',
     'random': 'RAIN, random styles (eps ~ N(0, I))',
     'anchored': 'RAIN, anchored styles (eps ~ N(psi, xi))',
     'asm': 'ASM (anchored + adversarial search)',
+    'ash': 'ASH (zero-shot: style folder, no target image)',
+    'lrm': 'LRM (one-shot translation, trained per one-shot image)',
     'target-supervised': 'target supervised (upper bound)',
 }
+LRM_CONFIG = osp.join(quickstart.REPO, 'configs', 'lrm', 'lrm_tiny_demo.py')
 
 
 def parse_args(argv=None):
@@ -46,6 +50,8 @@ def parse_args(argv=None):
     parser.add_argument('--arms', nargs='+', default=list(ARMS), choices=list(ARMS))
     parser.add_argument('--max-steps', type=int, default=None,
                         help='optimizer steps per run (default: the configs\')')
+    parser.add_argument('--lrm-iters', type=int, default=None,
+                        help='LRM translator iterations (default: the config\'s)')
     parser.add_argument('--force', action='store_true', help='rerun finished runs')
     return parser.parse_args(argv)
 
@@ -65,14 +71,33 @@ def one_shot_images(data: str, meta: dict, seeds):
     return {s: ordered[s] for s in seeds}
 
 
+def train_translator(work_dir, data, one_shot, seed, iters=None) -> str:
+    """The LRM arm's translator for this one-shot image (tools/train_lrm.py)."""
+    import train_lrm
+    translator_dir = osp.join(work_dir, 'translator')
+    exported = osp.join(translator_dir, 'lrm_translator.pth')
+    if osp.isfile(exported):
+        return exported
+    options = [f'train_dataloader.dataset.source.data_root={data}/source/images',
+               f'train_dataloader.dataset.target={osp.join(data, "target", one_shot)}',
+               f'randomness.seed={seed}']
+    if iters:
+        options.append(f'train_cfg.max_iters={iters}')
+    quickstart.log(f'training the LRM translator for {one_shot} ...')
+    train_lrm.main([LRM_CONFIG, '--work-dir', translator_dir, '--cfg-options', *options])
+    return exported
+
+
 def run(arm, seed, args, rain, one_shot) -> dict:
     work_dir = osp.join(args.work_dir, arm, f'seed{seed}')
     done = osp.join(work_dir, 'metrics.json')
     if osp.isfile(done) and not args.force:
         with open(done) as f:
             return json.load(f)
+    translator = train_translator(work_dir, args.data, one_shot, seed,
+                                  args.lrm_iters) if arm == 'lrm' else None
     _, metrics = quickstart.train_arm(arm, work_dir, args.data, rain, one_shot, seed,
-                                      args.max_steps)
+                                      args.max_steps, translator)
     metrics['one_shot_image'] = one_shot
     with open(done, 'w') as f:
         json.dump(metrics, f, indent=1)
@@ -115,7 +140,7 @@ def bar_chart(results: dict, out_file: str) -> None:
                   for a in arms])
     for i, v in enumerate(values):
         ax.scatter([i] * len(v), v, c='k', s=10, zorder=3)
-    ax.set_xticks(range(len(arms)), arms, rotation=15)
+    ax.set_xticks(range(len(arms)), arms, rotation=20)
     ax.set_ylabel('target val mIoU13 (%)')
     ax.set_title(f'Demo pair, one-shot, {len(values[0])} seeds (mean, std, runs)')
     fig.tight_layout()

@@ -1,4 +1,5 @@
+from .lrm_translate import LRMTranslate
 from .pack_content_style import PackContentStyleInputs
 from .random_rain import RandomRAIN
 
-__all__ = ['PackContentStyleInputs', 'RandomRAIN']
+__all__ = ['LRMTranslate', 'PackContentStyleInputs', 'RandomRAIN']

@@ -1,0 +1,213 @@
+"""Adversarial Semantic Hallucination (ASH), usable from plain PyTorch.
+
+Tjio et al., "Adversarial Semantic Hallucination for Domain Generalized
+Semantic Segmentation" (2021): the relu4_1 features of an arbitrary style
+image are modulated per pixel by a scale and a shift predicted from the
+segmentor's class map of the source image, rotated by orthogonal noise, and
+rendered onto the source with AdaIN and a frozen decoder:
+
+    f'_sty = Z f_sty * (gamma + delta) + beta
+    x_stylized = Dec(0.5 f_src + 0.5 AdaIN(f_src, f'_sty))
+
+The conditioning net is trained to *raise* the segmentor's adversarial loss
+(harder styles), the segmentor to lower it.
+"""
+from contextlib import contextmanager
+from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmseg.registry import MODELS
+
+from ..losses.rain_loss import content_loss, style_loss
+from ..rain import RAIN
+from ..rain.adain import adain, style_statistics
+from ..rain.rain import check_images
+from ..rain.vgg_encoder import VGGEncoder
+from .conditioning_net import (CONDITIONING_INPUTS, SemanticConditioningNet,
+                               smoothed_class_map)
+
+
+class Hallucination(NamedTuple):
+    """One ASH rendering of a batch."""
+    #: ``(N, 3, H, W)`` RGB images, differentiable in the conditioning net.
+    stylized: torch.Tensor
+    #: the decoder's output (at the render size, before cropping).
+    decoded: torch.Tensor
+    #: ``t = (1 - alpha) f_src + alpha AdaIN(f_src, f'_sty)``.
+    target: torch.Tensor
+    #: relu1_1 .. relu4_1 of the style images (fixed).
+    style_taps: List[torch.Tensor]
+
+
+@contextmanager
+def single_cpu_thread():
+    """Run the block with one intra-op thread. MKL's multi-threaded SVD of
+    a few 512 x 512 matrices crawls when the cores are shared: 0.8 to 8 s
+    for four matrices with 2 threads on a busy 2-core machine, against
+    0.25 s with one (measured with torch 2.14)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def orthogonal_noise(num: int, channels: int, generator: Optional[torch.Generator] = None,
+                     device: Union[str, torch.device] = 'cpu') -> torch.Tensor:
+    """``num`` random orthogonal ``(channels, channels)`` matrices ``Z`` on
+    ``device``: the orthogonal factor ``U V^T`` of the SVD of a Gaussian
+    matrix, drawn with the CPU ``generator``."""
+    gaussian = torch.randn(num, channels, channels, generator=generator).to(device)
+    if gaussian.device.type == 'cpu':
+        with single_cpu_thread():
+            u, _, vh = torch.linalg.svd(gaussian)
+    else:
+        u, _, vh = torch.linalg.svd(gaussian)
+    return u @ vh
+
+
+def reflect_pad(images: torch.Tensor, stride: int = VGGEncoder.stride) -> torch.Tensor:
+    """RGB images reflection-padded (bottom, right) to a multiple of ``stride``."""
+    check_images(images, VGGEncoder.min_size)
+    pad_h, pad_w = -images.shape[-2] % stride, -images.shape[-1] % stride
+    if pad_h or pad_w:
+        images = F.pad(images, (0, pad_w, 0, pad_h), mode='reflect')
+    return images
+
+
+def resize(images: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
+    """Bilinear, antialiased resize; the images themselves if the size fits."""
+    if tuple(images.shape[-2:]) == tuple(size):
+        return images
+    return F.interpolate(images, tuple(size), mode='bilinear', align_corners=False,
+                         antialias=True)
+
+
+@MODELS.register_module()
+class ASHStyleHallucinator(nn.Module):
+    """Adversarial Semantic Hallucination's style generator.
+
+    Holds RAIN's frozen VGG encoder and AdaIN decoder (its style VAE is not
+    used) and the trainable :class:`SemanticConditioningNet`; only the latter
+    has trainable parameters.
+
+    Args:
+        num_classes: the segmentor's class count ``C``.
+        rain: a pretrained :class:`RAIN` (module or config dict, e.g.
+            ``dict(type='RAIN', checkpoint='rain.pth')``); kept frozen.
+        label_smoothing: applied to the conditioning class map (0.1).
+        conditioning: ``'softmax'`` (class probabilities) or ``'one_hot'``
+            (argmax prediction) as the conditioning input.
+        alpha: weight of the stylized features in the decoder input
+            (``t = (1 - alpha) f_src + alpha AdaIN``); 0.5 in ASH.
+        delta: added to the predicted scale, ``gamma + delta`` (1).
+        orthogonal_noise: rotate the style features by random orthogonal
+            ``Z`` (the paper's noise); False leaves them unrotated.
+        conditioning_net: extra arguments of :class:`SemanticConditioningNet`.
+        render_scale: run RAIN on source and style images resized by this
+            factor and resize the stylizations back (not in the paper; as
+            ASM's ``render_scale``): 0.5 makes RAIN 4x cheaper, for small
+            segmentors on a CPU; 1.0 (default) = paper.
+    """
+
+    def __init__(self, num_classes: int, rain=dict(type='RAIN'), label_smoothing: float = 0.1,
+                 conditioning: str = 'softmax', alpha: float = 0.5, delta: float = 1.0,
+                 orthogonal_noise: bool = True, conditioning_net: Optional[dict] = None,
+                 render_scale: float = 1.0):
+        super().__init__()
+        if not 0 < render_scale <= 1:
+            raise ValueError(f'render_scale must be in (0, 1], got {render_scale}')
+        if not 0.0 <= alpha <= 1.0:
+            raise ValueError(f'alpha must be in [0, 1], got {alpha}')
+        if conditioning not in CONDITIONING_INPUTS:
+            raise ValueError(f'conditioning must be one of {CONDITIONING_INPUTS}, '
+                             f'got {conditioning!r}')
+        if not 0.0 <= label_smoothing < 1.0:
+            raise ValueError(f'label_smoothing must be in [0, 1), got {label_smoothing}')
+        self.rain = MODELS.build(rain) if isinstance(rain, dict) else rain
+        if not isinstance(self.rain, RAIN):
+            raise TypeError(f'rain must be a RAIN module or config, got {type(self.rain)}')
+        self.rain.requires_grad_(False).eval().to(memory_format=torch.channels_last)
+        self.conditioning_net = SemanticConditioningNet(num_classes, **(conditioning_net or {}))
+        self.num_classes = num_classes
+        self.label_smoothing = float(label_smoothing)
+        self.conditioning = conditioning
+        self.alpha = float(alpha)
+        self.delta = float(delta)
+        self.orthogonal_noise = orthogonal_noise
+        self.render_scale = float(render_scale)
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        self.rain.eval()  # a fixed renderer
+        return self
+
+    def class_map(self, seg_logits: torch.Tensor) -> torch.Tensor:
+        """The smoothed conditioning input from segmentor logits (no gradient
+        flows back into the segmentor)."""
+        return smoothed_class_map(seg_logits.detach(), self.label_smoothing, self.conditioning)
+
+    def hallucinate_style(self, style_feat: torch.Tensor, class_map: torch.Tensor,
+                          noise: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """``f'_sty = Z f_sty * (gamma + delta) + beta`` with ``Z`` mixing the
+        channels of ``style_feat`` ``(N, 512, h, w)`` (skipped if None)."""
+        gamma, beta = self.conditioning_net(class_map, style_feat.shape[-2:])
+        if noise is not None:
+            style_feat = torch.einsum('ncd,ndhw->nchw', noise, style_feat)
+        return style_feat * (gamma + self.delta) + beta
+
+    def forward(self, content_images: torch.Tensor, style_images: torch.Tensor,
+                seg_logits: torch.Tensor, generator: Optional[torch.Generator] = None
+                ) -> Hallucination:
+        """Render ``content_images`` in the hallucinated style.
+
+        Args:
+            content_images: source images, RGB ``(N, 3, H, W)`` in [0, 1].
+            style_images: one style image per source image, RGB in [0, 1],
+                any size of at least 16 pixels.
+            seg_logits: the segmentor's logits ``(N, C, H', W')`` on the
+                source images (the conditioning input; detached).
+            generator: CPU generator for the orthogonal noise ``Z``.
+        """
+        num = len(content_images)
+        if len(style_images) != num or len(seg_logits) != num:
+            raise ValueError(f'ASH needs one style image and one class map per source '
+                             f'image; got {num} sources, {len(style_images)} styles and '
+                             f'{len(seg_logits)} class maps')
+        if seg_logits.shape[1] != self.num_classes:
+            raise ValueError(f'ASH was built for {self.num_classes} classes, the segmentor '
+                             f'logits have {seg_logits.shape[1]}')
+        size = tuple(content_images.shape[-2:])
+        render_size = self._render_size(size)
+        with torch.no_grad():
+            content = self.rain.content_features(resize(content_images, render_size))
+            style_images = resize(style_images, self._render_size(style_images.shape[-2:]))
+            style_taps = self.rain.encoder.forward_taps(reflect_pad(style_images))
+        noise = None
+        if self.orthogonal_noise:
+            noise = orthogonal_noise(num, content.shape[1], generator, content.device)
+        # the conditioning net works at a quarter of its input's size: give
+        # it the class map at the render size, not the segmentor's
+        class_map = resize(self.class_map(seg_logits), render_size)
+        style = self.hallucinate_style(style_taps[-1], class_map, noise)
+        mixed = adain(content, *style_statistics(style))
+        target = (1.0 - self.alpha) * content + self.alpha * mixed
+        decoded = self.rain.decoder(target)
+        stylized = resize(decoded[..., :render_size[0], :render_size[1]], size)
+        return Hallucination(stylized, decoded, target, style_taps)
+
+    def _render_size(self, size: Sequence[int]) -> Tuple[int, int]:
+        return tuple(max(round(side * self.render_scale), VGGEncoder.min_size)
+                     for side in size)
+
+    def regularisation_losses(self, hallucination: Hallucination) -> dict:
+        """The content and style terms (AdaIN's ``L_c``, ``L_s``) of a
+        rendering: ``content`` = MSE(E(x), t), ``style`` = sum over relu1_1 ..
+        relu4_1 of MSE(mean) + MSE(std) against the style images. They keep
+        the hallucinated styles renderable."""
+        taps = self.rain.encoder.forward_taps(hallucination.decoded)
+        return dict(content=content_loss(taps[-1], hallucination.target),
+                    style=style_loss(taps, hallucination.style_taps))

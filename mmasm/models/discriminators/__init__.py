@@ -1,0 +1,3 @@
+from .output_space_discriminator import OutputSpaceDiscriminator
+
+__all__ = ['OutputSpaceDiscriminator']
