@@ -187,7 +187,7 @@ def test_vgg_features_load_torchvision_vgg16(tmp_path):
     message = str(err.value)
     assert 'bad.pth' in message and 'features.21.weight' in message
     assert 'features.0.conv.weight' in message
-    assert 'features.2.bias: expected (64,), found (3,)' in message
+    assert 'features.2.bias: (64,) vs (3,)' in message
     with pytest.raises(FileNotFoundError, match='missing.pth'):
         VGGFeatures(checkpoint=str(tmp_path / 'missing.pth'))
     with pytest.raises(ValueError, match="unknown taps \\['relu4_4'\\]"):
@@ -366,7 +366,7 @@ def test_load_lrm_translator_reports_mismatches(tmp_path):
     assert 'bad.pth does not match the LRM translator' in message
     assert 'missing keys (1): encoder.conv_in.weight' in message
     assert 'unexpected keys (1): encoder.extra' in message
-    assert 'encoder.res1.body.norm1.gate: model (32,) vs file (7,)' in message
+    assert 'encoder.res1.body.norm1.gate: (32,) vs (7,)' in message
     (tmp_path / 'junk.pth').write_bytes(b'not a checkpoint')
     with pytest.raises(ValueError, match='not a readable PyTorch checkpoint'):
         load_lrm_translator(tmp_path / 'junk.pth')

@@ -8,13 +8,12 @@ plain state dict, ``WORK_DIR/rain_final.pth`` (``RAINExportHook``).
 """
 import argparse
 import os
-import os.path as osp
 
 import mmasm  # noqa: F401  registers mmasm's modules before the config
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from mmasm.utils import build_runner
+from mmasm.utils import build_runner, tool_config
 
 
 def parse_args(argv=None):
@@ -40,26 +39,8 @@ def parse_args(argv=None):
     return args
 
 
-def build_config(args) -> Config:
-    """The config of ``args.config`` with the command-line overrides."""
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
-    if args.resume is not None:
-        cfg.resume = True
-        if args.resume != 'auto':
-            cfg.load_from = args.resume
-    return cfg
-
-
 def main(argv=None) -> Runner:
-    runner = build_runner(build_config(parse_args(argv)))
+    runner = build_runner(tool_config(parse_args(argv)))
     runner.train()
     return runner
 

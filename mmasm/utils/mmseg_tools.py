@@ -5,6 +5,7 @@ from types import ModuleType
 
 from mmengine.device import (is_cuda_available, is_mlu_available,
                              is_musa_available, is_npu_available)
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 
@@ -24,6 +25,27 @@ def load_mmseg_tool(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def tool_config(args) -> Config:
+    """A training tool's config: ``args.config`` with mmseg train.py's
+    overrides ``--cfg-options``, ``--work-dir`` (default
+    ``work_dirs/<config name>``), ``--resume [CKPT]`` and, if the tool has
+    it, ``--launcher``."""
+    cfg = Config.fromfile(args.config)
+    if getattr(args, 'launcher', None) is not None:
+        cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if args.resume is not None:
+        cfg.resume = True
+        if args.resume != 'auto':
+            cfg.load_from = args.resume
+    return cfg
 
 
 def build_runner(cfg) -> Runner:

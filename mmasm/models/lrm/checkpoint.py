@@ -10,10 +10,12 @@ Two file kinds load, both with ``torch.load(weights_only=True)``:
 """
 import os
 from collections import OrderedDict
-from typing import Dict, Mapping, Union
+from typing import Dict, Union
 
 import torch
 
+from mmasm.utils.state_dicts import (describe_mismatch, model_state_dict,
+                                     state_dict_mismatch)
 from ..rain.checkpoint import load_tensor_file
 from .translator import LRMTranslator
 
@@ -31,45 +33,7 @@ def save_lrm_translator(translator: LRMTranslator,
 
 def translator_state_dict(ckpt: object, path: str) -> Dict[str, torch.Tensor]:
     """The translator weights in a loaded checkpoint (see module doc)."""
-    if isinstance(ckpt, Mapping) and isinstance(ckpt.get('state_dict'),
-                                                Mapping):
-        ckpt = ckpt['state_dict']
-    if not isinstance(ckpt, Mapping) or not all(
-            isinstance(k, str) and torch.is_tensor(v)
-            for k, v in ckpt.items()):
-        raise ValueError(f'{path} is not an LRM translator state dict: '
-                         f'expected a mapping of parameter names to tensors')
-    state = OrderedDict(ckpt)
-    if state and all(k.startswith('module.') for k in state):
-        state = OrderedDict((k[len('module.'):], v) for k, v in state.items())
-    if any(k.startswith(RUNNER_PREFIX) for k in state):
-        state = OrderedDict((k[len(RUNNER_PREFIX):], v)
-                            for k, v in state.items()
-                            if k.startswith(RUNNER_PREFIX))
-    return state
-
-
-def describe_mismatch(path: str, model: LRMTranslator,
-                      state: Mapping[str, torch.Tensor]) -> str:
-    """Missing, unexpected and mis-shaped keys of ``state`` for ``model``;
-    empty when they match."""
-    own = model.state_dict()
-    missing = [k for k in own if k not in state]
-    unexpected = [k for k in state if k not in own]
-    shapes = [f'{k}: model {tuple(v.shape)} vs file {tuple(state[k].shape)}'
-              for k, v in own.items()
-              if k in state and state[k].shape != v.shape]
-    if not (missing or unexpected or shapes):
-        return ''
-    lines = [f'{path} does not match the LRM translator:']
-    if shapes:
-        lines += ['  shape mismatch:'] + [f'    {s}' for s in shapes]
-    if missing:
-        lines.append(f'  missing keys ({len(missing)}): {", ".join(missing)}')
-    if unexpected:
-        lines.append(f'  unexpected keys ({len(unexpected)}): '
-                     f'{", ".join(unexpected)}')
-    return '\n'.join(lines)
+    return model_state_dict(ckpt, path, 'an LRM translator', RUNNER_PREFIX)
 
 
 def load_lrm_translator(path: Union[str, os.PathLike], device: str = 'cpu',
@@ -86,8 +50,9 @@ def load_lrm_translator(path: Union[str, os.PathLike], device: str = 'cpu',
     path = os.fspath(path)
     state = translator_state_dict(load_tensor_file(path), path)
     translator = LRMTranslator(**translator_kwargs)
-    mismatch = describe_mismatch(path, translator, state)
-    if mismatch:
-        raise ValueError(mismatch)
+    missing, unexpected, shapes = state_dict_mismatch(translator.state_dict(), state)
+    if missing or unexpected or shapes:
+        raise ValueError(describe_mismatch(path, 'LRM translator', missing,
+                                           unexpected, shapes))
     translator.load_state_dict(state)
     return translator.to(device).eval().requires_grad_(False)

@@ -17,6 +17,7 @@ import torch.nn as nn
 from mmengine.logging import print_log
 from torchvision.models.vgg import cfgs, make_layers
 
+from mmasm.utils.state_dicts import describe_mismatch, state_dict_mismatch
 from ..rain.checkpoint import load_tensor_file
 
 #: torchvision's layer configuration of each VGG depth.
@@ -118,22 +119,12 @@ class VGGFeatures(nn.Module):
                              f'state dict')
         own = {f'features.{k}': v for k, v in
                self.features.state_dict().items()}
-        ignored = [k for k in state if self._past_the_cut(k)]
-        unexpected = [k for k in state if k not in own and k not in ignored]
-        missing = [k for k in own if k not in state]
-        shapes = [f'{k}: expected {tuple(v.shape)}, found '
-                  f'{tuple(state[k].shape)}' for k, v in own.items()
-                  if k in state and state[k].shape != v.shape]
+        missing, unexpected, shapes = state_dict_mismatch(own, state)
+        unexpected = [k for k in unexpected if not self._past_the_cut(k)]
         if missing or unexpected or shapes:
-            lines = [f'{checkpoint} does not match torchvision\'s {self.arch}'
-                     f' features (up to {self.names[-1]}):']
-            if shapes:
-                lines += ['  shape mismatch:'] + [f'    {s}' for s in shapes]
-            if missing:
-                lines.append(f'  missing keys: {", ".join(missing)}')
-            if unexpected:
-                lines.append(f'  unexpected keys: {", ".join(unexpected)}')
-            raise ValueError('\n'.join(lines))
+            raise ValueError(describe_mismatch(
+                checkpoint, f"torchvision {self.arch}'s features (up to "
+                f'{self.names[-1]})', missing, unexpected, shapes))
         self.features.load_state_dict(
             {k[len('features.'):]: state[k] for k in own})
 

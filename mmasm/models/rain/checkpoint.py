@@ -14,12 +14,14 @@ import logging
 import os.path as osp
 import pickle
 import re
-from collections import OrderedDict
-from typing import TYPE_CHECKING, Dict, List, Mapping
+from typing import TYPE_CHECKING, Dict, Mapping
 
 import torch
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import get_torch_safe_globals
+
+from mmasm.utils.state_dicts import (describe_mismatch, model_state_dict,
+                                     state_dict_mismatch)
 
 if TYPE_CHECKING:
     from .rain import RAIN
@@ -70,28 +72,10 @@ def load_tensor_file(filename: str, map_location='cpu') -> object:
                          f'(truncated or corrupt?): {err!r}') from err
 
 
-def _strip_prefix(state: Mapping, prefix: str) -> Dict:
-    if state and all(k.startswith(prefix) for k in state):
-        return OrderedDict((k[len(prefix):], v) for k, v in state.items())
-    return OrderedDict(state)
-
-
 def rain_state_dict(ckpt: object, filename: str) -> Dict[str, torch.Tensor]:
     """The mmasm RAIN state dict in a loaded checkpoint (see module doc)."""
-    if isinstance(ckpt, Mapping) and isinstance(ckpt.get('state_dict'),
-                                                Mapping):
-        ckpt = ckpt['state_dict']
-    if not isinstance(ckpt, Mapping) or not all(
-            isinstance(k, str) and torch.is_tensor(v)
-            for k, v in ckpt.items()):
-        raise ValueError(f'{filename} is not a RAIN state dict: expected a '
-                         f'mapping of parameter names to tensors')
-    state = _strip_prefix(ckpt, 'module.')
-    if any(k.startswith(RUNNER_PREFIX) for k in state):
-        state = OrderedDict((k[len(RUNNER_PREFIX):], v)
-                            for k, v in state.items()
-                            if k.startswith(RUNNER_PREFIX))
-    elif state and all(_SEQUENTIAL_KEY.match(k) for k in state):
+    state = model_state_dict(ckpt, filename, 'a RAIN', RUNNER_PREFIX)
+    if state and all(_SEQUENTIAL_KEY.match(k) for k in state):
         raise ValueError(
             f'{filename} looks like one of the authors\' published '
             f'nn.Sequential files (keys like "{next(iter(state))}"); convert '
@@ -110,24 +94,6 @@ def vae_depth_of(state: Mapping) -> int:
     return sum(1 for k in state if _VAE_WEIGHT.match(k))
 
 
-def _describe_mismatch(filename: str, missing: List[str],
-                       unexpected: List[str], shapes: List[str],
-                       depth_hint: str) -> str:
-    lines = [f'{filename} does not match the RAIN model:']
-    if shapes:
-        lines.append('  shape mismatch (key: expected by model vs found in '
-                     'file):')
-        lines += [f'    {s}' for s in shapes]
-    if missing:
-        lines.append(f'  missing keys ({len(missing)}): {", ".join(missing)}')
-    if unexpected:
-        lines.append(f'  unexpected keys ({len(unexpected)}): '
-                     f'{", ".join(unexpected)}')
-    if depth_hint:
-        lines.append(f'  hint: {depth_hint}')
-    return '\n'.join(lines)
-
-
 def load_rain_checkpoint(rain: 'RAIN', filename: str, map_location='cpu',
                          strict: bool = True) -> 'RAIN':
     """Load the RAIN weights in ``filename`` into ``rain`` and return it.
@@ -142,12 +108,7 @@ def load_rain_checkpoint(rain: 'RAIN', filename: str, map_location='cpu',
             ImageNet VGG-19). Shape mismatches always raise.
     """
     state = rain_state_dict_from_file(filename, map_location)
-    own = rain.state_dict()
-    missing = [k for k in own if k not in state]
-    unexpected = [k for k in state if k not in own]
-    shapes = [f'{k}: {tuple(own[k].shape)} vs {tuple(v.shape)}'
-              for k, v in state.items()
-              if k in own and v.shape != own[k].shape]
+    missing, unexpected, shapes = state_dict_mismatch(rain.state_dict(), state)
     file_depth, model_depth = vae_depth_of(state), rain.style_vae.depth
     depth_hint = ''
     if file_depth and file_depth != model_depth:
@@ -155,11 +116,11 @@ def load_rain_checkpoint(rain: 'RAIN', filename: str, map_location='cpu',
                       f'model depth {model_depth}: build '
                       f'RAIN(vae_depth={file_depth})')
     if shapes or (strict and (missing or unexpected)):
-        raise ValueError(_describe_mismatch(filename, missing, unexpected,
-                                            shapes, depth_hint))
+        raise ValueError(describe_mismatch(filename, 'RAIN model', missing,
+                                           unexpected, shapes, depth_hint))
     if missing or unexpected:
-        print_log(_describe_mismatch(filename, missing, unexpected, [],
-                                     depth_hint), logger='current',
+        print_log(describe_mismatch(filename, 'RAIN model', missing,
+                                    unexpected, [], depth_hint), logger='current',
                   level=logging.WARNING)
     rain.load_state_dict(state, strict=False)
     return rain
