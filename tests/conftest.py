@@ -4,9 +4,22 @@ Helpers and the tiny SegFormer config live in tests/utils.py
 (``from utils import tiny_segformer_config, ...``).
 """
 import pytest
+import torch
 
 import mmasm  # noqa: F401  registers mmasm and the mmseg::/mmasm:: bases
 from utils import write_cityscapes, write_gta5
+
+
+@pytest.fixture(scope='module')
+def one_torch_thread():
+    """One intra-op thread for a test module (``pytestmark =
+    pytest.mark.usefixtures('one_torch_thread')``): tiny tensors run faster,
+    and far faster when the cores are shared (no OpenMP spin-waiting; MKL's
+    SVD crawls with 2 competing threads)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture

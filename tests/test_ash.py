@@ -13,13 +13,7 @@ from mmasm.models.rain.adain import style_statistics
 from utils import save_random_rain
 
 
-@pytest.fixture(autouse=True, scope='module')
-def one_thread():
-    # MKL's SVD and convs crawl when 2 threads compete with other processes.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
 @pytest.fixture(scope='module')

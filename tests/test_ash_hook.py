@@ -23,13 +23,7 @@ SGD = dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.05, momentum=0.9
 ADAM = dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3, betas=(0.9, 0.99)))
 
 
-@pytest.fixture(autouse=True, scope='module')
-def one_thread():
-    # MKL's SVD and convs crawl when 2 threads compete with other processes.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
 @pytest.fixture(scope='module')

@@ -1,6 +1,5 @@
 """The demo domain generator (mmasm.datasets.demo_domains) and its tool."""
 import filecmp
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -18,6 +17,7 @@ from mmasm.datasets.demo_domains.classes import (SKY,
 from mmasm.datasets.demo_domains.source_style import render_source
 from mmasm.datasets.demo_domains.textures import TARGET_TEXTURES
 from mmasm.datasets.gta5 import gta5_label_to_train_ids
+from utils import load_tool
 
 TOOL = osp.join(osp.dirname(__file__), '..', 'tools', 'make_demo_domains.py')
 TINY = dict(num_source=8, num_target_train=3, num_target_val=5,
@@ -26,13 +26,6 @@ MICRO = dict(num_source=2, num_target_train=1, num_target_val=2,
              size=(64, 32))
 NUM_STYLE_IMAGES = 13 * 5  # photos x (photo + 4 painted versions)
 PIPELINE = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations')]
-
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location('make_demo_domains', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def read_rgb(path):
@@ -260,7 +253,7 @@ def test_refuses_to_overwrite_unless_forced(tmp_path, capsys):
     with pytest.raises(FileExistsError, match='--force'):
         make_demo_domains(str(out), **MICRO)
     assert files_under(out) == ['mine.txt']
-    tool = load_tool()
+    tool = load_tool('make_demo_domains.py')
     argv = [str(out), '--num-source', '2', '--num-target-train', '1',
             '--num-target-val', '1', '--size', '64', '32']
     assert tool.main(argv) == 2
@@ -298,7 +291,7 @@ def test_unwritable_destination(tmp_path, capsys):
         make_demo_domains(str(blocker / 'sub' / 'demo'), **MICRO)
     with pytest.raises(FileExistsError, match='not a folder'):
         make_demo_domains(str(blocker), force=True, **MICRO)
-    assert load_tool().main([str(blocker / 'sub'), '--size', '64', '32']) == 2
+    assert load_tool('make_demo_domains.py').main([str(blocker / 'sub'), '--size', '64', '32']) == 2
     assert 'cannot create its parent folder' in capsys.readouterr().err
     assert sorted(os.listdir(tmp_path)) == ['file.txt']
 

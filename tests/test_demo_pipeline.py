@@ -1,9 +1,7 @@
 """The demo configs, tools/quickstart.py and tools/benchmarks/ablation.py,
 end to end on a micro demo pair, plus the ASM figure helpers."""
-import importlib.util
 import json
 import os.path as osp
-import sys
 
 import cv2
 import numpy as np
@@ -19,20 +17,11 @@ from mmasm.datasets.demo_domains import make_demo_domains
 from mmasm.models import AdversarialStyleMining, RAIN
 from mmasm.visualization import project_search_path
 
-from utils import REPO_ROOT, TINY_SEGFORMER_CFG, save_random_rain
+from utils import TINY_SEGFORMER_CFG, load_tool, save_random_rain
 
-TOOLS = REPO_ROOT / 'tools'
 DEMO_ARMS = ('source-only', 'random', 'anchored', 'asm', 'target-supervised', 'ash', 'lrm')
 #: random / anchored are asm's machinery with other sampling (config test)
 BENCHMARK_ARMS = ('source-only', 'asm', 'ash', 'lrm', 'target-supervised')
-
-
-def load(path, name):
-    sys.path.insert(0, str(TOOLS))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -49,7 +38,7 @@ def micro_pair(tmp_path_factory):
 
 @pytest.mark.parametrize('arm', DEMO_ARMS)
 def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair):
-    quickstart = load(TOOLS / 'quickstart.py', 'quickstart')
+    quickstart = load_tool('quickstart.py')
     data, work = micro_pair
     shot = 'leftImg8bit/train/demo/demo_000001_000019_leftImg8bit.png'
     cfg = quickstart.demo_config(arm, str(data), 'r.pth', shot, seed=3, max_steps=8)
@@ -81,7 +70,7 @@ def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair)
 
 
 def test_quickstart_trains_both_arms_and_writes_the_report(micro_pair):
-    quickstart = load(TOOLS / 'quickstart.py', 'quickstart')
+    quickstart = load_tool('quickstart.py')
     data, work = micro_pair
     quickstart.main(['--data', str(data), '--work-dir', str(work), '--max-steps', '4'])
     report = (work / 'report.md').read_text()
@@ -100,7 +89,7 @@ def test_quickstart_trains_both_arms_and_writes_the_report(micro_pair):
 
 def test_ablation_reports_every_arm_over_seeds_and_reuses_runs(micro_pair, tmp_path):
     data, work = micro_pair
-    ablation = load(TOOLS / 'benchmarks' / 'ablation.py', 'ablation')
+    ablation = load_tool('benchmarks/ablation.py')
     args = ['--data', str(data), '--rain-dir', str(work / 'rain'), '--work-dir',
             str(tmp_path), '--seeds', '0', '1', '--max-steps', '2', '--lrm-iters', '2']
     ablation.main(args + ['--arms', *BENCHMARK_ARMS])

@@ -14,14 +14,7 @@ from mmasm.models.lrm.optim_constructor import LRMMultiOptimWrapperConstructor
 from mmasm.models.lrm.trainer import frozen
 
 
-@pytest.fixture(autouse=True, scope='module')
-def one_torch_thread():
-    """Tiny tensors: one intra-op thread is faster, and far faster when the
-    cores are shared with other processes (no OpenMP spin-waiting)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
 def images(seed, n=1, size=(32, 48)):

@@ -1,7 +1,6 @@
 """LRM training through tools/train_lrm.py and the real mmengine Runner:
 the pair dataset, a short CPU run that lowers its objective, export, exact
 resume, bad input before training, and the shipped configs."""
-import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -15,6 +14,7 @@ from mmengine.registry import init_default_scope
 
 from mmasm.datasets import LRMPairDataset
 from mmasm.models.lrm import LRMTranslator, load_lrm_translator
+from utils import load_tool
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_CFG = REPO / 'configs' / 'lrm' / 'lrm_tiny_demo.py'
@@ -23,25 +23,10 @@ RECIPE_CFG = (REPO / 'configs' / 'lrm' /
 MAX_ITERS, RESUME_AT, K = 12, 6, 4
 
 
-@pytest.fixture(autouse=True, scope='module')
-def one_torch_thread():
-    """Tiny tensors: one intra-op thread is faster, and far faster when the
-    cores are shared with other processes (no OpenMP spin-waiting)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'train_lrm', REPO / 'tools' / 'train_lrm.py')
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
-
-
-train_lrm = load_tool()
+train_lrm = load_tool('train_lrm.py')
 
 
 def write_source_and_target(root: Path):

@@ -1,7 +1,6 @@
 """Translating source data with a trained LRM translator: the LRMTranslate
 transform (on the fly, in mmseg pipelines) and tools/translate.py (offline,
 into a dataset layout mmseg reads)."""
-import importlib.util
 import pickle
 from pathlib import Path
 
@@ -16,29 +15,15 @@ from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
 from mmasm.datasets.transforms import LRMTranslate
 from mmasm.datasets.transforms.lrm_translate import bgr_uint8_to_rgb255
 from mmasm.models.lrm import LRMTranslator, save_lrm_translator
+from utils import load_tool
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True, scope='module')
-def one_torch_thread():
-    """Tiny tensors: one intra-op thread is faster, and far faster when the
-    cores are shared with other processes (no OpenMP spin-waiting)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'lrm_translate_tool', REPO / 'tools' / 'translate.py')
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
-
-
-translate_tool = load_tool()
+translate_tool = load_tool('translate.py', 'lrm_translate_tool')
 
 
 @pytest.fixture(scope='module')

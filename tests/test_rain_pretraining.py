@@ -1,7 +1,6 @@
 """RAIN pretraining: RAINPretrainer, its data preprocessor, and
 tools/train_rain.py through the real mmengine Runner (loss, grid, export,
 exact resume, bad input)."""
-import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -16,21 +15,14 @@ from mmengine.structures import BaseDataElement
 
 from mmasm.models import RAIN, RAINDataPreprocessor, RAINPretrainer
 from mmasm.models.rain.checkpoint import load_rain_checkpoint
+from utils import load_tool
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_CFG = str(REPO / 'configs' / 'rain' / 'rain_tiny_cpu.py')
 MAX_ITERS, RESUME_AT = 12, 6
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'train_rain', REPO / 'tools' / 'train_rain.py')
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
-
-
-train_rain = load_tool()
+train_rain = load_tool('train_rain.py')
 
 
 def write_content_and_style(root: Path):

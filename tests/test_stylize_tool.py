@@ -1,5 +1,4 @@
 """tools/stylize.py end to end on small images."""
-import importlib.util
 import os.path as osp
 
 import cv2
@@ -8,16 +7,9 @@ import pytest
 import torch
 
 from mmasm.apis import compute_anchor, load_rain, read_rgb, stylize
-from utils import save_random_rain
+from utils import load_tool, save_random_rain
 
 TOOL = osp.join(osp.dirname(__file__), '..', 'tools', 'stylize.py')
-
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location('stylize_tool', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -46,7 +38,7 @@ def read(path):
 
 
 def test_random_mode_writes_styles_and_grid(data, tmp_path):
-    tool = load_tool()
+    tool = load_tool('stylize.py', 'stylize_tool')
     args = [str(data / 'in'), '--checkpoint', str(data / 'rain.pth'),
             '--out', str(tmp_path / 'out'), '--num-styles', '3', '--seed', '5']
     written = tool.main(args)
@@ -76,7 +68,7 @@ def test_random_mode_writes_styles_and_grid(data, tmp_path):
 
 
 def test_target_and_anchored_modes(data, tmp_path):
-    tool = load_tool()
+    tool = load_tool('stylize.py', 'stylize_tool')
     written = tool.main([
         str(data / 'in' / 'a.png'), '--checkpoint', str(data / 'rain.pth'),
         '--out', str(tmp_path / 't'), '--mode', 'target', '--target',
@@ -104,7 +96,7 @@ def test_target_and_anchored_modes(data, tmp_path):
 
 
 def test_bad_input(data, tmp_path):
-    tool = load_tool()
+    tool = load_tool('stylize.py', 'stylize_tool')
     base = ['--checkpoint', str(data / 'rain.pth'), '--out', str(tmp_path)]
     (tmp_path / 'empty').mkdir()
     with pytest.raises(ValueError, match=r'no image in folder.*empty.*\.png'):

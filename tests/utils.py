@@ -3,6 +3,7 @@
 Images are class colours (Cityscapes palette) plus noise over a blocky label
 map, so a segmentor can learn something in a few iterations.
 """
+import importlib.util
 import os
 import socket
 import subprocess
@@ -130,6 +131,15 @@ def write_tiny_segformer_config(path,
     lines += [f'{key} = {value!r}' for key, value in overrides.items()]
     Path(path).write_text('\n'.join(lines) + '\n' + extra)
     return Path(path)
+
+
+def load_tool(path, name=None):
+    """Import ``tools/<path>`` (e.g. ``'train_rain.py'``) as a module."""
+    path = REPO_ROOT / 'tools' / path
+    spec = importlib.util.spec_from_file_location(name or path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def free_port():
