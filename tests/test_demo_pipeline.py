@@ -43,6 +43,10 @@ def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair)
     shot = 'leftImg8bit/train/demo/demo_000001_000019_leftImg8bit.png'
     cfg = quickstart.demo_config(arm, str(data), 'r.pth', shot, seed=3, max_steps=8)
     assert cfg.model.data_preprocessor.size == (32, 64)
+    # schedulers step per iteration: each arm's poly decay ends at its last
+    # iteration, i.e. after the same number of optimizer steps
+    default = quickstart.demo_config(arm, str(data), 'r.pth', shot, seed=3)
+    assert default.param_scheduler[-1].end == default.train_cfg.max_iters
     assert cfg.randomness.seed == 3
     root = cfg.train_dataloader.dataset.data_root
     assert osp.normpath(root) == str(data / ('target' if arm == 'target-supervised'

@@ -7,6 +7,12 @@ search_depth = 2
 rain_checkpoint = 'work_dirs/quickstart/rain/rain_demo.pth'
 train_dataloader = dict(batch_size=2)  # x2 with the source copies
 train_cfg = dict(max_iters=_base_.max_steps // search_depth)
+# mmengine steps schedulers once per iteration: stretch them over the same
+# optimizer steps as source-only's (warm-up 30 steps, poly to 0 at 300)
+param_scheduler = [
+    dict(scheduler, end=scheduler['end'] // search_depth)
+    for scheduler in _base_.param_scheduler
+]
 custom_hooks = [
     dict(_base_.asm_hook,
          rain_checkpoint=rain_checkpoint,
