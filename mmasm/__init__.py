@@ -1,12 +1,10 @@
 """mmasm: one-shot unsupervised domain adaptation for mmsegmentation.
 
-Importing this package registers all of mmasm's models, transforms,
-datasets, hooks and runners into mmseg's registries.
+Importing this package registers mmasm's models, datasets, transforms,
+hooks, runners and metrics in mmasm's registry nodes (``mmasm.registry``,
+children of mmseg's) and does nothing else.
 """
-from . import apis, datasets, engine, evaluation, models  # noqa: F401
-from .utils import register_config_packages
+from . import datasets, engine, evaluation, models  # noqa: F401
 from .version import __version__
-
-register_config_packages()  # mmseg:: (onedl) and mmasm:: config bases
 
 __all__ = ['__version__']

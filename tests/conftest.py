@@ -6,8 +6,12 @@ Helpers and the tiny SegFormer config live in tests/utils.py
 import pytest
 import torch
 
-import mmasm  # noqa: F401  registers mmasm and the mmseg::/mmasm:: bases
+import mmasm  # noqa: F401
+from mmasm.utils import register_config_packages
 from utils import write_cityscapes, write_gta5
+
+# What mmasm's tools do before reading a config: `mmseg::` / `mmasm::` bases.
+register_config_packages()
 
 
 @pytest.fixture(scope='module')

@@ -16,7 +16,7 @@ import sys
 import time
 from typing import List, Optional
 
-from mmasm.datasets.demo_domains import make_demo_domains
+from mmasm.demo.domains import make_demo_domains
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

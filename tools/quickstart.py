@@ -27,7 +27,7 @@ HERE = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import mmasm  # noqa: E402,F401
-from mmasm.datasets.demo_domains import make_demo_domains  # noqa: E402
+from mmasm.demo.domains import make_demo_domains  # noqa: E402
 
 REPO = osp.dirname(HERE)
 RAIN_CONFIG = osp.join(REPO, 'configs', 'rain', 'rain_demo_cpu.py')

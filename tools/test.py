@@ -1,13 +1,12 @@
-"""Test a segmentor: mmseg's ``tools/test.py`` with mmasm imported first.
+"""Test a segmentor: mmseg's ``tools/test.py`` with mmasm's config lookup.
 
 All of mmseg's flags work (``--work-dir``, ``--out``, ``--show``,
 ``--show-dir``, ``--wait-time``, ``--tta``, ``--cfg-options``,
 ``--launcher``, ``--local_rank``/``--local-rank``). Unlike mmseg's test.py it
 honours ``runner_type`` like train.py does, so ``CPUDistRunner`` also tests
-distributed on CPU.
+distributed on CPU, and ``mmseg::`` / ``mmasm::`` bases resolve.
 """
-import mmasm  # noqa: F401
-from mmasm.utils import build_runner, load_mmseg_tool
+from mmasm.utils import build_runner, load_mmseg_tool, register_config_packages
 
 
 class RunnerFromConfig:
@@ -17,6 +16,7 @@ class RunnerFromConfig:
 
 
 def main():
+    register_config_packages()
     mmseg_test = load_mmseg_tool('test')
     mmseg_test.Runner = RunnerFromConfig
     mmseg_test.main()

@@ -1,31 +1,23 @@
-"""Train a segmentor: mmseg's ``tools/train.py`` with mmasm imported first.
+"""Train any mmasm config: segmentors (source-only, ASM, ASH, ...), RAIN
+pretraining and LRM translators, in one process or distributed.
 
-Importing mmasm before the config is parsed registers mmasm's modules and
-makes ``_base_ = ['mmseg::...', 'mmasm::...']`` resolvable. All of mmseg's
-flags work: ``--work-dir``, ``--resume``, ``--amp``, ``--cfg-options``,
-``--launcher``, ``--local_rank``/``--local-rank``; ``runner_type`` in the
-config selects a registered runner (e.g. ``CPUDistRunner``).
+    python tools/train.py CONFIG [--work-dir DIR] [--resume] [--amp]
+        [--cfg-options KEY=VALUE ...] [--launcher none|pytorch|slurm|mpi]
+    tools/dist_train.sh CONFIG GPUS [...]
+
+mmseg's ``tools/train.py`` flags (its own parser), with mmasm's runner
+building: ``runner_type`` is honoured from any scope, ``--amp`` also works
+for multi-network models (one ``AmpOptimWrapper`` per network), and
+``mmseg::`` / ``mmasm::`` bases resolve (``register_config_packages``).
 """
-import sys
-
-import mmasm  # noqa: F401
-from mmasm.utils import amp_device_available, load_mmseg_tool
+from mmasm.utils import (build_runner, load_mmseg_tool, register_config_packages,
+                         tool_config)
 
 
 def main():
-    mmseg_train = load_mmseg_tool('train')
-    parse_mmseg_args = mmseg_train.parse_args
-
-    def parse_args():
-        args = parse_mmseg_args()
-        if args.amp and not amp_device_available():
-            sys.exit('train.py: error: --amp needs a CUDA (or NPU/MLU/MUSA) '
-                     'device and none is available; CPU training runs in '
-                     'fp32, drop --amp.')
-        return args
-
-    mmseg_train.parse_args = parse_args
-    mmseg_train.main()
+    register_config_packages()
+    args = load_mmseg_tool('train').parse_args()
+    build_runner(tool_config(args)).train()
 
 
 if __name__ == '__main__':

@@ -24,7 +24,7 @@ import cv2
 import mmcv
 from mmengine.utils import ProgressBar, mkdir_or_exist
 
-from mmasm.apis.image_io import IMG_EXTENSIONS
+from mmasm.utils import IMG_EXTENSIONS
 from mmasm.datasets.transforms.lrm_translate import LRMTranslate
 
 #: Image folders of common layouts, tried in order when --img-dir is absent.

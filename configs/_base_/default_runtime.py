@@ -1,7 +1,7 @@
-# mmseg's configs/_base_/default_runtime.py, plus mmasm's custom_imports so
-# that mmseg's own tools (and mmengine) register mmasm's modules too.
-default_scope = 'mmseg'
-custom_imports = dict(imports=['mmasm'], allow_failed_imports=False)
+# mmseg's configs/_base_/default_runtime.py in mmasm's registry scope: types
+# are looked up in mmasm's registry nodes, then mmseg's and mmengine's, which
+# import their modules on first use (no custom_imports needed).
+default_scope = 'mmasm'
 env_cfg = dict(
     cudnn_benchmark=True,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

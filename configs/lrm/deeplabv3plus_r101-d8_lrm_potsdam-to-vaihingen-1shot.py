@@ -20,7 +20,7 @@
 _base_ = [
     'mmseg::deeplabv3plus/deeplabv3plus_r101-d8_4xb4-80k_potsdam-512x512.py'
 ]
-custom_imports = dict(imports=['mmasm'], allow_failed_imports=False)
+default_scope = 'mmasm'  # LRMTranslate and mmasm's hooks, beside mmseg's modules
 train_dataloader = dict(
     dataset=dict(data_root='data/potsdam_lrm-vaihingen-1shot'))
 # Vaihingen is the target domain: validate and test there (mmseg's

@@ -19,7 +19,6 @@
 #       data/vaihingen/img_dir/train/area1_0_0_512_512.png \
 #       data/potsdam data/potsdam_lrm-vaihingen-1shot
 _base_ = ['../_base_/models/lrm.py', '../_base_/default_runtime.py']
-custom_imports = dict(imports=['mmasm'], allow_failed_imports=False)
 
 # The one-shot target: the first Vaihingen train tile (area 1, top left).
 # The paper's figure is the mean of 10 runs, each with another target tile.

@@ -14,7 +14,6 @@ _base_ = [
     '../_base_/schedules/rain_160k.py',
     '../_base_/default_runtime_rain.py',
 ]
-custom_imports = dict(imports=['mmasm'], allow_failed_imports=False)
 warmup_iters = 1000
 model = dict(
     decoder_warmup_iters=warmup_iters,

@@ -9,7 +9,6 @@ _base_ = [
     '../_base_/schedules/rain_160k.py',
     '../_base_/default_runtime_rain.py',
 ]
-custom_imports = dict(imports=['mmasm'], allow_failed_imports=False)
 tiny_pipeline = [
     dict(type='LoadImageFromFile', color_type='color'),
     dict(type='Resize', scale=(128, 64), keep_ratio=False),

@@ -14,5 +14,4 @@ _base_ = [
     '../_base_/schedules/rain_160k.py',
     '../_base_/default_runtime_rain.py',
 ]
-custom_imports = dict(imports=['mmasm'], allow_failed_imports=False)
 model = dict(rain_checkpoint='checkpoints/rain_vgg_encoder.pth')

@@ -1,8 +1,8 @@
-from .image_io import (IMG_EXTENSIONS, bgr_uint8_to_rgb01, list_images,
-                       read_rgb, rgb01_to_bgr_uint8)
-from .rain_inference import (STYLIZE_MODES, compute_anchor, load_rain,
-                             stylize, target_statistics)
+from mmasm.models.rain import compute_anchor, load_rain, target_statistics
+from mmasm.utils import (IMG_EXTENSIONS, bgr_uint8_to_rgb01, list_images,
+                         read_rgb, rgb01_to_bgr_uint8)
 from .search_trace import SearchTrace, segmentor_loss, trace_search
+from .stylize import STYLIZE_MODES, stylize
 from .train_config import train_config
 
 __all__ = [

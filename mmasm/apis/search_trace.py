@@ -11,8 +11,8 @@ from typing import List, Optional
 
 import torch
 
-from ..engine.hooks.asm_batch import bgr255_to_rgb01, make_style_batch, rgb01_to_bgr255
-from ..models.asm import AdversarialStyleMining
+from mmasm.models.asm import AdversarialStyleMining
+from mmasm.utils import bgr255_to_rgb01, make_style_batch, rgb01_to_bgr255
 
 
 @dataclass

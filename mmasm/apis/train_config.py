@@ -4,7 +4,7 @@ from typing import Dict, Optional, Tuple, Union
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from ..utils.mmseg_tools import build_runner
+from mmasm.utils import build_runner
 
 
 def train_config(config: Union[str, Config], work_dir: str,

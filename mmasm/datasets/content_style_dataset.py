@@ -5,7 +5,7 @@ from typing import Iterator, Optional, Sequence, Union
 
 import numpy as np
 from mmengine.dataset import Compose
-from mmseg.registry import DATASETS
+from mmasm.registry import DATASETS
 
 from .samplers import SampleDraw
 

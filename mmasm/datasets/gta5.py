@@ -7,7 +7,7 @@ import numpy as np
 from mmengine.utils import (mkdir_or_exist, scandir, track_parallel_progress,
                             track_progress)
 from mmseg.datasets import BaseSegDataset, CityscapesDataset
-from mmseg.registry import DATASETS
+from mmasm.registry import DATASETS
 from PIL import Image
 
 #: Cityscapes label id -> train id (19 classes); every other id -> 255.

@@ -4,10 +4,8 @@ from typing import List, Sequence
 
 from mmengine.dataset import BaseDataset
 from mmengine.fileio import list_dir_or_file
-from mmseg.registry import DATASETS
-
-#: File extensions read as images (matched case-insensitively).
-IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
+from mmasm.registry import DATASETS
+from mmasm.utils import IMG_EXTENSIONS
 
 
 @DATASETS.register_module()

@@ -6,7 +6,7 @@ from typing import Sequence, Union
 import cv2
 import mmcv
 from mmengine.dataset import Compose
-from mmseg.registry import DATASETS
+from mmasm.registry import DATASETS
 
 from .content_style_dataset import ContentStyleDataset
 

@@ -5,7 +5,7 @@ from typing import List
 import cv2
 import numpy as np
 from mmseg.datasets import BaseSegDataset, CityscapesDataset
-from mmseg.registry import DATASETS
+from mmasm.registry import DATASETS
 
 from .gta5 import TRAIN_ID_SUFFIX, check_seg_maps, id_lookup_table
 

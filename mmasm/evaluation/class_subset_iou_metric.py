@@ -3,7 +3,7 @@ from typing import Dict, Sequence
 
 import numpy as np
 from mmseg.evaluation import IoUMetric
-from mmseg.registry import METRICS
+from mmasm.registry import METRICS
 
 
 @METRICS.register_module()

@@ -30,8 +30,8 @@ def load_mmseg_tool(name: str) -> ModuleType:
 def tool_config(args) -> Config:
     """A training tool's config: ``args.config`` with mmseg train.py's
     overrides ``--cfg-options``, ``--work-dir`` (default
-    ``work_dirs/<config name>``), ``--resume [CKPT]`` and, if the tool has
-    it, ``--launcher``."""
+    ``work_dirs/<config name>``), ``--resume`` (a flag, or a checkpoint path /
+    ``'auto'``), ``--amp`` and ``--launcher`` where the tool has them."""
     cfg = Config.fromfile(args.config)
     if getattr(args, 'launcher', None) is not None:
         cfg.launcher = args.launcher
@@ -41,20 +41,46 @@ def tool_config(args) -> Config:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
-    if args.resume is not None:
+    resume = getattr(args, 'resume', None)
+    if resume:
         cfg.resume = True
-        if args.resume != 'auto':
-            cfg.load_from = args.resume
+        if isinstance(resume, str) and resume != 'auto':
+            cfg.load_from = resume
+    if getattr(args, 'amp', False):
+        enable_amp(cfg)
     return cfg
 
 
+def enable_amp(cfg: Config) -> None:
+    """What mmseg's ``--amp`` does (``AmpOptimWrapper``, dynamic loss scale),
+    for single optim wrappers and for multi-network models' wrapper dicts
+    (one entry per network). Needs an accelerator: CPU runs are fp32."""
+    if not amp_device_available():
+        raise RuntimeError('--amp needs a CUDA (or NPU/MLU/MUSA) device and none is '
+                           'available; CPU training runs in fp32, drop --amp')
+    optim_wrapper = cfg.optim_wrapper
+    wrappers = [optim_wrapper] if 'optimizer' in optim_wrapper else [
+        value for value in optim_wrapper.values() if isinstance(value, dict)]
+    for wrapper in wrappers:
+        kind = wrapper.get('type', 'OptimWrapper')
+        if kind not in ('OptimWrapper', 'AmpOptimWrapper'):
+            raise ValueError(f'--amp needs OptimWrapper entries in optim_wrapper, got {kind}')
+        if kind == 'OptimWrapper':
+            wrapper.type = 'AmpOptimWrapper'
+            wrapper.setdefault('loss_scale', 'dynamic')
+
+
 def build_runner(cfg) -> Runner:
-    """Build the runner as mmseg's train.py does: ``RUNNERS.build(cfg)`` when
-    the config names a ``runner_type``, else ``Runner.from_cfg(cfg)``."""
-    if 'runner_type' in cfg:
-        from mmseg.registry import RUNNERS
-        return RUNNERS.build(cfg)
-    return Runner.from_cfg(cfg)
+    """The runner of a config, as mmseg's train.py builds it: the registered
+    ``runner_type`` (mmasm's, mmseg's or mmengine's; looked up from mmasm's
+    registry node, whatever default scope the process has) or ``Runner``."""
+    if 'runner_type' not in cfg:
+        return Runner.from_cfg(cfg)
+    from mmasm.registry import RUNNERS
+    runner_cls = RUNNERS.get(cfg.runner_type)
+    if runner_cls is None:
+        raise KeyError(f'runner_type={cfg.runner_type!r} is not a registered runner')
+    return runner_cls.from_cfg(cfg)
 
 
 def amp_device_available() -> bool:

@@ -6,7 +6,7 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
-from mmseg.registry import HOOKS
+from mmasm.registry import HOOKS
 
 
 @HOOKS.register_module()

@@ -6,4 +6,3 @@
 # then point the train set at the labelled source domain. The model's type
 # stays as it is: ASHHook adds its adversarial loss through a forward hook.
 _base_ = ['./ash_hook.py']
-custom_imports = dict(imports=['mmasm'], allow_failed_imports=False)

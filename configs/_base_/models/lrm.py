@@ -24,7 +24,7 @@ model = dict(
     data_preprocessor=dict(type='RAINDataPreprocessor'))
 # One Adam per player, named after the model's attributes.
 optim_wrapper = dict(
-    constructor='LRMMultiOptimWrapperConstructor',
+    constructor='MultiNetworkOptimWrapperConstructor',
     translator=dict(type='OptimWrapper',
                     optimizer=dict(type='Adam', lr=1e-3, betas=(0.5, 0.999))),
     discriminator=dict(type='OptimWrapper',

@@ -3,7 +3,7 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 from mmengine.dataset import InfiniteSampler
-from mmseg.registry import DATA_SAMPLERS
+from mmasm.registry import DATA_SAMPLERS
 
 
 class SampleDraw(NamedTuple):

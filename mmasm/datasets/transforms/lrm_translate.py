@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
-from mmseg.registry import TRANSFORMS
+from mmasm.registry import TRANSFORMS
 
 from mmasm.datasets.lrm_pair_dataset import check_image_file
 from mmasm.models.lrm import PIXEL_MAX, load_lrm_translator

@@ -3,7 +3,7 @@ import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
 from mmengine.structures import BaseDataElement
-from mmseg.registry import TRANSFORMS
+from mmasm.registry import TRANSFORMS
 
 
 def image_to_tensor(results: dict, role: str) -> torch.Tensor:

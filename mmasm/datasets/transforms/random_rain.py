@@ -7,12 +7,11 @@ import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
-from mmseg.registry import TRANSFORMS
+from mmasm.registry import TRANSFORMS
 
-from mmasm.apis.image_io import (bgr_uint8_to_rgb01, list_images, read_rgb,
-                                 rgb01_to_bgr_uint8)
-from mmasm.apis.rain_inference import compute_anchor, load_rain
-from mmasm.models.rain.vgg_encoder import VGGEncoder
+from mmasm.models.rain import compute_anchor, load_rain
+from mmasm.utils import (MIN_IMAGE_SIZE, bgr_uint8_to_rgb01, list_images,
+                         read_rgb, rgb01_to_bgr_uint8)
 
 
 @TRANSFORMS.register_module()
@@ -152,10 +151,10 @@ class RandomRAIN(BaseTransform):
                 f'(put RandomRAIN before transforms that convert to float, '
                 f'and use LoadImageFromFile(to_float32=False))')
         if (img.ndim != 3 or img.shape[2] != 3
-                or min(img.shape[:2]) < VGGEncoder.min_size):
+                or min(img.shape[:2]) < MIN_IMAGE_SIZE):
             raise ValueError(
                 f'RandomRAIN: image {name!r} has shape {img.shape}; expected '
-                f'(H, W, 3) with H, W >= {VGGEncoder.min_size}')
+                f'(H, W, 3) with H, W >= {MIN_IMAGE_SIZE}')
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(checkpoint={self.checkpoint!r}, '

@@ -3,7 +3,9 @@ from .asm_hook import ASMHook
 from .lrm_export_hook import LRMExportHook
 from .rain_export_hook import RAINExportHook
 from .rain_visualization_hook import RAINVisualizationHook
+from .reverted_sync_bn_hook import RevertedSyncBNHook
 
 __all__ = [
-    'ASHHook', 'ASMHook', 'LRMExportHook', 'RAINExportHook', 'RAINVisualizationHook'
+    'ASHHook', 'ASMHook', 'LRMExportHook', 'RAINExportHook', 'RAINVisualizationHook',
+    'RevertedSyncBNHook'
 ]

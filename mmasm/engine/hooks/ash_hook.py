@@ -6,18 +6,16 @@ import torch
 import torch.nn.functional as F
 from mmengine.dist import broadcast_object_list, get_rank
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.optim import build_optim_wrapper
-from mmseg.registry import HOOKS, MODELS
+from mmasm.registry import HOOKS, MODELS
 
-from mmasm.apis.image_io import list_images, read_rgb
 from mmasm.models.ash import Hallucination
-from mmasm.utils import rgb_grid
+from mmasm.utils import (bgr255_to_rgb01, frozen, list_images, read_rgb, rgb01_to_bgr255,
+                         rgb_grid, unwrap_model as unwrap)
 from .ash_segmentor import (SOURCE_LABEL, STYLIZED_LABEL, batch_norm_statistics_kept,
-                            broadcast_module, build_schedulers, domain_bce, frozen,
+                            broadcast_module, build_schedulers, domain_bce,
                             optimizer_step, preprocess, segmentation_logits,
                             segmentor_classes)
-from .asm_batch import bgr255_to_rgb01, rgb01_to_bgr255
 
 DATA_BATCH = Optional[Union[dict, tuple, list]]
 
@@ -25,10 +23,6 @@ ASH_OPTIM_WRAPPER = dict(type='OptimWrapper', optimizer=dict(
     type='SGD', lr=2.5e-4, momentum=0.9, weight_decay=5e-4))
 DISC_OPTIM_WRAPPER = dict(type='OptimWrapper', optimizer=dict(
     type='Adam', lr=1e-4, betas=(0.9, 0.99)))
-
-
-def unwrap(model):
-    return model.module if is_model_wrapper(model) else model
 
 
 @HOOKS.register_module()

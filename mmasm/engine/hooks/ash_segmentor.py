@@ -8,7 +8,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.modules.batchnorm import _BatchNorm
 from mmengine.dist import all_reduce_params, broadcast, get_world_size
-from mmseg.registry import PARAM_SCHEDULERS
+from mmasm.registry import PARAM_SCHEDULERS
 
 #: Discriminator labels: source 0, stylized 1 (as in ASH's code).
 SOURCE_LABEL = 0.0
@@ -19,19 +19,6 @@ def domain_bce(discriminator: nn.Module, probs: torch.Tensor, label: float) -> t
     """BCE of the discriminator's logits on ``probs`` against ``label``."""
     logits = discriminator(probs)
     return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, label))
-
-
-@contextmanager
-def frozen(module: nn.Module):
-    """Within the block the parameters of ``module`` do not require grad,
-    so a loss through it sends no gradient into them (only through them)."""
-    flags = [p.requires_grad for p in module.parameters()]
-    module.requires_grad_(False)
-    try:
-        yield module
-    finally:
-        for param, flag in zip(module.parameters(), flags):
-            param.requires_grad_(flag)
 
 
 @contextmanager

@@ -4,14 +4,12 @@ from typing import List, Optional, Sequence, Union
 import torch
 from mmengine.dist import broadcast_object_list, get_rank
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
-from mmseg.registry import HOOKS
+from mmasm.registry import HOOKS
 
-from mmasm.apis.rain_inference import compute_anchor
-from mmasm.apis.image_io import list_images, read_rgb
 from mmasm.models.asm import AdversarialStyleMining, StyleSearch
-from mmasm.utils import rgb_grid
-from .asm_batch import bgr255_to_rgb01, make_style_batch, rgb01_to_bgr255
+from mmasm.models.rain import compute_anchor
+from mmasm.utils import (bgr255_to_rgb01, list_images, make_style_batch, read_rgb,
+                         rgb01_to_bgr255, rgb_grid, unwrap_model)
 
 DATA_BATCH = Optional[Union[dict, tuple, list]]
 
@@ -88,7 +86,7 @@ class ASMHook(Hook):
     def before_run(self, runner) -> None:
         """Move RAIN next to the segmentor, compute the target anchor(s)
         once, and seed the hook's generators from the runner's seed."""
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = unwrap_model(runner.model)
         self.device = next(model.parameters()).device
         self.mining.to(self.device)
         if self.target_images:

@@ -3,10 +3,10 @@ import os.path as osp
 
 from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
-from mmseg.registry import HOOKS
+from mmasm.registry import HOOKS
 
 from mmasm.models.lrm import save_lrm_translator
+from mmasm.utils import unwrap_model
 
 
 @HOOKS.register_module()
@@ -25,8 +25,7 @@ class LRMExportHook(Hook):
     def after_train(self, runner) -> None:
         if not is_main_process():
             return
-        model = runner.model.module if is_model_wrapper(runner.model) \
-            else runner.model
+        model = unwrap_model(runner.model)
         if not hasattr(model, 'translator'):
             raise TypeError(f'LRMExportHook: {type(model).__name__} has no '
                             f'`translator`; use it with LRMTrainer')

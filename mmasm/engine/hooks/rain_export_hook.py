@@ -4,7 +4,7 @@ import os.path as osp
 import torch
 from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
-from mmseg.registry import HOOKS
+from mmasm.registry import HOOKS
 
 from .rain_visualization_hook import unwrap_rain_model
 

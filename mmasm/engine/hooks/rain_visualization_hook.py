@@ -5,16 +5,14 @@ import torch
 import torch.nn.functional as F
 from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
-from mmseg.registry import HOOKS
 
-from mmasm.utils import rgb_grid
+from mmasm.registry import HOOKS
+from mmasm.utils import rgb_grid, unwrap_model
 
 
 def unwrap_rain_model(runner) -> torch.nn.Module:
     """The runner's model without DDP wrappers; it must hold ``.rain``."""
-    model = runner.model.module if is_model_wrapper(runner.model) \
-        else runner.model
+    model = unwrap_model(runner.model)
     if not hasattr(model, 'rain'):
         raise TypeError(f'{type(model).__name__} has no `rain` attribute; '
                         f'RAIN hooks need a model like RAINPretrainer')

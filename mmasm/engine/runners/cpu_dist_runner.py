@@ -7,13 +7,12 @@ import torch.distributed as torch_dist
 from mmengine.device import get_device
 from mmengine.dist import is_distributed
 from mmengine.model import is_model_wrapper, revert_sync_batchnorm
-from mmengine.registry import MODEL_WRAPPERS
 from mmengine.runner import Runner
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
-from mmseg.registry import RUNNERS
-from .reverted_sync_bn_hook import RevertedSyncBNHook
+from mmasm.registry import MODEL_WRAPPERS, RUNNERS
+from ..hooks.reverted_sync_bn_hook import RevertedSyncBNHook
 
 CPU_BACKENDS = ('gloo', 'mpi')
 

@@ -4,7 +4,7 @@ from typing import Union
 from mmengine.optim import BaseOptimWrapper
 from mmengine.optim.scheduler.lr_scheduler import LRSchedulerMixin
 from mmengine.optim.scheduler.param_scheduler import INF, _ParamScheduler
-from mmseg.registry import PARAM_SCHEDULERS
+from mmasm.registry import PARAM_SCHEDULERS
 from torch.optim import Optimizer
 
 

@@ -18,12 +18,12 @@ from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmseg.registry import MODELS
+from mmasm.registry import MODELS
 
-from ..losses.rain_loss import content_loss, style_loss
 from ..rain import RAIN
 from ..rain.adain import adain, style_statistics
 from ..rain.rain import check_images
+from ..rain.rain_loss import content_loss, style_loss
 from ..rain.vgg_encoder import VGGEncoder
 from .conditioning_net import (CONDITIONING_INPUTS, SemanticConditioningNet,
                                smoothed_class_map)

@@ -10,7 +10,7 @@ from typing import Optional, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmseg.registry import MODELS
+from mmasm.registry import MODELS
 
 from ..rain import RAIN
 

@@ -4,7 +4,7 @@ from typing import Sequence
 import torch
 import torch.nn as nn
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
-from mmseg.registry import MODELS
+from mmasm.registry import MODELS
 
 
 class ASPPSumClassifier(nn.Module):

@@ -1,7 +1,7 @@
 """The output-space discriminator of AdaptSegNet, used by ASH."""
 import torch
 import torch.nn as nn
-from mmseg.registry import MODELS
+from mmasm.registry import MODELS
 
 
 @MODELS.register_module()

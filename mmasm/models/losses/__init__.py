@@ -1,3 +1,4 @@
-from .rain_loss import RAINLoss
+from .consistency_loss import (authors_consistency, content_groups,
+                               paper_consistency)
 
-__all__ = ['RAINLoss']
+__all__ = ['authors_consistency', 'content_groups', 'paper_consistency']

@@ -5,7 +5,6 @@ from .batch_instance_norm import BatchInstanceNorm2d, clamp_bin_gates_
 from .checkpoint import load_lrm_translator, save_lrm_translator
 from .discriminator import LRMPatchDiscriminator
 from .losses import LRMPerceptualLoss, gram_matrix, lsgan_loss
-from .optim_constructor import LRMMultiOptimWrapperConstructor
 from .trainer import LRMTrainer
 from .translator import PIXEL_MAX, LRMTranslator  # noqa: F401
 from .vgg_features import VGGFeatures
@@ -13,6 +12,6 @@ from .vgg_features import VGGFeatures
 __all__ = [
     'BatchInstanceNorm2d', 'clamp_bin_gates_', 'LRMTranslator',
     'LRMPatchDiscriminator', 'LRMPerceptualLoss', 'gram_matrix', 'lsgan_loss',
-    'VGGFeatures', 'LRMTrainer', 'LRMMultiOptimWrapperConstructor',
+    'VGGFeatures', 'LRMTrainer',
     'load_lrm_translator', 'save_lrm_translator'
 ]

@@ -14,9 +14,9 @@ from typing import Dict, Union
 
 import torch
 
+from mmasm.utils.checkpoint import load_tensor_file
 from mmasm.utils.state_dicts import (describe_mismatch, model_state_dict,
                                      state_dict_mismatch)
-from ..rain.checkpoint import load_tensor_file
 from .translator import LRMTranslator
 
 #: The attribute under which ``LRMTrainer`` keeps its translator.

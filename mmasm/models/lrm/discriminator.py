@@ -3,7 +3,7 @@ from typing import Sequence
 
 import torch
 import torch.nn as nn
-from mmseg.registry import MODELS
+from mmasm.registry import MODELS
 from torch.nn.utils.parametrizations import spectral_norm
 
 

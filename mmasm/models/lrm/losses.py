@@ -4,7 +4,7 @@ from typing import Dict, List, Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmseg.registry import MODELS
+from mmasm.registry import MODELS
 
 from .vgg_features import VGGFeatures
 

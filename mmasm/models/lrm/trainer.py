@@ -1,6 +1,5 @@
 """Training the LRM translator and its discriminator with the Runner."""
-from contextlib import contextmanager
-from typing import Dict, Iterator, List, Optional, Union
+from typing import Dict, List, Optional, Union
 
 import torch
 import torch.nn as nn
@@ -8,27 +7,12 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapperDict
 from mmengine.structures import BaseDataElement
-from mmseg.registry import MODELS
+from mmasm.registry import MODELS
 
+from mmasm.utils import build_module, frozen
 from .losses import lsgan_loss
 from .translator import PIXEL_MAX
 
-
-def build_module(cfg: Union[dict, nn.Module]) -> nn.Module:
-    return MODELS.build(cfg) if isinstance(cfg, dict) else cfg
-
-
-@contextmanager
-def frozen(module: nn.Module) -> Iterator[None]:
-    """No parameter gradients for ``module`` inside the block (gradients
-    still flow through it to its inputs)."""
-    flags = [p.requires_grad for p in module.parameters()]
-    module.requires_grad_(False)
-    try:
-        yield
-    finally:
-        for param, flag in zip(module.parameters(), flags):
-            param.requires_grad_(flag)
 
 
 @MODELS.register_module()

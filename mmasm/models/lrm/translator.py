@@ -5,7 +5,7 @@ from typing import Optional, Sequence, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmseg.registry import MODELS
+from mmasm.registry import MODELS
 from torch.nn.utils.parametrizations import spectral_norm
 
 from .batch_instance_norm import BatchInstanceNorm2d, clamp_bin_gates_

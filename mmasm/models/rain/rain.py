@@ -4,7 +4,7 @@ from typing import Optional, Sequence, Tuple, Union
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmseg.registry import MODELS
+from mmasm.registry import MODELS
 
 from .adain import adain, style_statistics
 from .adain_decoder import AdaINDecoder

@@ -5,6 +5,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from mmasm.utils.image_io import MIN_IMAGE_SIZE
+
 #: Layer names in forward order, with (in_channels, out_channels); ``'pool'``
 #: marks a 2x2 ceil-mode max-pool. ``conv0`` is the 1x1 conv that maps RGB in
 #: [0, 1] to the caffe input the original VGG weights expect.
@@ -65,7 +67,7 @@ class VGGEncoder(nn.Module):
     stride = 8
     #: Smallest input side: relu4_1 (at stride 8) must be at least 2 pixels
     #: wide for the reflection padding of conv4_1.
-    min_size = 16
+    min_size = MIN_IMAGE_SIZE
 
     def __init__(self, frozen: bool = True):
         super().__init__()

@@ -3,11 +3,11 @@ from contextlib import contextmanager
 
 import torch
 from mmseg.models.segmentors import EncoderDecoder
-from mmseg.registry import MODELS
+from mmasm.registry import MODELS
 from mmseg.utils import SampleList
 
-from ..decode_heads.classifier_features import capture_classifier_input
-from .consistency_loss import (authors_consistency, capture_outputs,
+from ..utils.classifier_features import capture_classifier_input
+from ..losses.consistency_loss import (authors_consistency, capture_outputs,
                                content_groups, paper_consistency, stage_convs)
 
 CONSISTENCY_MODES = ('paper', 'authors')

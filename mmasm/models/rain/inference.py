@@ -1,0 +1,109 @@
+"""Loading a frozen RAIN and computing target anchors from images or files.
+
+>>> rain = load_rain('rain.pth')
+>>> psi, xi = compute_anchor(rain, 'target.png')
+"""
+import functools
+import logging
+import os
+import os.path as osp
+from typing import List, Optional, Sequence, Tuple, Union
+
+import torch
+from mmengine.logging import print_log
+
+from mmasm.utils.image_io import list_images, read_rgb
+from .checkpoint import load_rain_checkpoint
+from .rain import RAIN
+
+#: What ``images`` / ``target`` arguments accept: a ``(N, 3, H, W)`` or
+#: ``(3, H, W)`` RGB tensor in [0, 1], an image file or folder, or a
+#: sequence of image files and ``(3, H, W)`` tensors (sizes may differ).
+Images = Union[torch.Tensor, str, os.PathLike,
+               Sequence[Union[str, os.PathLike, torch.Tensor]]]
+
+def outside_inference(func):
+    """Run ``func`` under ``torch.inference_mode`` and return ordinary
+    tensors, so that results can later enter autograd (e.g. ASM's eps)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with torch.inference_mode():
+            result = func(*args, **kwargs)
+        if torch.is_tensor(result):
+            return result.clone()
+        return type(result)(t.clone() for t in result)
+
+    return wrapper
+
+
+def load_rain(checkpoint: Optional[str] = None, device: str = 'cpu',
+              vae_depth: int = 3) -> RAIN:
+    """Build a frozen RAIN in eval mode, with weights from ``checkpoint``.
+
+    Args:
+        checkpoint: an mmasm RAIN checkpoint; ``None`` keeps the random
+            initialisation (stylized images are then noise).
+        device: where to put the model.
+        vae_depth: Linear layers per side of the style VAE (3 = authors').
+    """
+    rain = RAIN(vae_depth=vae_depth)
+    if checkpoint is None:
+        print_log('load_rain: no checkpoint given, RAIN is randomly '
+                  'initialised', logger='current', level=logging.WARNING)
+    else:
+        checkpoint = os.fspath(checkpoint)
+        if not osp.isfile(checkpoint):
+            raise FileNotFoundError(
+                f'RAIN checkpoint not found: {checkpoint!r}')
+        load_rain_checkpoint(rain, checkpoint)
+    # channels_last: 1.9x faster stylization on CPU (bench_rain.py).
+    return rain.to(device, memory_format=torch.channels_last).eval().requires_grad_(False)
+
+
+def rain_device(rain: RAIN) -> torch.device:
+    return next(rain.parameters()).device
+
+
+def image_list(images: Images, device: torch.device) -> List[torch.Tensor]:
+    """``images`` as a list of ``(1, 3, H, W)`` tensors on ``device``."""
+    if torch.is_tensor(images):
+        batch = images[None] if images.dim() == 3 else images
+        return [img[None].to(device) for img in batch]
+    if isinstance(images, (str, os.PathLike)):
+        images = [images]
+    tensors = []
+    for item in images:
+        if torch.is_tensor(item):
+            tensors.append(item[None].to(device))
+        else:
+            tensors.extend(read_rgb(path)[None].to(device)
+                           for path in list_images(item))
+    if not tensors:
+        raise ValueError('no image given')
+    return tensors
+
+
+@outside_inference
+def compute_anchor(rain: RAIN,
+                   target_images: Images) -> Tuple[torch.Tensor, torch.Tensor]:
+    """The style anchor ``(psi, xi) = E_vae(E(x_T))``, one row per target
+    image (one row for one-shot, k rows for the paper's k-anchor variant).
+
+    Each image is encoded on its own, so sizes may differ.
+    """
+    anchors = [rain.anchor(img) for img in image_list(target_images,
+                                                         rain_device(rain))]
+    psi, xi = zip(*anchors)
+    return torch.cat(psi), torch.cat(xi)
+
+
+@outside_inference
+def target_statistics(rain: RAIN, target_images: Images
+                      ) -> Tuple[torch.Tensor, torch.Tensor]:
+    """True relu4_1 channel ``(mean, std)`` of each target image, each
+    ``(k, 512)``: the plain AdaIN style, without the style VAE."""
+    stats = [rain.style_statistics(img) for img in image_list(
+        target_images, rain_device(rain))]
+    mean, std = zip(*stats)
+    return torch.cat(mean), torch.cat(std)

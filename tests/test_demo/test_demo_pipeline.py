@@ -1,0 +1,159 @@
+"""The demo configs, tools/quickstart.py and tools/benchmarks/ablation.py,
+end to end on a micro demo pair, plus the ASM figure helpers."""
+import json
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmasm.registry import MODELS
+from mmseg.structures import SegDataSample
+from mmengine.structures import PixelData
+
+from mmasm.apis import trace_search
+from mmasm.demo.domains import make_demo_domains
+from mmasm.models import AdversarialStyleMining, RAIN
+from mmasm.visualization import project_search_path
+
+from utils import TINY_SEGFORMER_CFG, load_tool, save_random_rain
+
+DEMO_ARMS = ('source-only', 'random', 'anchored', 'asm', 'target-supervised', 'ash', 'lrm')
+#: random / anchored are asm's machinery with other sampling (config test)
+BENCHMARK_ARMS = ('source-only', 'asm', 'ash', 'lrm', 'target-supervised')
+
+
+@pytest.fixture(scope='module')
+def micro_pair(tmp_path_factory):
+    root = tmp_path_factory.mktemp('demo')
+    data = root / 'demo'
+    make_demo_domains(str(data), num_source=4, num_target_train=3, num_target_val=2,
+                      size=(64, 32), preview=True)
+    rain_dir = root / 'work' / 'rain'
+    rain_dir.mkdir(parents=True)
+    save_random_rain(rain_dir / 'rain_demo.pth')
+    return data, root / 'work'
+
+
+@pytest.mark.parametrize('arm', DEMO_ARMS)
+def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair):
+    quickstart = load_tool('quickstart.py')
+    data, work = micro_pair
+    shot = 'leftImg8bit/train/demo/demo_000001_000019_leftImg8bit.png'
+    cfg = quickstart.demo_config(arm, str(data), 'r.pth', shot, seed=3, max_steps=8)
+    assert cfg.model.data_preprocessor.size == (32, 64)
+    # schedulers step per iteration: each arm's poly decay ends at its last
+    # iteration, i.e. after the same number of optimizer steps
+    default = quickstart.demo_config(arm, str(data), 'r.pth', shot, seed=3)
+    assert default.param_scheduler[-1].end == default.train_cfg.max_iters
+    assert cfg.randomness.seed == 3
+    root = cfg.train_dataloader.dataset.data_root
+    assert osp.normpath(root) == str(data / ('target' if arm == 'target-supervised'
+                                             else 'source'))
+    assert osp.normpath(cfg.val_dataloader.dataset.data_root) == str(data / 'target')
+    hooks = cfg.get('custom_hooks', [])
+    if arm in ('random', 'anchored', 'asm'):
+        assert hooks[0].rain_checkpoint == 'r.pth'
+        assert hooks[0].target == str(data / 'target' / shot)
+        assert hooks[0].sampling == arm
+        # n = 2 optimizer steps per ASM iteration: equal budgets
+        assert cfg.train_cfg.max_iters == 4
+    elif arm == 'ash':
+        assert hooks[0].rain_checkpoint == 'r.pth'
+        assert osp.normpath(hooks[0].style) == str(data / 'style')
+        assert 'target' not in hooks[0]
+    elif arm == 'lrm':
+        cfg = quickstart.demo_config(arm, str(data), 'r.pth', shot, 3, 8, translator='t.pth')
+        translate = next(t for t in cfg.train_dataloader.dataset.pipeline
+                         if t.type == 'LRMTranslate')
+        assert translate.checkpoint == 't.pth'
+        assert translate.target == str(data / 'target' / shot)
+    else:
+        assert not hooks and cfg.train_cfg.max_iters == 8
+
+
+def test_quickstart_trains_both_arms_and_writes_the_report(micro_pair):
+    quickstart = load_tool('quickstart.py')
+    data, work = micro_pair
+    quickstart.main(['--data', str(data), '--work-dir', str(work), '--max-steps', '4'])
+    report = (work / 'report.md').read_text()
+    for arm in ('source-only', 'asm'):
+        metrics = json.loads((work / arm / 'metrics.json').read_text())
+        assert 0 <= metrics['mIoU13'] <= 100
+        assert f'**{metrics["mIoU13"]:.2f}**' in report
+    for figure in ('search_depths.png', 'eps_path.png', 'loss_sawtooth.png'):
+        assert f']({figure})' in report
+        image = cv2.imread(str(work / figure))
+        assert image is not None and image.std() > 0
+    # the depth grid: source, depths 0..4, target rows of 32-pixel images
+    grid = cv2.imread(str(work / 'search_depths.png'))
+    assert grid.shape[0] == 7 * 32 + 8 * 2
+
+
+def test_ablation_reports_every_arm_over_seeds_and_reuses_runs(micro_pair, tmp_path):
+    data, work = micro_pair
+    ablation = load_tool('benchmarks/ablation.py')
+    args = ['--data', str(data), '--rain-dir', str(work / 'rain'), '--work-dir',
+            str(tmp_path), '--seeds', '0', '1', '--max-steps', '2', '--lrm-iters', '2']
+    ablation.main(args + ['--arms', *BENCHMARK_ARMS])
+    results = json.loads((tmp_path / 'results.json').read_text())
+    assert set(results) == set(BENCHMARK_ARMS)
+    # LRM: one translator per one-shot image
+    for seed in (0, 1):
+        assert (tmp_path / 'lrm' / f'seed{seed}' / 'translator' / 'lrm_translator.pth').is_file()
+    assert results['asm']['1']['one_shot_image'].endswith('demo_000001_000019_leftImg8bit.png')
+    table = (tmp_path / 'ablation.md').read_text()
+    for arm in BENCHMARK_ARMS:
+        values = [results[arm][s]['mIoU13'] for s in ('0', '1')]
+        assert f'| {np.mean(values):.2f} | {np.std(values):.2f} |' in table
+    assert cv2.imread(str(tmp_path / 'ablation.png')) is not None
+    stamp = osp.getmtime(tmp_path / 'asm' / 'seed0' / 'metrics.json')
+    ablation.main(args + ['--arms', 'asm'])
+    assert osp.getmtime(tmp_path / 'asm' / 'seed0' / 'metrics.json') == stamp
+    with pytest.raises(ValueError, match='needs 4 target train images'):
+        ablation.main(args + ['--seeds', '3'])
+
+
+def test_trace_search_climbs_the_segmentor_loss_and_leaves_it_untouched():
+    torch.manual_seed(0)
+    cfg = Config.fromfile(str(TINY_SEGFORMER_CFG))
+    segmentor = MODELS.build(cfg.model)
+    segmentor.init_weights()
+    rain = RAIN(vae_depth=2)
+    mining = AdversarialStyleMining(rain, step_rule='l2', step_size=0.2)
+    mining.set_anchor(torch.rand(1, 3, 32, 32))
+    generator = torch.Generator().manual_seed(0)
+    inputs, samples = [], []
+    for _ in range(2):
+        inputs.append(torch.randint(0, 256, (3, 32, 32), dtype=torch.uint8, generator=generator))
+        label = torch.randint(0, 19, (1, 32, 32), generator=generator)
+        samples.append(SegDataSample(gt_sem_seg=PixelData(data=label),
+                                     metainfo=dict(img_shape=(32, 32), ori_shape=(32, 32))))
+    before = {k: v.clone() for k, v in segmentor.state_dict().items()}
+    segmentor.train()
+    trace = trace_search(segmentor, mining, dict(inputs=inputs, data_samples=samples), 3,
+                         torch.Generator().manual_seed(1))
+    assert len(trace.eps) == len(trace.losses) == len(trace.images) == 4
+    assert all(b > a for a, b in zip(trace.losses, trace.losses[1:])), trace.losses
+    steps = [(b - a).norm(dim=1) for a, b in zip(trace.eps, trace.eps[1:])]
+    torch.testing.assert_close(torch.stack(steps), torch.full((3, 2), 0.2))
+    for key, value in segmentor.state_dict().items():
+        assert torch.equal(value, before[key]), key
+    assert segmentor.training and all(p.requires_grad for p in segmentor.parameters())
+
+
+def test_search_path_projection_puts_the_search_direction_on_x():
+    generator = torch.Generator().manual_seed(0)
+    anchor = torch.randn(16, generator=generator)
+    direction = torch.zeros(16)
+    direction[3] = 1.0
+    start = anchor + 0.1 * torch.randn(5, 16, generator=generator)
+    path = torch.stack([start + k * direction for k in range(4)])
+    cloud = anchor + torch.randn(200, 16, generator=generator)
+    path_xy, cloud_xy, axes = project_search_path(path, cloud, anchor)
+    np.testing.assert_allclose(axes[0], direction.numpy(), atol=1e-6)
+    assert abs(axes[0] @ axes[1]) < 1e-6
+    # every step moves each path by exactly 1 along x
+    np.testing.assert_allclose(np.diff(path_xy[..., 0], axis=0), 1.0, atol=1e-6)
+    assert path_xy.shape == (4, 5, 2) and cloud_xy.shape == (200, 2)
