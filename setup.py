@@ -1,4 +1,5 @@
 """Install mmasm: ``pip install -e .`` (runtime) or ``pip install -e .[tests]``."""
+import os
 import os.path as osp
 import shutil
 
@@ -22,15 +23,19 @@ def read_version():
 
 
 class BuildWithConfigs(build_py):
-    """Ship ``configs/`` inside the package as ``mmasm/.mim/configs`` (the
-    OpenMMLab layout), so ``mmasm::`` bases resolve in non-editable installs."""
+    """Ship ``configs/`` and ``model-index.yml`` inside the package as
+    ``mmasm/.mim/`` (the OpenMMLab layout mmengine's ``mmasm::`` lookup
+    reads). A source checkout has links there instead (git-tracked), which
+    an editable install uses as they are."""
 
     def run(self):
         super().run()
-        target = osp.join(self.build_lib, 'mmasm', '.mim', 'configs')
+        target = osp.join(self.build_lib, 'mmasm', '.mim')
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(osp.join(HERE, 'configs'), target,
+        os.makedirs(target)
+        shutil.copytree(osp.join(HERE, 'configs'), osp.join(target, 'configs'),
                         ignore=shutil.ignore_patterns('__pycache__'))
+        shutil.copy(osp.join(HERE, 'model-index.yml'), target)
 
 
 setup(

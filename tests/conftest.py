@@ -5,6 +5,7 @@ Helpers and the tiny SegFormer config live in tests/utils.py
 """
 import pytest
 import torch
+from mmengine.registry import init_default_scope
 
 import mmasm  # noqa: F401
 from mmasm.utils import register_config_packages
@@ -12,6 +13,13 @@ from utils import write_cityscapes, write_gta5
 
 # What mmasm's tools do before reading a config: `mmseg::` / `mmasm::` bases.
 register_config_packages()
+
+
+@pytest.fixture(autouse=True)
+def mmasm_default_scope():
+    """Each test starts in mmasm's registry scope, whatever default scope a
+    Runner of an earlier test (e.g. of an mmseg config) left behind."""
+    init_default_scope('mmasm')
 
 
 @pytest.fixture(scope='module')

@@ -10,13 +10,18 @@ building: ``runner_type`` is honoured from any scope, ``--amp`` also works
 for multi-network models (one ``AmpOptimWrapper`` per network), and
 ``mmseg::`` / ``mmasm::`` bases resolve (``register_config_packages``).
 """
-from mmasm.utils import (build_runner, load_mmseg_tool, register_config_packages,
-                         tool_config)
+import sys
+
+from mmasm.utils import (amp_device_available, build_runner, load_mmseg_tool,
+                         register_config_packages, tool_config)
 
 
 def main():
     register_config_packages()
     args = load_mmseg_tool('train').parse_args()
+    if args.amp and not amp_device_available():
+        sys.exit('train.py: error: --amp needs a CUDA (or NPU/MLU/MUSA) device and '
+                 'none is available; CPU training runs in fp32, drop --amp.')
     build_runner(tool_config(args)).train()
 
 

@@ -169,7 +169,7 @@ def test_bases_train_and_validate_in_mmengines_runner(tmp_path, gta5_root,
     convert_label_dir(str(gta5_root / 'labels'), gta5_label_to_train_ids)
     experiment = tmp_path / 'experiment.py'
     bases = [str(DEEPLAB), str(DATASETS[0]), str(SCHEDULE), MMSEG_RUNTIME]
-    experiment.write_text(f'_base_ = {bases!r}\n')
+    experiment.write_text(f'_base_ = {bases!r}\ndefault_scope = "mmasm"\n')
     cfg = Config.fromfile(str(experiment))
     # a tiny backbone instead of ResNet-101, two iterations, no workers
     cfg.model.backbone.update(depth=18, stem_channels=8, base_channels=8,

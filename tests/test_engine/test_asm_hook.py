@@ -35,7 +35,7 @@ def tiny_cfg(work_dir, data_root, rain_checkpoint, max_iters=2, **hook_kwargs):
                 rain=dict(type='RAIN', vae_depth=2), vis_interval=1)
     hook.update(hook_kwargs)
     return Config(dict(
-        default_scope='mmseg',
+        default_scope='mmasm',
         work_dir=work_dir,
         model=dict(
             type='EncoderDecoder',

@@ -9,9 +9,9 @@ from mmasm.registry import MODELS
 from mmseg.structures import SegDataSample
 
 import mmasm  # noqa: F401
-from mmseg.utils import register_all_modules
+from mmengine.registry import init_default_scope
 
-register_all_modules(init_default_scope=True)
+init_default_scope('mmasm')
 from mmasm.models.utils import (capture_classifier_input,
                                        forward_with_features)
 

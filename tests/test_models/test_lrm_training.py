@@ -161,8 +161,7 @@ def test_unreadable_target_fails_before_training(data, tmp_path):
 
 def test_recipe_config():
     cfg = Config.fromfile(str(RECIPE_CFG))
-    assert cfg.custom_imports == dict(imports=['mmasm'],
-                                      allow_failed_imports=False)
+    assert cfg.default_scope == 'mmasm'  # mmasm's registry nodes
     assert cfg.train_dataloader.batch_size == 1
     dataset = cfg.train_dataloader.dataset
     assert dataset.type == 'LRMPairDataset'

@@ -60,7 +60,7 @@ def runner_checkpoint(tmp_path_factory):
         train_cfg=dict(by_epoch=False, max_iters=1),
         default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=1,
                                            by_epoch=False)),
-        randomness=dict(seed=0), default_scope='mmseg')
+        randomness=dict(seed=0), default_scope='mmasm')
     runner.train()
     return glob.glob(str(work_dir / 'iter_1.pth'))[0], runner.model.rain
 

@@ -260,8 +260,7 @@ def test_authors_recipe_config():
     from mmengine.config import Config
     cfg = Config.fromfile(str(REPO / 'configs' / 'rain' /
                               'rain_vgg19_8xb8-160k_gta5-wikiart-256x256.py'))
-    assert cfg.custom_imports == dict(imports=['mmasm'],
-                                      allow_failed_imports=False)
+    assert cfg.default_scope == 'mmasm'  # mmasm's registry nodes
     assert cfg.train_dataloader.batch_size == 8
     assert cfg.train_cfg.max_iters == 160000
     assert cfg.optim_wrapper.optimizer == dict(type='Adam', lr=1e-4)
