@@ -110,13 +110,14 @@ def demo_config(arm: str, data: str, rain: str, one_shot_image: str, seed: int,
         dataset = cfg[loader].dataset
         dataset.data_root = rebase(dataset.data_root)
     one_shot = osp.join(data, 'target', one_shot_image)
-    for hook in cfg.get('custom_hooks', []):
-        if 'rain_checkpoint' in hook:
-            hook.rain_checkpoint = rain
-        if hook.get('target'):
-            hook.target = one_shot
-        if hook.get('style'):
-            hook.style = rebase(hook.style)
+    # ASM's settings sit in its hook, ASH's in its model
+    for holder in [*cfg.get('custom_hooks', []), cfg.model]:
+        if 'rain_checkpoint' in holder:
+            holder.rain_checkpoint = rain
+        if holder.get('target'):
+            holder.target = one_shot
+        if holder.get('style'):
+            holder.style = rebase(holder.style)
     for transform in cfg.train_dataloader.dataset.get('pipeline', []):
         if transform.type == 'LRMTranslate':
             transform.checkpoint, transform.target = translator, one_shot

@@ -6,21 +6,25 @@
 # half the source-only batch of source images (segmentation loss) plus their
 # stylized versions (adversarial loss).
 #   python tools/train.py configs/ash/ash_demo.py
-_base_ = ['../demo/source-only_demo.py', '../_base_/ash/ash_hook.py']
+_base_ = ['../demo/source-only_demo.py', '../_base_/ash/ash.py']
 rain_checkpoint = 'work_dirs/quickstart/rain/rain_demo.pth'
 style_images = _base_.data_root + 'style/'
 train_dataloader = dict(batch_size=_base_.train_dataloader.batch_size // 2)
+model = dict(
+    _base_.ash_model,
+    segmentor_type='ASMEncoderDecoder',
+    rain_checkpoint=rain_checkpoint,
+    style=style_images,
+    # RAIN at half the images' size, 4x cheaper (as asm_demo.py)
+    hallucinator=dict(_base_.ash_model.hallucinator, render_scale=0.5),
+    vis_interval=50)
+optim_wrapper = _base_.ash_optim_wrapper
 ash_poly = [
     dict(type='PolyLR', eta_min=0.0, power=0.9, by_epoch=False, begin=0,
          end=_base_.max_steps)
 ]
-custom_hooks = [
-    dict(_base_.ash_hook,
-         rain_checkpoint=rain_checkpoint,
-         style=style_images,
-         # RAIN at half the images' size, 4x cheaper (as asm_demo.py)
-         hallucinator=dict(_base_.ash_hook.hallucinator, render_scale=0.5),
-         ash_param_scheduler=ash_poly,
-         disc_param_scheduler=ash_poly,
-         vis_interval=50)
-]
+param_scheduler = dict(
+    _delete_=True,
+    segmentor=_base_.param_scheduler,
+    hallucinator=ash_poly,
+    discriminator=ash_poly)

@@ -54,13 +54,17 @@ def tool_config(args) -> Config:
 def enable_amp(cfg: Config) -> None:
     """What mmseg's ``--amp`` does (``AmpOptimWrapper``, dynamic loss scale),
     for single optim wrappers and for multi-network models' wrapper dicts
-    (one entry per network). Needs an accelerator: CPU runs are fp32."""
+    (one entry per network, plus the top-level wrapper keys if any). Needs
+    an accelerator: CPU runs are fp32."""
     if not amp_device_available():
         raise RuntimeError('--amp needs a CUDA (or NPU/MLU/MUSA) device and none is '
                            'available; CPU training runs in fp32, drop --amp')
     optim_wrapper = cfg.optim_wrapper
-    wrappers = [optim_wrapper] if 'optimizer' in optim_wrapper else [
-        value for value in optim_wrapper.values() if isinstance(value, dict)]
+    # a single wrapper's keys at the top level, network entries as values
+    # (both in a multi-network config merged into an mmseg one)
+    wrappers = [optim_wrapper] if 'optimizer' in optim_wrapper else []
+    wrappers += [value for value in optim_wrapper.values()
+                 if isinstance(value, dict) and 'optimizer' in value]
     for wrapper in wrappers:
         kind = wrapper.get('type', 'OptimWrapper')
         if kind not in ('OptimWrapper', 'AmpOptimWrapper'):

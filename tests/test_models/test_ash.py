@@ -140,6 +140,19 @@ def test_render_scale_runs_rain_on_smaller_images(rain_file, hallucinator):
         ASHStyleHallucinator(5, rain=half.rain, render_scale=0.0)
 
 
+def test_state_dict_holds_the_conditioning_net_and_keeps_rain_out(hallucinator):
+    state = hallucinator.state_dict()
+    assert state and all(k.startswith('conditioning_net.') for k in state)
+    torch.manual_seed(1)
+    other = ASHStyleHallucinator(5, rain=RAIN())  # another RAIN, another net
+    own_rain = {k: v.clone() for k, v in other.rain.state_dict().items()}
+    other.load_state_dict(state)  # strict: RAIN's keys are not missing
+    assert all(torch.equal(v, state[k]) for k, v in other.state_dict().items())
+    assert all(torch.equal(v, own_rain[k]) for k, v in other.rain.state_dict().items())
+    assert not torch.equal(other.rain.decoder.conv1_1.weight,
+                           hallucinator.rain.decoder.conv1_1.weight)
+
+
 def test_output_space_discriminator_layers_and_shapes():
     disc = OutputSpaceDiscriminator(19)
     convs = layers_of(disc, nn.Conv2d)

@@ -1,4 +1,3 @@
-from .ash_hook import ASHHook
 from .asm_hook import ASMHook
 from .lrm_export_hook import LRMExportHook
 from .rain_export_hook import RAINExportHook
@@ -6,6 +5,6 @@ from .rain_visualization_hook import RAINVisualizationHook
 from .reverted_sync_bn_hook import RevertedSyncBNHook
 
 __all__ = [
-    'ASHHook', 'ASMHook', 'LRMExportHook', 'RAINExportHook', 'RAINVisualizationHook',
+    'ASMHook', 'LRMExportHook', 'RAINExportHook', 'RAINVisualizationHook',
     'RevertedSyncBNHook'
 ]

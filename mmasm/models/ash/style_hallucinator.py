@@ -12,13 +12,13 @@ rendered onto the source with AdaIN and a frozen decoder:
 The conditioning net is trained to *raise* the segmentor's adversarial loss
 (harder styles), the segmentor to lower it.
 """
-from contextlib import contextmanager
 from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmasm.registry import MODELS
+from mmasm.utils import build_module
 
 from ..rain import RAIN
 from ..rain.adain import adain, style_statistics
@@ -41,31 +41,20 @@ class Hallucination(NamedTuple):
     style_taps: List[torch.Tensor]
 
 
-@contextmanager
-def single_cpu_thread():
-    """Run the block with one intra-op thread. MKL's multi-threaded SVD of
-    a few 512 x 512 matrices crawls when the cores are shared: 0.8 to 8 s
-    for four matrices with 2 threads on a busy 2-core machine, against
-    0.25 s with one (measured with torch 2.14)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
-
-
 def orthogonal_noise(num: int, channels: int, generator: Optional[torch.Generator] = None,
                      device: Union[str, torch.device] = 'cpu') -> torch.Tensor:
     """``num`` random orthogonal ``(channels, channels)`` matrices ``Z`` on
     ``device``: the orthogonal factor ``U V^T`` of the SVD of a Gaussian
-    matrix, drawn with the CPU ``generator``."""
+    matrix, drawn with the CPU ``generator``.
+
+    On a CPU whose cores other processes share, the multi-threaded SVD of
+    a few 512 x 512 matrices crawls: 0.8 to 8 s for four matrices with 2
+    intra-op threads on a busy 2-core machine, against 0.25 s with one
+    (torch 2.14). The thread count is the caller's to set
+    (``torch.set_num_threads`` / ``OMP_NUM_THREADS``; mmasm's tests use
+    one thread)."""
     gaussian = torch.randn(num, channels, channels, generator=generator).to(device)
-    if gaussian.device.type == 'cpu':
-        with single_cpu_thread():
-            u, _, vh = torch.linalg.svd(gaussian)
-    else:
-        u, _, vh = torch.linalg.svd(gaussian)
+    u, _, vh = torch.linalg.svd(gaussian)
     return u @ vh
 
 
@@ -86,13 +75,25 @@ def resize(images: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
                          antialias=True)
 
 
+def _without_rain(module, state_dict, prefix, local_metadata) -> None:
+    for key in [k for k in state_dict if k.startswith(prefix + 'rain.')]:
+        del state_dict[key]
+
+
+def _with_own_rain(module, state_dict, prefix, *args) -> None:
+    for key, value in module.rain.state_dict(prefix=prefix + 'rain.').items():
+        state_dict.setdefault(key, value)
+
+
 @MODELS.register_module()
 class ASHStyleHallucinator(nn.Module):
     """Adversarial Semantic Hallucination's style generator.
 
     Holds RAIN's frozen VGG encoder and AdaIN decoder (its style VAE is not
     used) and the trainable :class:`SemanticConditioningNet`; only the latter
-    has trainable parameters.
+    has trainable parameters. RAIN stays out of the state dict (its weights
+    come from its own checkpoint): loading a state dict keeps the RAIN this
+    module was built with.
 
     Args:
         num_classes: the segmentor's class count ``C``.
@@ -127,7 +128,7 @@ class ASHStyleHallucinator(nn.Module):
                              f'got {conditioning!r}')
         if not 0.0 <= label_smoothing < 1.0:
             raise ValueError(f'label_smoothing must be in [0, 1), got {label_smoothing}')
-        self.rain = MODELS.build(rain) if isinstance(rain, dict) else rain
+        self.rain = build_module(rain)
         if not isinstance(self.rain, RAIN):
             raise TypeError(f'rain must be a RAIN module or config, got {type(self.rain)}')
         self.rain.requires_grad_(False).eval().to(memory_format=torch.channels_last)
@@ -139,6 +140,8 @@ class ASHStyleHallucinator(nn.Module):
         self.delta = float(delta)
         self.orthogonal_noise = orthogonal_noise
         self.render_scale = float(render_scale)
+        self.register_state_dict_post_hook(_without_rain)
+        self.register_load_state_dict_pre_hook(_with_own_rain)
 
     def train(self, mode: bool = True):
         super().train(mode)

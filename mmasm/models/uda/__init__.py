@@ -1,3 +1,4 @@
+from .ash import ASH
 from .uda_segmentor import UDASegmentor
 
-__all__ = ['UDASegmentor']
+__all__ = ['ASH', 'UDASegmentor']

@@ -12,8 +12,11 @@ being adapted and owns the training step, as lhoyer/DAFormer's
 - **optimisation**: ``train_step(data, optim_wrapper)`` gets the runner's
   optim wrapper: one ``OptimWrapper`` when only the segmentor is trained, or
   an ``OptimWrapperDict`` with one wrapper per trained network attribute
-  (``MultiNetworkOptimWrapperConstructor``), so ``--amp`` (``AmpOptimWrapper``),
-  ``clip_grad``, accumulation and parameter schedulers reach every network;
+  (``MultiNetworkOptimWrapperConstructor``, which takes the mmseg config's
+  own top-level wrapper keys as the ``segmentor``'s entry, so an algorithm's
+  base config adds its networks' entries by merging), so ``--amp``
+  (``AmpOptimWrapper``), ``clip_grad``, accumulation and parameter
+  schedulers reach every network;
 - **DDP**: the algorithm's base config sets
   ``model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')``,
   which wraps each trained network in its own DDP and calls this model's
