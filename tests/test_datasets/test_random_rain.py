@@ -119,18 +119,18 @@ def test_target_folder_gives_one_anchor_per_image(data):
     draws = [transform(dict(img=np.zeros(SIZE + (3, ), np.uint8)))
              ['rain_applied'] for _ in range(40)]
     assert 10 < sum(draws) < 30  # prob 0.5 through np.random
-    assert transform._anchor[0].shape == (2, 512)
+    assert transform.anchor[0].shape == (2, 512)
 
 
 def test_pickles_without_model(data):
     transform = TRANSFORMS.build(dict(
         type='RandomRAIN', checkpoint=str(data / 'rain.pth'), prob=1.0))
     transform(dict(img=np.zeros(SIZE + (3, ), np.uint8)))
-    assert transform._rain is not None  # loaded lazily on first call
+    assert transform.rain is not None  # loaded lazily on first call
     blob = pickle.dumps(transform)
     assert len(blob) < 10_000  # the model's ~20M parameters stay behind
     clone = pickle.loads(blob)
-    assert clone._rain is None
+    assert clone.rain is None
     np.random.seed(1)
     a = clone(dict(img=np.full(SIZE + (3, ), 90, np.uint8)))['img']
     np.random.seed(1)

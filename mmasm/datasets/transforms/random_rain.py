@@ -1,7 +1,7 @@
 """RandomRAIN: stylize training images with a frozen pretrained RAIN."""
 import os
 import os.path as osp
-from typing import Optional, Sequence, Union
+from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -9,7 +9,7 @@ from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 from mmasm.registry import TRANSFORMS
 
-from mmasm.models.rain import compute_anchor, load_rain
+from mmasm.models.rain import RAIN, compute_anchor, load_rain
 from mmasm.utils import (MIN_IMAGE_SIZE, bgr_uint8_to_rgb01, list_images,
                          read_rgb, rgb01_to_bgr_uint8)
 
@@ -99,6 +99,18 @@ class RandomRAIN(BaseTransform):
         for path in paths:
             read_rgb(path)  # raises naming the file if it is not an image
         return paths
+
+    @property
+    def rain(self) -> Optional[RAIN]:
+        """The RAIN this process loaded (``None`` until the first image:
+        every DataLoader worker loads its own, never a pickled copy)."""
+        return self._rain
+
+    @property
+    def anchor(self) -> Optional[Tuple[torch.Tensor, torch.Tensor]]:
+        """``(psi, xi)`` of the target image(s), one row per image, once
+        loaded (``'anchored'`` mode)."""
+        return self._anchor
 
     def __getstate__(self):
         state = self.__dict__.copy()

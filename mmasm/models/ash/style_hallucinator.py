@@ -12,19 +12,17 @@ rendered onto the source with AdaIN and a frozen decoder:
 The conditioning net is trained to *raise* the segmentor's adversarial loss
 (harder styles), the segmentor to lower it.
 """
-from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import List, NamedTuple, Optional, Union
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmasm.registry import MODELS
 from mmasm.utils import build_module
 
 from ..rain import RAIN
 from ..rain.adain import adain, style_statistics
-from ..rain.rain import check_images
+from ..rain.resampling import reflect_pad, render_size, resize
 from ..rain.rain_loss import content_loss, style_loss
-from ..rain.vgg_encoder import VGGEncoder
 from .conditioning_net import (CONDITIONING_INPUTS, SemanticConditioningNet,
                                smoothed_class_map)
 
@@ -56,23 +54,6 @@ def orthogonal_noise(num: int, channels: int, generator: Optional[torch.Generato
     gaussian = torch.randn(num, channels, channels, generator=generator).to(device)
     u, _, vh = torch.linalg.svd(gaussian)
     return u @ vh
-
-
-def reflect_pad(images: torch.Tensor, stride: int = VGGEncoder.stride) -> torch.Tensor:
-    """RGB images reflection-padded (bottom, right) to a multiple of ``stride``."""
-    check_images(images, VGGEncoder.min_size)
-    pad_h, pad_w = -images.shape[-2] % stride, -images.shape[-1] % stride
-    if pad_h or pad_w:
-        images = F.pad(images, (0, pad_w, 0, pad_h), mode='reflect')
-    return images
-
-
-def resize(images: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
-    """Bilinear, antialiased resize; the images themselves if the size fits."""
-    if tuple(images.shape[-2:]) == tuple(size):
-        return images
-    return F.interpolate(images, tuple(size), mode='bilinear', align_corners=False,
-                         antialias=True)
 
 
 def _without_rain(module, state_dict, prefix, local_metadata) -> None:
@@ -184,27 +165,24 @@ class ASHStyleHallucinator(nn.Module):
             raise ValueError(f'ASH was built for {self.num_classes} classes, the segmentor '
                              f'logits have {seg_logits.shape[1]}')
         size = tuple(content_images.shape[-2:])
-        render_size = self._render_size(size)
+        rendered = render_size(size, self.render_scale)
         with torch.no_grad():
-            content = self.rain.content_features(resize(content_images, render_size))
-            style_images = resize(style_images, self._render_size(style_images.shape[-2:]))
+            content = self.rain.content_features(resize(content_images, rendered))
+            style_images = resize(style_images,
+                                  render_size(style_images.shape[-2:], self.render_scale))
             style_taps = self.rain.encoder.forward_taps(reflect_pad(style_images))
         noise = None
         if self.orthogonal_noise:
             noise = orthogonal_noise(num, content.shape[1], generator, content.device)
         # the conditioning net works at a quarter of its input's size: give
         # it the class map at the render size, not the segmentor's
-        class_map = resize(self.class_map(seg_logits), render_size)
+        class_map = resize(self.class_map(seg_logits), rendered)
         style = self.hallucinate_style(style_taps[-1], class_map, noise)
         mixed = adain(content, *style_statistics(style))
         target = (1.0 - self.alpha) * content + self.alpha * mixed
         decoded = self.rain.decoder(target)
-        stylized = resize(decoded[..., :render_size[0], :render_size[1]], size)
+        stylized = resize(decoded[..., :rendered[0], :rendered[1]], size)
         return Hallucination(stylized, decoded, target, style_taps)
-
-    def _render_size(self, size: Sequence[int]) -> Tuple[int, int]:
-        return tuple(max(round(side * self.render_scale), VGGEncoder.min_size)
-                     for side in size)
 
     def regularisation_losses(self, hallucination: Hallucination) -> dict:
         """The content and style terms (AdaIN's ``L_c``, ``L_s``) of a

@@ -9,10 +9,10 @@ from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmasm.registry import MODELS
 
 from ..rain import RAIN
+from ..rain.resampling import render_size, resize
 
 SAMPLING_MODES = ('asm', 'anchored', 'random')
 STEP_RULES = ('paper', 'authors', 'sign', 'l2')
@@ -177,22 +177,11 @@ class AdversarialStyleMining(nn.Module):
                generator: Optional[torch.Generator] = None) -> StyleSearch:
         """Start the search for a batch of source images (RGB in [0, 1])."""
         size = tuple(images.shape[-2:])
-        content = self.rain.content_features(self._resize(images, self._render_size(size)))
+        content = self.rain.content_features(resize(images, render_size(size, self.render_scale)))
         return StyleSearch(self, content, size, generator)
 
     def render(self, content: torch.Tensor, eps: torch.Tensor,
                size: Tuple[int, int]) -> torch.Tensor:
         """``D(AdaIN(f_c, D_vae(eps)))`` at ``size`` (rendered at
         ``render_scale`` of it, then resized)."""
-        return self._resize(self.rain.render(content, eps, self._render_size(size)), size)
-
-    def _render_size(self, size: Tuple[int, int]) -> Tuple[int, int]:
-        return tuple(max(round(side * self.render_scale), self.rain.encoder.min_size)
-                     for side in size)
-
-    @staticmethod
-    def _resize(images: torch.Tensor, size: Tuple[int, int]) -> torch.Tensor:
-        if tuple(images.shape[-2:]) == tuple(size):
-            return images
-        return F.interpolate(images, size, mode='bilinear', align_corners=False,
-                             antialias=True)
+        return resize(self.rain.render(content, eps, render_size(size, self.render_scale)), size)

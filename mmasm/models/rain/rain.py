@@ -3,31 +3,14 @@ from typing import Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmasm.registry import MODELS
 
 from .adain import adain, style_statistics
 from .adain_decoder import AdaINDecoder
 from .checkpoint import load_rain_checkpoint
+from .resampling import reflect_pad
 from .style_vae import StyleVAE
 from .vgg_encoder import VGGEncoder
-
-
-def check_images(images: torch.Tensor, min_size: int) -> None:
-    """Raise a clear error unless ``images`` is a finite ``(N, 3, H, W)``
-    float batch with ``H, W >= min_size``."""
-    if not torch.is_tensor(images) or images.dim() != 4 or images.shape[1] != 3:
-        shape = tuple(images.shape) if torch.is_tensor(images) else type(images)
-        raise ValueError(f'RAIN expects RGB images as an (N, 3, H, W) tensor '
-                         f'in [0, 1], got {shape}')
-    if not images.is_floating_point():
-        raise TypeError(f'RAIN expects float images in [0, 1], got '
-                        f'{images.dtype}; divide uint8 images by 255')
-    if min(images.shape[-2:]) < min_size:
-        raise ValueError(f'images of size {tuple(images.shape[-2:])} are '
-                         f'smaller than the {min_size} pixels RAIN needs')
-    if not torch.isfinite(images).all():
-        raise ValueError('RAIN got non-finite (NaN or inf) pixel values')
 
 
 @MODELS.register_module()
@@ -69,18 +52,9 @@ class RAIN(nn.Module):
     def latent_dim(self) -> int:
         return self.style_vae.latent_dim
 
-    def _pad(self, images: torch.Tensor) -> torch.Tensor:
-        check_images(images, VGGEncoder.min_size)
-        h, w = images.shape[-2:]
-        s = VGGEncoder.stride
-        pad_h, pad_w = -h % s, -w % s
-        if pad_h or pad_w:
-            images = F.pad(images, (0, pad_w, 0, pad_h), mode='reflect')
-        return images
-
     def content_features(self, images: torch.Tensor) -> torch.Tensor:
         """``f_c = E(x)`` at relu4_1, of the image padded to a multiple of 8."""
-        return self.encoder(self._pad(images))
+        return self.encoder(reflect_pad(images))
 
     def style_statistics(self, images: torch.Tensor
                          ) -> Tuple[torch.Tensor, torch.Tensor]:
