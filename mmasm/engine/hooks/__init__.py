@@ -1,11 +1,12 @@
 from .ash_hook import ASHHook
 from .asm_hook import ASMHook
 from .lrm_export_hook import LRMExportHook
+from .num_class_check_hook import NumClassCheckHook
 from .rain_export_hook import RAINExportHook
 from .rain_visualization_hook import RAINVisualizationHook
 from .reverted_sync_bn_hook import RevertedSyncBNHook
 
 __all__ = [
-    'ASHHook', 'ASMHook', 'LRMExportHook', 'RAINExportHook', 'RAINVisualizationHook',
+    'ASHHook', 'ASMHook', 'LRMExportHook', 'NumClassCheckHook', 'RAINExportHook', 'RAINVisualizationHook',
     'RevertedSyncBNHook'
 ]
