@@ -39,12 +39,15 @@ SCOPE = 'mmasm'
 
 
 def _child(name: str, parent: Registry, *locations: str) -> Registry:
-    return Registry(name, parent=parent, scope=SCOPE, locations=list(locations))
+    # Every node names a location: a node without one in a scope listed in
+    # mmengine's MODULE2PACKAGE would fall back to `mmasm.utils.register_all_modules`.
+    return Registry(name, parent=parent, scope=SCOPE, locations=list(locations) or ['mmasm.engine'])
 
 
 RUNNERS = _child('runner', MMSEG_RUNNERS, 'mmasm.engine.runners')
-RUNNER_CONSTRUCTORS = _child('runner constructor', MMSEG_RUNNER_CONSTRUCTORS)
-LOOPS = _child('loop', MMSEG_LOOPS)
+RUNNER_CONSTRUCTORS = _child('runner constructor', MMSEG_RUNNER_CONSTRUCTORS,
+                             'mmasm.engine.runners')
+LOOPS = _child('loop', MMSEG_LOOPS, 'mmasm.engine')
 HOOKS = _child('hook', MMSEG_HOOKS, 'mmseg.engine.hooks', 'mmasm.engine.hooks')
 DATASETS = _child('dataset', MMSEG_DATASETS, 'mmseg.datasets', 'mmasm.datasets')
 DATA_SAMPLERS = _child('data sampler', MMSEG_DATA_SAMPLERS, 'mmasm.datasets.samplers')
@@ -68,4 +71,4 @@ TASK_UTILS = _child('task util', MMSEG_TASK_UTILS, 'mmseg.models')
 VISUALIZERS = _child('visualizer', MMSEG_VISUALIZERS, 'mmseg.visualization')
 VISBACKENDS = _child('vis_backend', MMSEG_VISBACKENDS, 'mmseg.visualization')
 LOG_PROCESSORS = _child('log_processor', MMSEG_LOG_PROCESSORS, 'mmseg.visualization')
-INFERENCERS = _child('inferencer', MMSEG_INFERENCERS, 'mmseg.apis')
+INFERENCERS = _child('inferencer', MMSEG_INFERENCERS, 'mmseg.apis', 'mmasm.apis')
