@@ -1,17 +1,20 @@
 """Self-training through mmasm's tools: it trains and logs, a resumed run
-reaches the uninterrupted one's student, teacher and sampler state, and two
-CPU ranks stay identical."""
+reaches the uninterrupted one's student, teacher and sampler state, two
+CPU ranks stay identical, and ASM composes with it."""
 import re
 import sys
 
 import pytest
 import torch
+from mmengine.config import Config
 from mmengine.runner import CheckpointLoader
 
 from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
-from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, finish_tool, free_port, start_tool,
-                   write_cityscapes, write_gta5)
+from mmasm.utils import build_runner, unwrap_model
+from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, finish_tool, free_port, save_random_rain,
+                   start_tool, write_cityscapes, write_gta5)
 
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
 TRAIN_TOOL = REPO_ROOT / 'tools' / 'train.py'
 UDA_BASE = REPO_ROOT / 'configs' / '_base_' / 'uda' / 'dacs.py'
 CROP = "dict(type='RandomCrop', crop_size=(32, 32)), dict(type='RandomFlip', prob=0.5), " \
@@ -132,3 +135,22 @@ def test_two_cpu_ranks_keep_student_and_teacher_identical(data_root):
     for prefix in ('segmentor.', 'teacher.'):
         assert any(not torch.equal(init[k], v) for k, v in rank0.items() if k.startswith(prefix))
     assert int(rank0['ema_steps']) == 2
+
+
+def test_asm_and_self_training_compose(data_root, tmp_path):
+    """ASMHook's intermediate train_steps carry the batch's target images, so
+    each of its search depths is a full self-training step."""
+    target = next((data_root / 'cityscapes').glob('leftImg8bit/train/*/*.png'))
+    save_random_rain(tmp_path / 'rain.pth')
+    asm = (f"custom_hooks = [dict(type='mmasm.NumClassCheckHook'), dict(type='ASMHook', "
+           f"rain_checkpoint={str(tmp_path / 'rain.pth')!r}, target={str(target)!r}, "
+           "search_depth=2, keep_source=True, vis_interval=0)]\n")
+    cfg = Config.fromfile(str(write_config(data_root, 'asm_cfg.py', extra=asm)))
+    cfg.work_dir = str(tmp_path / 'work')
+    cfg.train_cfg.max_iters = 2
+    runner = build_runner(cfg)
+    runner.train()
+    hub = runner.message_hub
+    assert {'train/asm_loss_depth0', 'train/asm_loss_depth1', 'train/mix.decode.loss_ce'} <= set(
+        hub.log_scalars)
+    assert int(unwrap_model(runner.model).ema_steps) == 4  # 2 depths x 2 iterations

@@ -140,12 +140,13 @@ class DACS(UDASegmentor):
             log_vars = self._source_loss(source, labels, wrapper)
             pseudo = pseudo_labels(self._teacher_logits(target['inputs']), self.pseudo_threshold,
                                    *self.ignore_rows)
-            mixed = self._class_mix(source['inputs'], target['inputs'], labels, pseudo, generators)
+            paired, paired_pseudo = self._pair_targets(len(labels), target['inputs'], pseudo)
+            mixed = self._class_mix(source['inputs'], paired, labels, paired_pseudo, generators)
             log_vars.update(self._weighted_loss('mix', mixed['inputs'], mixed['labels'],
                                                 mixed['weight'], source['data_samples'],
                                                 wrapper, last == 'mix'))
             if self.mic:
-                masked = self._masked_target(target['inputs'], generators)
+                masked = self._masked_target(target['inputs'], generators[:len(pseudo.label)])
                 log_vars.update(self._weighted_loss('masked', masked, pseudo.label, pseudo.weight,
                                                     target['data_samples'], wrapper, True,
                                                     self.mic['loss_weight']))
@@ -153,7 +154,7 @@ class DACS(UDASegmentor):
             self._update_teacher()
         log_vars['loss'] = sum(log_vars.pop(f'{term}.loss') for term in self._terms())
         log_vars.update(self._pseudo_label_stats(pseudo))
-        self._visualize(source['inputs'], target['inputs'], labels, pseudo, mixed)
+        self._visualize(source['inputs'], paired, labels, paired_pseudo, mixed)
         return log_vars
 
     def _terms(self) -> List[str]:
@@ -168,12 +169,21 @@ class DACS(UDASegmentor):
                                              data_samples=data['data_samples']), True)
         target = self.data_preprocessor(dict(inputs=data[TARGET_KEYS[0]],
                                              data_samples=data[TARGET_KEYS[1]]), True)
-        if source['inputs'].shape != target['inputs'].shape:
+        if source['inputs'].shape[1:] != target['inputs'].shape[1:]:
             raise ValueError(
-                f'source batch {tuple(source["inputs"].shape)} and target batch '
-                f'{tuple(target["inputs"].shape)} differ in shape; crop both pipelines to one '
-                f'size or set data_preprocessor.size')
+                f'source images {tuple(source["inputs"].shape[1:])} and target images '
+                f'{tuple(target["inputs"].shape[1:])} differ in shape; crop both pipelines to '
+                f'one size or set data_preprocessor.size')
         return source, target
+
+    @staticmethod
+    def _pair_targets(num_sources: int, target: torch.Tensor, pseudo: PseudoLabels):
+        """The target image (and pseudo-labels) each source image is mixed
+        with: the one of the same index, cycled when a hook made the source
+        batch larger (e.g. ASMHook's stylized + original source images)."""
+        pair = torch.arange(num_sources, device=target.device) % len(target)
+        return target[pair], PseudoLabels(pseudo.label[pair], pseudo.weight[pair],
+                                          pseudo.confidence)
 
     def _source_labels(self, samples: Sequence[SegDataSample]) -> torch.Tensor:
         unlabelled = [s.metainfo.get('img_path') for s in samples if 'gt_sem_seg' not in s]
