@@ -78,7 +78,8 @@ class UDADataset:
 
     def _check_target(self) -> None:
         if len(self.target) == 0:
-            raise ValueError(f'UDADataset: the target dataset {_describe(self.target)} has no images')
+            raise ValueError(
+                f'UDADataset: the target dataset {_describe(self.target)} has no images')
         if _has_transform(self.target, 'LoadAnnotations'):
             raise ValueError('UDADataset: target labels are never read; remove LoadAnnotations '
                              'from target.pipeline')

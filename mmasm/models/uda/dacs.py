@@ -221,7 +221,8 @@ class DACS(UDASegmentor):
         scaler = getattr(wrapper, 'loss_scaler', None)
         (scaler.scale(loss) if scaler is not None else loss).backward()
 
-    def _backward_term(self, term: str, losses: dict, wrapper, last: bool) -> Dict[str, torch.Tensor]:
+    def _backward_term(self, term: str, losses: dict, wrapper,
+                       last: bool) -> Dict[str, torch.Tensor]:
         """Sum and backpropagate one term's losses; its log variables, the
         total as ``<term>.loss``."""
         loss, log_vars = self.segmentor_module.parse_losses(losses)
