@@ -113,6 +113,8 @@ class ASMHook(Hook):
             if visualize:
                 self._vis_rows.append(stylized[:4].detach())
             batch = make_style_batch(rgb01_to_bgr255(stylized), inputs, samples, self.keep_source)
+            # other keys ride along, e.g. a UDA batch's target images for self-training
+            batch.update({k: v for k, v in data_batch.items() if k not in batch})
             if last:
                 data_batch.update(batch)  # the loop's own train_step trains on it
                 return
