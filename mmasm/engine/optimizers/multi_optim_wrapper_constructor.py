@@ -41,7 +41,7 @@ class MultiNetworkOptimWrapperConstructor:
         model = unwrap_model(model)
         wrappers = {}
         for name, cfg in self.optim_wrapper_cfg.items():
-            module = getattr(model, name, None)
+            module = getattr(model, name, None)  # a DDP per network, or not
             if module is None:
                 raise ValueError(
                     f'MultiNetworkOptimWrapperConstructor: the model '
@@ -50,5 +50,5 @@ class MultiNetworkOptimWrapperConstructor:
             cfg = dict(cfg)
             paramwise_cfg = cfg.pop('paramwise_cfg', None)
             wrappers[name] = DefaultOptimWrapperConstructor(
-                cfg, paramwise_cfg)(module)
+                cfg, paramwise_cfg)(unwrap_model(module))
         return OptimWrapperDict(**wrappers)
