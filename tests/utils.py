@@ -3,10 +3,10 @@
 Images are class colours (Cityscapes palette) plus noise over a blocky label
 map, so a segmentor can learn something in a few iterations.
 """
-import importlib.util
 import os
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -17,7 +17,9 @@ from mmengine.config import Config
 
 from mmseg.datasets import CityscapesDataset
 
+from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
 from mmasm.models import RAIN
+from mmasm.models.lrm import LRMTranslator, save_lrm_translator
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(__file__).resolve().parent / 'data'
@@ -133,13 +135,27 @@ def write_tiny_segformer_config(path,
     return Path(path)
 
 
-def load_tool(path, name=None):
-    """Import ``tools/<path>`` (e.g. ``'train_rain.py'``) as a module."""
-    path = REPO_ROOT / 'tools' / path
-    spec = importlib.util.spec_from_file_location(name or path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def write_lrm_translator(root, seed=0):
+    """A random LRM translator ``root/lrm.pth`` and a 40x24 one-shot target
+    ``root/target.png``; returns their paths as strings."""
+    torch.manual_seed(seed)
+    save_lrm_translator(LRMTranslator(), Path(root) / 'lrm.pth')
+    target = np.random.default_rng(seed + 1).integers(0, 256, (24, 40, 3), dtype=np.uint8)
+    assert cv2.imwrite(str(Path(root) / 'target.png'), target)
+    return str(Path(root) / 'lrm.pth'), str(Path(root) / 'target.png')
+
+
+def add_gta5_extras(gta5_root):
+    """A GTA5 folder (:func:`write_gta5`) plus train-id labels, an image
+    and label in a sub-folder and a split file; returns the root."""
+    gta5_root = Path(gta5_root)
+    for kind in ('images', 'labels'):
+        (gta5_root / kind / 'extra').mkdir()
+        (gta5_root / kind / 'extra' / '00009.png').write_bytes(
+            (gta5_root / kind / '00001.png').read_bytes())
+    convert_label_dir(str(gta5_root / 'labels'), gta5_label_to_train_ids)
+    (gta5_root / 'split.txt').write_text('00001\n')
+    return gta5_root
 
 
 def free_port():
@@ -157,6 +173,14 @@ def tool_env(**extra):
         filter(None, [str(DATA_DIR), env.get('PYTHONPATH')]))
     env.update(extra)
     return env
+
+
+def run_tool(path, *args, timeout=240):
+    """Run ``python tools/<path> ARGS`` like a user (CPU, one thread); the
+    ``CompletedProcess`` (stdout and stderr as text)."""
+    return subprocess.run([sys.executable, str(REPO_ROOT / 'tools' / path), *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout,
+                          env=tool_env(), cwd=REPO_ROOT)
 
 
 def start_tool(args, log_path, **env):

@@ -3,7 +3,7 @@
 # (ISPRS, 6 classes). LRM reports mIoU 33.69 for Potsdam -> Vaihingen with
 # one target tile (mean of 10 runs; no adaptation 16.66), with a U-Net.
 #   1. train the translator:
-#      python tools/train_lrm.py \
+#      python tools/train.py \
 #          configs/lrm/lrm_1xb1-3456_potsdam-to-vaihingen-1shot-512x512.py
 #   2. translate Potsdam offline into the same layout (labels linked):
 #      python tools/translate.py $WORK_DIR/lrm_translator.pth \

@@ -9,7 +9,7 @@
 # colour, so, as the authors, convert Potsdam from 3_Ortho_IRRG.zip (put it in
 # the converter's input folder instead of 2_Ortho_RGB.zip).
 #
-#   python tools/train_lrm.py \
+#   python tools/train.py \
 #       configs/lrm/lrm_1xb1-3456_potsdam-to-vaihingen-1shot-512x512.py \
 #       --cfg-options model.perceptual_loss.vgg.checkpoint=vgg16.pth
 #

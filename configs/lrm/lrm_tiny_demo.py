@@ -3,7 +3,7 @@
 # image, 256x128 each; random frozen VGG unless
 # model.perceptual_loss.vgg.checkpoint is set.
 #   python tools/make_demo_domains.py data/demo
-#   python tools/train_lrm.py configs/lrm/lrm_tiny_demo.py
+#   python tools/train.py configs/lrm/lrm_tiny_demo.py
 # writes work_dirs/lrm_tiny_demo/lrm_translator.pth. Translate the source
 # images offline (or on the fly: lrm_demo_segmentor.py) with
 # T=data/demo/target/leftImg8bit/train/demo/demo_000000_000019_leftImg8bit.png

@@ -18,6 +18,9 @@ warmup_iters = 1000
 model = dict(
     decoder_warmup_iters=warmup_iters,
     loss=dict(pixel_weight=1.0))
+# The warm-up's loss leaves the style VAE out: distributed runs need DDP to
+# allow unused parameters (no effect in one process).
+find_unused_parameters = True
 demo_pipeline = [
     dict(type='LoadImageFromFile', color_type='color'),
     dict(type='RandomCrop', crop_size=(64, 64)),

@@ -1,6 +1,6 @@
 # A tiny RAIN pretraining run for CPU (smoke test and demo): 64x64 crops,
 # batch 2, 300 iterations, random encoder unless model.rain_checkpoint is set.
-#   python tools/train_rain.py configs/rain/rain_tiny_cpu.py --cfg-options \
+#   python tools/train.py configs/rain/rain_tiny_cpu.py --cfg-options \
 #       train_dataloader.dataset.content.data_root=data/rain_tiny/content \
 #       train_dataloader.dataset.style.data_root=data/rain_tiny/style
 _base_ = [

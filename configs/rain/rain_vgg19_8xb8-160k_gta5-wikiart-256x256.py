@@ -1,7 +1,7 @@
 # RAIN pretraining, the ASM authors' recipe: content = GTA5 images, style =
 # WikiArt, 256x256 crops of 512x1024 resizes, batch 8, Adam 1e-4 with
 # lr / (1 + 5e-5 * iter), 160k iterations.
-#   python tools/train_rain.py \
+#   python tools/train.py \
 #       configs/rain/rain_vgg19_8xb8-160k_gta5-wikiart-256x256.py
 # The frozen encoder must be the VGG-19 of AdaIN, converted first:
 #   python tools/convert_rain_weights.py convert --vgg vgg_normalised.pth \

@@ -1,7 +1,8 @@
-"""Image files and array conventions at the seam between mmseg and RAIN.
+"""Image files and array conventions at the seam between mmseg and RAIN / LRM.
 
 mmseg's pipelines hold images as BGR ``uint8`` arrays of shape ``(H, W, 3)``;
-RAIN wants RGB float tensors of shape ``(3, H, W)`` in ``[0, 1]``.
+RAIN wants RGB float tensors of shape ``(3, H, W)`` in ``[0, 1]``, the LRM
+translator RGB float batches ``(N, 3, H, W)`` in ``[0, 255]``.
 """
 import os
 import os.path as osp
@@ -123,3 +124,15 @@ def rgb01_to_bgr_uint8(img: torch.Tensor) -> np.ndarray:
     levels = img.detach().float().clamp(0, 1).mul(255).round().to(torch.uint8)
     rgb = np.ascontiguousarray(levels.permute(1, 2, 0).cpu().numpy())
     return mmcv.rgb2bgr(rgb)
+
+
+def bgr_uint8_to_rgb255(img: np.ndarray) -> torch.Tensor:
+    """BGR uint8 ``(H, W, 3)`` -> RGB float ``(1, 3, H, W)`` in [0, 255]."""
+    return torch.from_numpy(mmcv.bgr2rgb(img)).permute(2, 0, 1)[None].float()
+
+
+def rgb255_to_bgr_uint8(img: torch.Tensor) -> np.ndarray:
+    """RGB float ``(1, 3, H, W)`` -> BGR uint8 ``(H, W, 3)`` (clipped to
+    [0, 255], rounded)."""
+    levels = img[0].clamp(0, 255.0).round().to(torch.uint8)
+    return mmcv.rgb2bgr(np.ascontiguousarray(levels.permute(1, 2, 0).numpy()))

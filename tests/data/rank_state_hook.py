@@ -12,7 +12,8 @@ from mmasm.registry import HOOKS
 @HOOKS.register_module()
 class RankStateDumpHook(Hook):
     """Save ``rank<r>_init.pth`` / ``rank<r>_final.pth`` in the work dir:
-    state dict, parameter names, module class names and the wrapper."""
+    state dict, parameter names (all and trainable), module class names and
+    the wrapper."""
 
     def _dump(self, runner, when):
         model = runner.model
@@ -24,6 +25,8 @@ class RankStateDumpHook(Hook):
                 for k, v in model.state_dict().items()
             },
             parameter_names=[name for name, _ in model.named_parameters()],
+            trainable_names=[name for name, param in model.named_parameters()
+                             if param.requires_grad],
             module_types=sorted({type(m).__name__
                                  for m in model.modules()}),
             wrapper=type(runner.model).__name__,

@@ -1,6 +1,6 @@
-"""Translating source data with a trained LRM translator: the LRMTranslate
-transform (on the fly, in mmseg pipelines) and tools/translate.py (offline,
-into a dataset layout mmseg reads)."""
+"""The LRMTranslate transform: translating source images with a trained LRM
+translator on the fly, in mmseg pipelines (offline: test_apis/
+test_translate_folder.py)."""
 import pickle
 from pathlib import Path
 
@@ -11,11 +11,10 @@ import torch
 from mmengine.registry import init_default_scope
 from mmasm.registry import DATASETS
 
-from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
 from mmasm.datasets.transforms import LRMTranslate
-from mmasm.datasets.transforms.lrm_translate import bgr_uint8_to_rgb255
-from mmasm.models.lrm import LRMTranslator, save_lrm_translator
-from utils import load_tool
+from mmasm.models.lrm import LRMTranslator
+from mmasm.utils import bgr_uint8_to_rgb255
+from utils import add_gta5_extras, write_lrm_translator
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -23,19 +22,10 @@ REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
-translate_tool = load_tool('translate.py', 'lrm_translate_tool')
-
-
 @pytest.fixture(scope='module')
 def translator_files(tmp_path_factory):
     """A random translator checkpoint and a 40x24 target image."""
-    root = tmp_path_factory.mktemp('lrm_translator')
-    torch.manual_seed(0)
-    save_lrm_translator(LRMTranslator(), root / 'lrm.pth')
-    rng = np.random.default_rng(1)
-    target = rng.integers(0, 256, (24, 40, 3), dtype=np.uint8)
-    assert cv2.imwrite(str(root / 'target.png'), target)
-    return str(root / 'lrm.pth'), str(root / 'target.png')
+    return write_lrm_translator(tmp_path_factory.mktemp('lrm_translator'))
 
 
 def test_transform_translates_like_the_translator(translator_files):
@@ -118,98 +108,7 @@ def test_transform_in_an_mmseg_pipeline(translator_files,
 @pytest.fixture
 def gta5_with_train_ids(gta5_root):
     """The GTA5 fixture plus its train-id labels and a sub-folder."""
-    for kind in ('images', 'labels'):
-        (gta5_root / kind / 'extra').mkdir()
-        (gta5_root / kind / 'extra' / '00009.png').write_bytes(
-            (gta5_root / kind / '00001.png').read_bytes())
-    convert_label_dir(str(gta5_root / 'labels'), gta5_label_to_train_ids)
-    (gta5_root / 'split.txt').write_text('00001\n')
-    return gta5_root
-
-
-# -------------------------------------------------------------- the tool --
-
-def test_translate_tool_mirrors_the_dataset(translator_files,
-                                            gta5_with_train_ids, tmp_path):
-    checkpoint, target = translator_files
-    gta5_root = gta5_with_train_ids
-    out = tmp_path / 'gta5_lrm'
-    images, others = translate_tool.main(
-        [checkpoint, target, str(gta5_root), str(out)])
-    assert images == ['images/00001.png', 'images/00002.png',
-                      'images/00003.png', 'images/00004.png',
-                      'images/extra/00009.png']
-    for name in images:
-        src = cv2.imread(str(gta5_root / name))
-        dst = cv2.imread(str(out / name))
-        assert dst.shape == src.shape and not np.array_equal(dst, src)
-        assert not (out / name).is_symlink()
-    assert len(others) == 11  # 5 labels, 5 train-id labels, split.txt
-    for name in others:
-        assert (out / name).is_symlink()
-        assert (out / name).resolve() == (gta5_root / name).resolve()
-    # mmseg reads the translated copy as it reads the source
-    init_default_scope('mmasm')
-    translated = DATASETS.build(dict(
-        type='GTA5Dataset', data_root=str(out),
-        data_prefix=dict(img_path='images', seg_map_path='labels'),
-        pipeline=[dict(type='LoadImageFromFile'),
-                  dict(type='LoadAnnotations')]))
-    original = DATASETS.build(dict(
-        type='GTA5Dataset', data_root=str(gta5_root),
-        data_prefix=dict(img_path='images', seg_map_path='labels'),
-        pipeline=[dict(type='LoadImageFromFile'),
-                  dict(type='LoadAnnotations')]))
-    assert len(translated) == len(original) == 5
-    for a, b in zip(translated, original):
-        assert np.array_equal(a['gt_seg_map'], b['gt_seg_map'])
-        assert a['img'].shape == b['img'].shape
-
-
-def test_translate_tool_refuses_to_overwrite(translator_files, gta5_root,
-                                             tmp_path):
-    """(Labels as GTA5 ships them: the tool copies whatever is there.)"""
-    checkpoint, target = translator_files
-    out = tmp_path / 'out'
-    out.mkdir()
-    (out / 'keep.txt').write_text('mine')
-    args = [checkpoint, target, str(gta5_root), str(out)]
-    with pytest.raises(FileExistsError, match='not empty; pass --force'):
-        translate_tool.main(args)
-    assert not (out / 'images').exists()
-    translate_tool.main(args + ['--force', '--labels', 'copy'])
-    translate_tool.main(args + ['--force', '--labels', 'copy'])  # again
-    label = out / 'labels' / '00001.png'
-    assert label.is_file() and not label.is_symlink()
-    assert (out / 'keep.txt').read_text() == 'mine'
-
-
-def test_translate_tool_on_a_bare_image_folder(translator_files, gta5_root,
-                                               tmp_path):
-    checkpoint, target = translator_files
-    images, others = translate_tool.main(
-        [checkpoint, target, str(gta5_root / 'images'), str(tmp_path / 'o'),
-         '--img-dir', '.'])
-    assert images == [f'0000{i}.png' for i in range(1, 5)] and others == []
-    assert sorted(p.name for p in (tmp_path / 'o').iterdir()) == images
-
-
-def test_translate_tool_rejects_bad_input(translator_files, gta5_root,
-                                          tmp_path):
-    checkpoint, target = translator_files
-    with pytest.raises(ValueError, match='lies inside SRC_DIR'):
-        translate_tool.main([checkpoint, target, str(gta5_root),
-                             str(gta5_root / 'translated')])
-    with pytest.raises(FileNotFoundError, match='no image folder in'):
-        translate_tool.main([checkpoint, target, str(gta5_root / 'labels'),
-                             str(tmp_path / 'a')])
-    with pytest.raises(FileNotFoundError, match="--img-dir 'RGB': no folder"):
-        translate_tool.main([checkpoint, target, str(gta5_root),
-                             str(tmp_path / 'b'), '--img-dir', 'RGB'])
-    with pytest.raises(FileNotFoundError, match='target image not found'):
-        translate_tool.main([checkpoint, str(tmp_path / 'x.png'),
-                             str(gta5_root), str(tmp_path / 'c')])
-    assert not any((tmp_path / d).exists() for d in 'abc')
+    return add_gta5_extras(gta5_root)
 
 
 # -------------------------------------------------------------- configs --

@@ -1,5 +1,5 @@
-"""The demo configs, tools/quickstart.py and tools/benchmarks/ablation.py,
-end to end on a micro demo pair, plus the ASM figure helpers."""
+"""The demo (mmasm.demo): arm configs, the quickstart and the benchmark end
+to end on a micro demo pair (and their tools), plus the ASM figure helpers."""
 import json
 import os.path as osp
 
@@ -13,11 +13,11 @@ from mmseg.structures import SegDataSample
 from mmengine.structures import PixelData
 
 from mmasm.apis import trace_search
-from mmasm.demo.domains import make_demo_domains
+from mmasm.demo import demo_config, make_demo_domains, run_benchmark
 from mmasm.models import AdversarialStyleMining, RAIN
 from mmasm.visualization import project_search_path
 
-from utils import TINY_SEGFORMER_CFG, load_tool, save_random_rain
+from utils import TINY_SEGFORMER_CFG, run_tool, save_random_rain
 
 DEMO_ARMS = ('source-only', 'random', 'anchored', 'asm', 'target-supervised', 'ash', 'lrm')
 #: random / anchored are asm's machinery with other sampling (config test)
@@ -38,14 +38,13 @@ def micro_pair(tmp_path_factory):
 
 @pytest.mark.parametrize('arm', DEMO_ARMS)
 def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair):
-    quickstart = load_tool('quickstart.py')
     data, work = micro_pair
     shot = 'leftImg8bit/train/demo/demo_000001_000019_leftImg8bit.png'
-    cfg = quickstart.demo_config(arm, str(data), 'r.pth', shot, seed=3, max_steps=8)
+    cfg = demo_config(arm, str(data), 'r.pth', shot, seed=3, max_steps=8)
     assert cfg.model.data_preprocessor.size == (32, 64)
     # schedulers step per iteration: each arm's poly decay ends at its last
     # iteration, i.e. after the same number of optimizer steps
-    default = quickstart.demo_config(arm, str(data), 'r.pth', shot, seed=3)
+    default = demo_config(arm, str(data), 'r.pth', shot, seed=3)
     schedulers = default.param_scheduler  # ASH: one list per network
     for chain in schedulers.values() if isinstance(schedulers, dict) else [schedulers]:
         assert chain[-1].end == default.train_cfg.max_iters
@@ -66,7 +65,7 @@ def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair)
         assert osp.normpath(cfg.model.style) == str(data / 'style')
         assert 'target' not in cfg.model
     elif arm == 'lrm':
-        cfg = quickstart.demo_config(arm, str(data), 'r.pth', shot, 3, 8, translator='t.pth')
+        cfg = demo_config(arm, str(data), 'r.pth', shot, 3, 8, translator='t.pth')
         translate = next(t for t in cfg.train_dataloader.dataset.pipeline
                          if t.type == 'LRMTranslate')
         assert translate.checkpoint == 't.pth'
@@ -75,10 +74,13 @@ def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair)
         assert not hooks and cfg.train_cfg.max_iters == 8
 
 
-def test_quickstart_trains_both_arms_and_writes_the_report(micro_pair):
-    quickstart = load_tool('quickstart.py')
+def test_quickstart_tool_trains_both_arms_and_writes_the_report(micro_pair):
+    """``run_quickstart`` through its tool, the README's one command."""
     data, work = micro_pair
-    quickstart.main(['--data', str(data), '--work-dir', str(work), '--max-steps', '4'])
+    result = run_tool('quickstart.py', '--data', data, '--work-dir', work, '--max-steps', '4')
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert f'reusing the pretrained RAIN {work}/rain/rain_demo.pth' in result.stdout
+    assert 'done in' in result.stdout and str(work / 'report.md') in result.stdout
     report = (work / 'report.md').read_text()
     for arm in ('source-only', 'asm'):
         metrics = json.loads((work / arm / 'metrics.json').read_text())
@@ -93,13 +95,15 @@ def test_quickstart_trains_both_arms_and_writes_the_report(micro_pair):
     assert grid.shape[0] == 7 * 32 + 8 * 2
 
 
-def test_ablation_reports_every_arm_over_seeds_and_reuses_runs(micro_pair, tmp_path):
+def test_benchmark_reports_every_arm_over_seeds_and_reuses_runs(micro_pair, tmp_path):
     data, work = micro_pair
-    ablation = load_tool('benchmarks/ablation.py')
-    args = ['--data', str(data), '--rain-dir', str(work / 'rain'), '--work-dir',
-            str(tmp_path), '--seeds', '0', '1', '--max-steps', '2', '--lrm-iters', '2']
-    ablation.main(args + ['--arms', *BENCHMARK_ARMS])
+    options = dict(work_dir=str(tmp_path), data=str(data), rain_dir=str(work / 'rain'),
+                   max_steps=2, lrm_iters=2)
+    returned = run_benchmark(seeds=(0, 1), arms=BENCHMARK_ARMS, **options)
     results = json.loads((tmp_path / 'results.json').read_text())
+    assert {arm: {str(s): r['mIoU13'] for s, r in runs.items()}
+            for arm, runs in returned.items()} == {
+        arm: {s: r['mIoU13'] for s, r in runs.items()} for arm, runs in results.items()}
     assert set(results) == set(BENCHMARK_ARMS)
     # LRM: one translator per one-shot image
     for seed in (0, 1):
@@ -110,11 +114,18 @@ def test_ablation_reports_every_arm_over_seeds_and_reuses_runs(micro_pair, tmp_p
         values = [results[arm][s]['mIoU13'] for s in ('0', '1')]
         assert f'| {np.mean(values):.2f} | {np.std(values):.2f} |' in table
     assert cv2.imread(str(tmp_path / 'ablation.png')) is not None
-    stamp = osp.getmtime(tmp_path / 'asm' / 'seed0' / 'metrics.json')
-    ablation.main(args + ['--arms', 'asm'])
-    assert osp.getmtime(tmp_path / 'asm' / 'seed0' / 'metrics.json') == stamp
     with pytest.raises(ValueError, match='needs 4 target train images'):
-        ablation.main(args + ['--seeds', '3'])
+        run_benchmark(seeds=(3, ), arms=BENCHMARK_ARMS, **options)
+    with pytest.raises(ValueError, match=r"unknown arms \['ASM'\]"):
+        run_benchmark(seeds=(0, ), arms=('ASM', ), **options)
+    # the tool: finished runs are reused, the report covers the arms asked
+    stamp = osp.getmtime(tmp_path / 'asm' / 'seed0' / 'metrics.json')
+    result = run_tool('benchmarks/ablation.py', '--data', data, '--rain-dir', work / 'rain',
+                      '--work-dir', tmp_path, '--seeds', '0', '1', '--arms', 'asm')
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert osp.getmtime(tmp_path / 'asm' / 'seed0' / 'metrics.json') == stamp
+    assert 'training' not in result.stdout
+    assert set(json.loads((tmp_path / 'results.json').read_text())) == {'asm'}
 
 
 def test_trace_search_climbs_the_segmentor_loss_and_leaves_it_untouched():

@@ -6,6 +6,8 @@
 import re
 import sys
 
+import cv2
+import numpy as np
 import pytest
 import torch
 from mmengine.runner import CheckpointLoader
@@ -125,33 +127,108 @@ def test_distributed_test_matches_single_process(distributed_run):
     assert logged_metrics(distributed_run['log'], 'val') == test_metrics
 
 
-@pytest.fixture(scope='module')
-def asm_distributed_run(tmp_path_factory):
-    """A 2-process CPU run with ASMHook: its extra train_steps go through
-    DDP too, so both ranks must still agree."""
-    root = tmp_path_factory.mktemp('asm_distributed')
+# ------------------------------------- every trainable kind under 2 ranks --
+
+KIND_ITERS = 2
+#: what every kind's child config adds: CPU ranks, the rank dump hook
+KIND_EXTRA = f"""
+runner_type = 'mmasm.CPUDistRunner'
+custom_imports = dict(imports=['mmasm', 'rank_state_hook'], allow_failed_imports=False)
+train_cfg = dict(max_iters={KIND_ITERS})
+default_hooks = dict(logger=dict(interval=1))
+"""
+#: kind -> (model wrapper, a loss only its own training step logs)
+KIND_CHECKS = {
+    'asm': ('MMDistributedDataParallel', 'asm_loss_depth1'),
+    'rain': ('MMDistributedDataParallel', 'loss_kl'),
+    'lrm': ('MMSeparateDistributedDataParallel', 'loss_disc'),
+}
+
+
+def write_images(folder, num, size, seed):
+    """``num`` random colour PNGs of ``size`` (h, w) in ``folder``."""
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(seed)
+    for index in range(num):
+        cv2.imwrite(str(folder / f'{index:02d}.png'),
+                    rng.integers(0, 256, (*size, 3), dtype=np.uint8))
+
+
+def asm_config(root):
+    """The tiny SegFormer with ASMHook (search depth 2) on tiny Cityscapes."""
     write_cityscapes(root / 'cityscapes', 'train', num_images=4, seed=0)
     write_cityscapes(root / 'cityscapes', 'val', num_images=2, seed=1)
     save_random_rain(root / 'rain.pth')
     target = next((root / 'cityscapes').glob('leftImg8bit/train/*/*.png'))
-    extra = DISTRIBUTED_EXTRA.replace(
-        "custom_hooks = [dict(type='RankStateDumpHook')]",
-        "custom_hooks = [dict(type='RankStateDumpHook'), dict(type='ASMHook', "
-        f"rain_checkpoint={str(root / 'rain.pth')!r}, target={str(target)!r}, "
-        "search_depth=2, keep_source=True, vis_interval=0)]")
-    config = write_tiny_segformer_config(root / 'cfg.py', root / 'cityscapes', extra)
+    hooks = ("custom_hooks = [dict(type='RankStateDumpHook'), dict(type='ASMHook', "
+             f"rain_checkpoint={str(root / 'rain.pth')!r}, target={str(target)!r}, "
+             "search_depth=2, keep_source=True, vis_interval=0)]\n"
+             f"train_cfg = dict(max_iters={KIND_ITERS}, val_interval={KIND_ITERS})\n")
+    return write_tiny_segformer_config(root / 'cfg.py', root / 'cityscapes',
+                                       KIND_EXTRA + hooks)
+
+
+def rain_config(root):
+    """configs/rain/rain_tiny_cpu.py on 32x32 crops of tiny folders."""
+    write_images(root / 'content', 4, (32, 48), seed=0)
+    write_images(root / 'style', 4, (32, 48), seed=1)
+    pipeline = [dict(type='LoadImageFromFile', color_type='color'),
+                dict(type='RandomCrop', crop_size=(32, 32))]
+    dataset = dict(content=dict(data_root=str(root / 'content'), pipeline=pipeline),
+                   style=dict(data_root=str(root / 'style'), pipeline=pipeline))
+    text = (f"_base_ = [{str(REPO_ROOT / 'configs/rain/rain_tiny_cpu.py')!r}]\n"
+            f'{KIND_EXTRA}train_dataloader = dict(dataset={dataset!r})\n'
+            "custom_hooks = [dict(type='RankStateDumpHook'), "
+            "dict(type='RAINExportHook', filename='rain_final.pth')]\n")
+    (root / 'cfg.py').write_text(text)
+    return root / 'cfg.py'
+
+
+def lrm_config(root):
+    """configs/lrm/lrm_tiny_demo.py on 32x32 images, narrow discriminator."""
+    write_images(root / 'source', 4, (32, 32), seed=0)
+    write_images(root / 'target', 1, (32, 32), seed=1)
+    dataset = dict(source=dict(data_root=str(root / 'source')),
+                   target=str(root / 'target' / '00.png'))
+    text = (f"_base_ = [{str(REPO_ROOT / 'configs/lrm/lrm_tiny_demo.py')!r}]\n"
+            f'{KIND_EXTRA}train_dataloader = dict(dataset={dataset!r})\n'
+            'model = dict(discriminator=dict(channels=(3, 8, 16, 16, 16, 1)))\n'
+            "custom_hooks = [dict(type='RankStateDumpHook'), dict(type='LRMExportHook')]\n")
+    (root / 'cfg.py').write_text(text)
+    return root / 'cfg.py'
+
+
+@pytest.fixture(scope='module', params=list(KIND_CHECKS))
+def trained_kind(request, tmp_path_factory):
+    """One ``tools/dist_train.sh CFG 2`` run of a segmentor with ASM, RAIN
+    pretraining or an LRM translator, KIND_ITERS iterations."""
+    kind = request.param
+    root = tmp_path_factory.mktemp(f'dist_{kind}')
+    config = dict(asm=asm_config, rain=rain_config, lrm=lrm_config)[kind](root)
     log_path = root / 'train.log'
     args, env = dist_tool('dist_train.sh', config, '2', '--work-dir', root / 'work_dir')
     log = finish_tool(start_tool(args, log_path, **env), log_path)
-    return dict(work_dir=root / 'work_dir', log=log)
+    return kind, root / 'work_dir', log
 
 
-def test_asm_hook_keeps_two_cpu_ranks_identical(asm_distributed_run):
-    work_dir = asm_distributed_run['work_dir']
-    init = load_rank_state(work_dir, 0, 'init')['state_dict']
-    rank0, rank1 = (load_rank_state(work_dir, rank, 'final')['state_dict'] for rank in (0, 1))
+def name_groups(names):
+    """The first two components of parameter names (wrappers' ``module``
+    dropped): ``translator.encoder``, ``rain.decoder``, ..."""
+    return {'.'.join(k.replace('.module.', '.').split('.')[:2]) for k in names}
+
+
+def test_every_trainable_kind_ends_identical_on_two_cpu_ranks(trained_kind):
+    kind, work_dir, log = trained_kind
+    wrapper, own_loss = KIND_CHECKS[kind]
+    init = load_rank_state(work_dir, 0, 'init')
+    final = [load_rank_state(work_dir, rank, 'final') for rank in (0, 1)]
+    assert [state['wrapper'] for state in final] == [wrapper, wrapper]
+    rank0, rank1 = (state['state_dict'] for state in final)
+    assert rank0.keys() == rank1.keys()
     assert [k for k in rank0 if not torch.equal(rank0[k], rank1[k])] == []
-    assert [k for k in rank0 if torch.equal(init[k], rank0[k])] == []
-    log = asm_distributed_run['log']
-    assert 'asm_loss_depth0' in log and 'asm_loss_depth1' in log
-    assert f'Iter(train) [{NUM_ITERS}/{NUM_ITERS}]' in log
+    # every trained network moved (some BIN gates may sit clamped at 1)
+    trainable = final[0]['trainable_names']
+    moved = [k for k in trainable if not torch.equal(init['state_dict'][k], rank0[k])]
+    assert name_groups(moved) == name_groups(trainable)
+    assert f'Iter(train) [{KIND_ITERS}/{KIND_ITERS}]' in log
+    assert own_loss in log  # the model's (or hook's) own train step ran

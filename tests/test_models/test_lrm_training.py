@@ -1,4 +1,5 @@
-"""LRM training through tools/train_lrm.py and the real mmengine Runner:
+"""LRM training through the real mmengine Runner (``train_config``, what
+tools/train.py does):
 the pair dataset, a short CPU run that lowers its objective, export, exact
 resume, bad input before training, and the shipped configs."""
 import json
@@ -12,9 +13,9 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from mmasm.apis import train_config
 from mmasm.datasets import LRMPairDataset
 from mmasm.models.lrm import LRMTranslator, load_lrm_translator
-from utils import load_tool
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CFG = REPO / 'configs' / 'lrm' / 'lrm_tiny_demo.py'
@@ -24,9 +25,6 @@ MAX_ITERS, RESUME_AT, K = 12, 6, 4
 
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
-
-
-train_lrm = load_tool('train_lrm.py')
 
 
 def write_source_and_target(root: Path):
@@ -46,21 +44,20 @@ def write_source_and_target(root: Path):
     return root / 'source', root / 'target.png'
 
 
-def tool_args(work_dir, source, target, *extra):
+def train(work_dir, source, target, resume=False):
     """The demo config on the tiny data: constant lr 1e-2 (the recipe's
     one-cycle warm-up needs ~40 iterations before anything moves) and a
-    narrow discriminator, to keep the run short."""
-    return [str(DEMO_CFG), '--work-dir', str(work_dir), *extra,
-            '--cfg-options',
-            f'train_dataloader.dataset.source.data_root={source}',
-            f'train_dataloader.dataset.target={target}',
-            f'train_cfg.max_iters={MAX_ITERS}', 'param_scheduler=[]',
-            'optim_wrapper.translator.optimizer.lr=0.01',
-            'optim_wrapper.discriminator.optimizer.lr=0.01',
-            'model.discriminator.channels=(3,8,16,16,16,1)',
-            'default_hooks.logger.interval=1', 'log_processor.window_size=1',
-            f'default_hooks.checkpoint.interval={RESUME_AT}',
-            'default_hooks.checkpoint.max_keep_ckpts=2']
+    narrow discriminator, to keep the run short; the trained runner."""
+    return train_config(str(DEMO_CFG), str(work_dir), {
+        'train_dataloader.dataset.source.data_root': str(source),
+        'train_dataloader.dataset.target': str(target),
+        'train_cfg.max_iters': MAX_ITERS, 'param_scheduler': [],
+        'optim_wrapper.translator.optimizer.lr': 0.01,
+        'optim_wrapper.discriminator.optimizer.lr': 0.01,
+        'model.discriminator.channels': (3, 8, 16, 16, 16, 1),
+        'default_hooks.logger.interval': 1, 'log_processor.window_size': 1,
+        'default_hooks.checkpoint.interval': RESUME_AT,
+        'default_hooks.checkpoint.max_keep_ckpts': 2, 'resume': resume})[0]
 
 
 def logged(work_dir):
@@ -78,7 +75,7 @@ def data(tmp_path_factory):
 @pytest.fixture(scope='module')
 def trained(data, tmp_path_factory):
     work_dir = tmp_path_factory.mktemp('lrm_run')
-    runner = train_lrm.main(tool_args(work_dir, *data))
+    runner = train(work_dir, *data)
     return work_dir, runner
 
 
@@ -129,7 +126,7 @@ def test_resume_repeats_the_uninterrupted_run(trained, data, tmp_path):
     shutil.copy(work_dir / f'iter_{RESUME_AT}.pth', tmp_path)
     (tmp_path / 'last_checkpoint').write_text(
         str(tmp_path / f'iter_{RESUME_AT}.pth'))
-    train_lrm.main(tool_args(tmp_path, *data, '--resume'))
+    train(tmp_path, *data, resume=True)
     resumed_log, full_log = logged(tmp_path), logged(work_dir)
     assert sorted(resumed_log) == list(range(RESUME_AT + 1, MAX_ITERS + 1))
     for i in resumed_log:
@@ -146,7 +143,7 @@ def test_missing_target_fails_before_training(data, tmp_path):
     missing = tmp_path / 'vaihingen' / 'area1_0_0_512_512.png'
     with pytest.raises(FileNotFoundError,
                        match=f"target image not found: '{missing}'"):
-        train_lrm.main(tool_args(tmp_path / 'work', source, missing))
+        train(tmp_path / 'work', source, missing)
     assert not list((tmp_path / 'work').glob('iter_*.pth'))
 
 
@@ -155,7 +152,7 @@ def test_unreadable_target_fails_before_training(data, tmp_path):
     fake = tmp_path / 'target.png'
     fake.write_text('not an image')
     with pytest.raises(ValueError, match='cannot be read as an image'):
-        train_lrm.main(tool_args(tmp_path / 'work', source, fake))
+        train(tmp_path / 'work', source, fake)
     assert not list((tmp_path / 'work').glob('iter_*.pth'))
 
 

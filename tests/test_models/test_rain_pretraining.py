@@ -1,6 +1,6 @@
 """RAIN pretraining: RAINPretrainer, its data preprocessor, and
-tools/train_rain.py through the real mmengine Runner (loss, grid, export,
-exact resume, bad input)."""
+training its config through the real mmengine Runner (``train_config``, what
+tools/train.py does: loss, grid, export, exact resume, bad input)."""
 import json
 import shutil
 from pathlib import Path
@@ -13,16 +13,13 @@ from mmengine.logging import MessageHub
 from mmengine.optim import build_optim_wrapper
 from mmengine.structures import BaseDataElement
 
+from mmasm.apis import train_config
 from mmasm.models import RAIN, RAINDataPreprocessor, RAINPretrainer
 from mmasm.models.rain.checkpoint import load_rain_checkpoint
-from utils import load_tool
 
 REPO = Path(__file__).resolve().parents[2]
 TINY_CFG = str(REPO / 'configs' / 'rain' / 'rain_tiny_cpu.py')
 MAX_ITERS, RESUME_AT = 12, 6
-
-
-train_rain = load_tool('train_rain.py')
 
 
 def write_content_and_style(root: Path):
@@ -45,17 +42,18 @@ def write_content_and_style(root: Path):
     return root / 'content', root / 'style'
 
 
-def tool_args(work_dir, content, style, max_iters=MAX_ITERS, *extra):
-    pipe = '(32,32)'
-    return [TINY_CFG, '--work-dir', str(work_dir), *extra, '--cfg-options',
-            f'train_dataloader.dataset.content.data_root={content}',
-            f'train_dataloader.dataset.style.data_root={style}',
-            f'train_dataloader.dataset.content.pipeline.2.crop_size={pipe}',
-            f'train_dataloader.dataset.style.pipeline.2.crop_size={pipe}',
-            f'train_cfg.max_iters={max_iters}',
-            'default_hooks.logger.interval=1', 'log_processor.window_size=1',
-            f'default_hooks.checkpoint.interval={RESUME_AT}',
-            f'custom_hooks.0.interval={MAX_ITERS}']
+def train(work_dir, content, style, resume=False):
+    """The tiny config on the tiny data for MAX_ITERS iterations; the
+    trained runner."""
+    return train_config(TINY_CFG, str(work_dir), {
+        'train_dataloader.dataset.content.data_root': str(content),
+        'train_dataloader.dataset.style.data_root': str(style),
+        'train_dataloader.dataset.content.pipeline.2.crop_size': (32, 32),
+        'train_dataloader.dataset.style.pipeline.2.crop_size': (32, 32),
+        'train_cfg.max_iters': MAX_ITERS,
+        'default_hooks.logger.interval': 1, 'log_processor.window_size': 1,
+        'default_hooks.checkpoint.interval': RESUME_AT,
+        'custom_hooks.0.interval': MAX_ITERS, 'resume': resume})[0]
 
 
 def logged(work_dir):
@@ -75,7 +73,7 @@ def trained(data, tmp_path_factory):
     """The uninterrupted run: MAX_ITERS iterations, checkpoints every
     RESUME_AT."""
     work_dir = tmp_path_factory.mktemp('rain_run')
-    runner = train_rain.main(tool_args(work_dir, *data))
+    runner = train(work_dir, *data)
     return work_dir, runner
 
 
@@ -227,7 +225,7 @@ def test_resume_repeats_the_uninterrupted_run(trained, data, tmp_path):
     shutil.copy(work_dir / f'iter_{RESUME_AT}.pth', tmp_path)
     (tmp_path / 'last_checkpoint').write_text(
         str(tmp_path / f'iter_{RESUME_AT}.pth'))
-    train_rain.main(tool_args(tmp_path, *data, MAX_ITERS, '--resume'))
+    train(tmp_path, *data, resume=True)
     resumed_log, full_log = logged(tmp_path), logged(work_dir)
     assert sorted(resumed_log) == list(range(RESUME_AT + 1, MAX_ITERS + 1))
     for i in resumed_log:
@@ -242,7 +240,7 @@ def test_empty_style_folder_fails_before_training(data, tmp_path):
     empty = tmp_path / 'wikiart'
     empty.mkdir()
     with pytest.raises(ValueError, match=f'no images in "{empty}"'):
-        train_rain.main(tool_args(tmp_path / 'work', content, empty))
+        train(tmp_path / 'work', content, empty)
     assert not list((tmp_path / 'work').glob('iter_*.pth'))
 
 
@@ -250,7 +248,7 @@ def test_missing_content_folder_fails_before_training(data, tmp_path):
     _, style = data
     missing = tmp_path / 'gta5' / 'images'
     with pytest.raises(FileNotFoundError, match=f'"{missing}" does not exist'):
-        train_rain.main(tool_args(tmp_path / 'work', missing, style))
+        train(tmp_path / 'work', missing, style)
     assert not list((tmp_path / 'work').glob('iter_*.pth'))
 
 

@@ -4,7 +4,7 @@
 # or, from the command line: --cfg-options custom_hooks.0.target=my.png
 #
 # RAIN weights: convert the authors' release with
-# tools/convert_rain_weights.py, or pretrain with tools/train_rain.py.
+# tools/convert_rain_weights.py, or pretrain with tools/train.py.
 rain_checkpoint = 'checkpoints/rain_vgg19_gta5-wikiart.pth'
 asm_hook = dict(
     type='ASMHook',

@@ -30,3 +30,7 @@ optim_wrapper = dict(
     discriminator=dict(type='OptimWrapper',
                        optimizer=dict(type='Adam', lr=1e-3,
                                       betas=(0.5, 0.999))))
+# LRMTrainer owns its train_step (translator step, then discriminator step):
+# distributed, each network gets its own DDP and the model's train_step runs
+# (mmengine's plain DDP wrapper would call its own train_step instead).
+model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')

@@ -12,19 +12,8 @@ from mmcv.transforms.utils import cache_randomness
 from mmasm.registry import TRANSFORMS
 
 from mmasm.datasets.lrm_pair_dataset import check_image_file
-from mmasm.models.lrm import PIXEL_MAX, load_lrm_translator
-
-
-def bgr_uint8_to_rgb255(img: np.ndarray) -> torch.Tensor:
-    """BGR uint8 ``(H, W, 3)`` -> RGB float ``(1, 3, H, W)`` in [0, 255]."""
-    return torch.from_numpy(mmcv.bgr2rgb(img)).permute(2, 0, 1)[None].float()
-
-
-def rgb255_to_bgr_uint8(img: torch.Tensor) -> np.ndarray:
-    """RGB float ``(1, 3, H, W)`` -> BGR uint8 ``(H, W, 3)`` (clipped,
-    rounded)."""
-    levels = img[0].clamp(0, PIXEL_MAX).round().to(torch.uint8)
-    return mmcv.rgb2bgr(np.ascontiguousarray(levels.permute(1, 2, 0).numpy()))
+from mmasm.models.lrm import load_lrm_translator
+from mmasm.utils import bgr_uint8_to_rgb255, rgb255_to_bgr_uint8
 
 
 @TRANSFORMS.register_module()
@@ -45,7 +34,8 @@ class LRMTranslate(BaseTransform):
 
     Args:
         checkpoint: an LRM translator file (``lrm_translator.pth`` exported
-            by ``tools/train_lrm.py``, or a Runner checkpoint of it).
+            by ``tools/train.py`` with an LRM config, or a Runner checkpoint
+            of it).
         target: the one-shot target image file.
         prob: probability of translating an image.
         device: device the translator runs on.

@@ -33,8 +33,8 @@ class ASMHook(Hook):
 
     Args:
         rain_checkpoint: RAIN weights (an mmasm checkpoint, see
-            ``tools/convert_rain_weights.py``, or a ``tools/train_rain.py``
-            run's ``rain_final.pth``).
+            ``tools/convert_rain_weights.py``, or the ``rain_final.pth`` of a
+            RAIN pretraining run of ``tools/train.py``).
         target: the one-shot target image ``x_T``; a list of images or a
             folder gives one anchor ``(psi_i, xi_i)`` per image (k-shot).
             Not needed for ``sampling='random'``.

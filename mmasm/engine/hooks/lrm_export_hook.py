@@ -14,7 +14,9 @@ class LRMExportHook(Hook):
     """After training, saves ``runner.model.translator.state_dict()`` to
     ``work_dir/filename``: plain CPU tensors, loadable with
     ``torch.load(..., weights_only=True)`` and by ``load_lrm_translator``
-    (which ``LRMTranslate`` and ``tools/translate.py`` use).
+    (which ``LRMTranslate`` and ``mmasm.apis.translate_folder`` use). Under
+    ``MMSeparateDistributedDataParallel`` the translator's own DDP wrapper is
+    dropped too.
     """
 
     priority = 'LOWEST'
@@ -30,5 +32,5 @@ class LRMExportHook(Hook):
             raise TypeError(f'LRMExportHook: {type(model).__name__} has no '
                             f'`translator`; use it with LRMTrainer')
         path = osp.join(runner.work_dir, self.filename)
-        save_lrm_translator(model.translator, path)
+        save_lrm_translator(unwrap_model(model.translator), path)
         runner.logger.info(f'LRM translator weights exported to {path}')

@@ -76,7 +76,7 @@ class MultiNetworkOptimWrapperConstructor:
         model = unwrap_model(model)
         wrappers = {}
         for name, cfg in self.optim_wrapper_cfg.items():
-            module = getattr(model, name, None)
+            module = getattr(model, name, None)  # a DDP per network, or not
             if module is None:
                 raise ValueError(
                     f'MultiNetworkOptimWrapperConstructor: the model '

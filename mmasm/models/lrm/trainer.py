@@ -9,7 +9,7 @@ from mmengine.optim import OptimWrapperDict
 from mmengine.structures import BaseDataElement
 from mmasm.registry import MODELS
 
-from mmasm.utils import build_module, frozen
+from mmasm.utils import build_module, frozen, unwrap_model
 from .losses import lsgan_loss
 from .translator import PIXEL_MAX
 
@@ -29,6 +29,12 @@ class LRMTrainer(BaseModel):
        LSGAN(Dis(mixed.detach()), fake))``, the one-shot target being the
        real image;
     3. the BIN gates are projected into [0, 1].
+
+    It owns its ``train_step``, so distributed training wraps it in
+    ``MMSeparateDistributedDataParallel`` (``model_wrapper_cfg`` of
+    ``configs/_base_/models/lrm.py``): one DDP per network, each updated by
+    its own optim wrapper; mmengine's plain DDP wrapper would bypass this
+    ``train_step``.
 
     Inputs come as ``dict(content=source, style=target)`` (packed by
     ``PackContentStyleInputs``, batched by ``RAINDataPreprocessor`` into RGB
@@ -107,7 +113,7 @@ class LRMTrainer(BaseModel):
                                            rec_target)
         loss, log_vars = self.parse_losses(losses)
         translator_wrapper.update_params(loss)
-        self.translator.clamp_gates_()
+        unwrap_model(self.translator).clamp_gates_()
 
         disc_wrapper = optim_wrapper['discriminator']
         with disc_wrapper.optim_context(self.discriminator):
@@ -131,7 +137,7 @@ class LRMTrainer(BaseModel):
         if mode not in ('tensor', 'predict'):
             raise ValueError(f'LRMTrainer: unknown mode "{mode}", expected '
                              f'"loss", "tensor" or "predict"')
-        translated = self.translator.translate(source, target)
+        translated = unwrap_model(self.translator).translate(source, target)
         translated = translated / self.pixel_scale
         if mode == 'tensor':
             return translated

@@ -1,15 +1,15 @@
-"""The quickstart's report: mIoU table and the ASM figures (Fig. 7)."""
+"""The quickstart's report: the mIoU table and the ASM figures (Fig. 7):
+stylizations per search depth, the eps search path, the loss saw-tooth."""
 import os.path as osp
 
 import cv2
 import numpy as np
 import torch
 from mmengine.dataset import pseudo_collate
-from mmengine.model import is_model_wrapper
 
 from mmasm.apis import read_rgb, trace_search
 from mmasm.engine.hooks import ASMHook
-from mmasm.utils import rgb_grid
+from mmasm.utils import rgb_grid, unwrap_model
 from mmasm.visualization import plot_loss_sawtooth, plot_search_path
 
 #: search depth drawn in the figures (training uses the config's n)
@@ -60,6 +60,8 @@ draws fresh styles. Over the whole run, the loss at depth {n} is on average
 
 
 def miou_table(results: dict, classes) -> str:
+    """Markdown: mIoU13, the IoU of each of ``classes`` and the training
+    time, one column per arm of ``results``."""
     arms = list(results)
     lines = ['| | ' + ' | '.join(arms) + ' |', '|---' * (len(arms) + 1) + '|']
     lines.append('| **mIoU13** | ' + ' | '.join(f'**{results[a]["mIoU13"]:.2f}**'
@@ -73,15 +75,19 @@ def miou_table(results: dict, classes) -> str:
 
 
 def first_batch(runner, num: int) -> dict:
+    """The first ``num`` training samples of ``runner``, collated."""
     dataset = runner.train_dataloader.dataset
     return pseudo_collate([dataset[i] for i in range(min(num, len(dataset)))])
 
 
 def write_rgb(path: str, image: np.ndarray) -> None:
+    """Write an RGB uint8 array."""
     cv2.imwrite(path, image[..., ::-1])
 
 
 def depth_figure(model, mining, runner, one_shot: str, work_dir: str, seed: int):
+    """``search_depths.png``: sources, stylizations per depth, the target;
+    returns the segmentor loss per depth."""
     trace = trace_search(model, mining, first_batch(runner, 4), FIGURE_DEPTH,
                          torch.Generator(device=trace_device(model)).manual_seed(seed))
     target = read_rgb(one_shot)[None].to(trace.source.device)
@@ -92,10 +98,12 @@ def depth_figure(model, mining, runner, one_shot: str, work_dir: str, seed: int)
 
 
 def trace_device(model) -> torch.device:
+    """The device of ``model``'s parameters."""
     return next(model.parameters()).device
 
 
 def path_figure(model, mining, runner, work_dir: str, seed: int) -> None:
+    """``eps_path.png``: eight searches among anchored samples."""
     generator = torch.Generator(device=trace_device(model)).manual_seed(seed + 1)
     trace = trace_search(model, mining, first_batch(runner, 8), FIGURE_DEPTH, generator)
     _, cloud = mining.rain.sample_anchored(400, mining.anchor_mean, mining.anchor_std,
@@ -105,6 +113,8 @@ def path_figure(model, mining, runner, work_dir: str, seed: int) -> None:
 
 
 def sawtooth_figure(runner, depth: int, work_dir: str) -> float:
+    """``loss_sawtooth.png`` from the logged loss per depth; returns the
+    mean rise of the loss from the first to the last depth."""
     hub = runner.message_hub
     columns = [hub.get_scalar(f'train/asm_loss_depth{d}').data[0] for d in range(depth)]
     losses = np.stack([c[-min(len(x) for x in columns):] for c in columns], 1)
@@ -113,7 +123,10 @@ def sawtooth_figure(runner, depth: int, work_dir: str) -> float:
 
 
 def write_report(work_dir, data, meta, results, asm_runner, seed, elapsed) -> str:
-    model = asm_runner.model.module if is_model_wrapper(asm_runner.model) else asm_runner.model
+    """Draw the figures from the trained ASM arm's runner and write
+    ``work_dir/report.md`` (the arms' ``results``, the pair's ``meta``);
+    returns its path."""
+    model = unwrap_model(asm_runner.model)
     hook = next(h for h in asm_runner.hooks if isinstance(h, ASMHook))
     one_shot = osp.join(data, 'target', meta['target']['one_shot_image'])
     losses = depth_figure(model, hook.mining, asm_runner, one_shot, work_dir, seed)

@@ -1,4 +1,4 @@
-"""tools/stylize.py end to end on small images."""
+"""stylize_folder (and tools/stylize.py) end to end on small images."""
 import os.path as osp
 
 import cv2
@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from mmasm.apis import compute_anchor, load_rain, read_rgb, stylize
-from utils import load_tool, save_random_rain
-
-TOOL = osp.join(osp.dirname(__file__), '..', '..', 'tools', 'stylize.py')
+from mmasm.apis import (compute_anchor, load_rain, read_rgb, stylize,
+                        stylize_folder)
+from utils import run_tool, save_random_rain
 
 
 @pytest.fixture(scope='module')
@@ -38,10 +37,8 @@ def read(path):
 
 
 def test_random_mode_writes_styles_and_grid(data, tmp_path):
-    tool = load_tool('stylize.py', 'stylize_tool')
-    args = [str(data / 'in'), '--checkpoint', str(data / 'rain.pth'),
-            '--out', str(tmp_path / 'out'), '--num-styles', '3', '--seed', '5']
-    written = tool.main(args)
+    args = [str(data / 'in'), str(data / 'rain.pth'), str(tmp_path / 'out')]
+    written = stylize_folder(*args, num_styles=3, seed=5)
     names = sorted(osp.relpath(p, tmp_path / 'out') for p in written)
     assert names == sorted(['a_style0.png', 'a_style1.png', 'a_style2.png',
                             'sub/b_style0.png', 'sub/b_style1.png',
@@ -62,17 +59,14 @@ def test_random_mode_writes_styles_and_grid(data, tmp_path):
     expected = np.round(expected.permute(1, 2, 0).numpy()[..., ::-1] * 255)
     assert np.abs(styles[1].astype(float) - expected).max() <= 1
 
-    again = tool.main(args[:-1] + ['5'])
+    again = stylize_folder(*args, num_styles=3, seed=5)
     assert all(np.array_equal(read(a), read(b))
                for a, b in zip(written, again))
 
 
 def test_target_and_anchored_modes(data, tmp_path):
-    tool = load_tool('stylize.py', 'stylize_tool')
-    written = tool.main([
-        str(data / 'in' / 'a.png'), '--checkpoint', str(data / 'rain.pth'),
-        '--out', str(tmp_path / 't'), '--mode', 'target', '--target',
-        str(data / 'tg')])
+    written = stylize_folder(str(data / 'in' / 'a.png'), str(data / 'rain.pth'),
+                             str(tmp_path / 't'), mode='target', target=[str(data / 'tg')])
     assert [osp.basename(p) for p in written] == [
         'a_style0.png', 'a_style1.png', 'grid.png']
     rain = load_rain(str(data / 'rain.pth'))
@@ -81,10 +75,9 @@ def test_target_and_anchored_modes(data, tmp_path):
     expected = np.round(expected.permute(1, 2, 0).numpy()[..., ::-1] * 255)
     assert np.abs(read(written[1]).astype(float) - expected).max() <= 1
 
-    written = tool.main([
-        str(data / 'in' / 'a.png'), '--checkpoint', str(data / 'rain.pth'),
-        '--out', str(tmp_path / 'an'), '--mode', 'anchored', '--target',
-        str(data / 'tg' / 't0.png'), '--num-styles', '2', '--alpha', '0.5'])
+    written = stylize_folder(str(data / 'in' / 'a.png'), str(data / 'rain.pth'),
+                             str(tmp_path / 'an'), mode='anchored',
+                             target=[str(data / 'tg' / 't0.png')], num_styles=2, alpha=0.5)
     assert read(written[-1]).shape == (20 + 8, 3 * (28 + 4) + 4, 3)
     psi_xi = compute_anchor(rain, str(data / 'tg' / 't0.png'))
     eps = rain.sample_eps(2, *psi_xi,
@@ -96,17 +89,29 @@ def test_target_and_anchored_modes(data, tmp_path):
 
 
 def test_bad_input(data, tmp_path):
-    tool = load_tool('stylize.py', 'stylize_tool')
-    base = ['--checkpoint', str(data / 'rain.pth'), '--out', str(tmp_path)]
+    base = [str(data / 'rain.pth'), str(tmp_path)]
     (tmp_path / 'empty').mkdir()
     with pytest.raises(ValueError, match=r'no image in folder.*empty.*\.png'):
-        tool.main([str(tmp_path / 'empty')] + base)
+        stylize_folder(str(tmp_path / 'empty'), *base)
     with pytest.raises(FileNotFoundError, match='missing.png'):
-        tool.main([str(tmp_path / 'missing.png')] + base)
+        stylize_folder(str(tmp_path / 'missing.png'), *base)
     cv2.imwrite(str(tmp_path / 'tiny.png'), np.zeros((6, 6), np.uint8))
     with pytest.raises(ValueError, match=r"tiny\.png' is 6x6.*at least 16x16"):
-        tool.main([str(tmp_path / 'tiny.png')] + base)
-    with pytest.raises(SystemExit):
-        tool.main([str(data / 'in')] + base + ['--mode', 'anchored'])
-    with pytest.raises(SystemExit):
-        tool.main([str(data / 'in')] + base + ['--alpha', '2'])
+        stylize_folder(str(tmp_path / 'tiny.png'), *base)
+    for options, message in [(dict(mode='anchored'), 'needs --target'),
+                             (dict(alpha=2.0), r'alpha must be in \[0, 1\]'),
+                             (dict(num_styles=0), 'num-styles must be >= 1'),
+                             (dict(mode='target', target='t.png', num_styles=2),
+                              'does not apply to --mode target')]:
+        with pytest.raises(ValueError, match=message):
+            stylize_folder(str(data / 'in'), *base, **options)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['empty', 'tiny.png']
+
+
+def test_tool_writes_one_png_per_style_and_the_grid(data, tmp_path):
+    result = run_tool('stylize.py', data / 'in' / 'a.png', '--checkpoint', data / 'rain.pth',
+                      '--out', tmp_path, '--num-styles', '2', '--alpha', '0.5')
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'wrote 2 stylized images' in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        'a_style0.png', 'a_style1.png', 'grid.png']
