@@ -77,14 +77,24 @@ def enable_amp(cfg: Config) -> None:
 def build_runner(cfg) -> Runner:
     """The runner of a config, as mmseg's train.py builds it: the registered
     ``runner_type`` (mmasm's, mmseg's or mmengine's; looked up from mmasm's
-    registry node, whatever default scope the process has) or ``Runner``."""
-    if 'runner_type' not in cfg:
-        return Runner.from_cfg(cfg)
-    from mmasm.registry import RUNNERS
-    runner_cls = RUNNERS.get(cfg.runner_type)
-    if runner_cls is None:
-        raise KeyError(f'runner_type={cfg.runner_type!r} is not a registered runner')
-    return runner_cls.from_cfg(cfg)
+    registry node, whatever default scope the process has) or ``Runner``.
+
+    mmasm's tools also check, before the first iteration, that the decode
+    head predicts as many classes as the training dataset names
+    (``NumClassCheckHook``), unless the config already has that hook.
+    """
+    from mmasm.registry import HOOKS, RUNNERS
+    if 'runner_type' in cfg:
+        runner_cls = RUNNERS.get(cfg.runner_type)
+        if runner_cls is None:
+            raise KeyError(f'runner_type={cfg.runner_type!r} is not a registered runner')
+    else:
+        runner_cls = Runner
+    runner = runner_cls.from_cfg(cfg)
+    hooks = {type(hook).__name__ for hook in runner.hooks}
+    if 'NumClassCheckHook' not in hooks:
+        runner.register_hook(HOOKS.build(dict(type='NumClassCheckHook', _scope_='mmasm')))
+    return runner
 
 
 def amp_device_available() -> bool:

@@ -21,4 +21,5 @@ dacs = dict(
 # One DDP per trained network: the student; the EMA teacher is frozen and
 # updated identically on every rank.
 model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')
-custom_hooks = [dict(type='mmasm.NumClassCheckHook')]
+# mmasm's tools check decode_head.num_classes against the source classes before
+# training (NumClassCheckHook); no custom_hooks here, so ASM's pieces compose.
