@@ -13,11 +13,8 @@ source's files change (a stale cache is an error at training start).
 import argparse
 
 from mmengine.config import Config, DictAction
-from mmengine.registry import init_default_scope
 
-from mmasm.datasets import compute_class_stats, save_class_stats
-from mmasm.datasets.class_stats import class_stats_path
-from mmasm.registry import DATASETS
+from mmasm.datasets.class_stats import write_config_class_stats
 from mmasm.utils import register_config_packages
 
 
@@ -31,29 +28,14 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def source_dataset_cfg(cfg: Config):
-    """The source dataset config and the rare-class sampling settings."""
-    dataset = cfg.train_dataloader.dataset
-    if dataset.get('type') in ('UDADataset', 'mmasm.UDADataset'):
-        return dataset.source, dataset.get('rare_class_sampling') or {}
-    return dataset, {}
-
-
-def main(argv=None):
+def main():
     register_config_packages()
-    args = parse_args(argv)
+    args = parse_args()
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmasm'))
-    source_cfg, rcs_cfg = source_dataset_cfg(cfg)
-    source_cfg = dict(source_cfg, pipeline=[], lazy_init=False)
-    dataset = DATASETS.build(source_cfg)
-    out = args.out or class_stats_path(dataset, rcs_cfg.get('stats_file'))
-    counts = compute_class_stats(dataset, nproc=args.nproc)
-    save_class_stats(out, dataset, counts)
-    print(f'class statistics of {len(counts)} images written to {out}')
-    return out
+    out = write_config_class_stats(cfg, args.nproc, args.out)
+    print(f'class statistics written to {out}')
 
 
 if __name__ == '__main__':

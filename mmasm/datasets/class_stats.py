@@ -15,7 +15,10 @@ from multiprocessing import Pool
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+from mmengine.registry import init_default_scope
 from mmseg.datasets.transforms import LoadAnnotations
+
+from mmasm.registry import DATASETS
 
 #: The default file name, in the source dataset's ``data_root`` (DAFormer's).
 STATS_FILE = 'sample_class_stats.json'
@@ -131,3 +134,27 @@ def class_stats_path(dataset, stats_file: Optional[str] = None) -> str:
         return default_stats_path(dataset)
     root = getattr(dataset, 'data_root', '') or ''
     return stats_file if osp.isabs(stats_file) or not root else osp.join(root, stats_file)
+
+
+def source_dataset_cfg(cfg) -> tuple:
+    """The source dataset config of a training config's
+    ``train_dataloader.dataset`` (a ``UDADataset``'s ``source``, or the
+    dataset itself) and its rare-class sampling settings."""
+    dataset = cfg.train_dataloader.dataset
+    if dataset.get('type') in ('UDADataset', 'mmasm.UDADataset'):
+        return dataset.source, dataset.get('rare_class_sampling') or {}
+    return dataset, {}
+
+
+def write_config_class_stats(cfg, nproc: int = 1, out: Optional[str] = None) -> str:
+    """Count the classes of every label of a training config's source
+    dataset (read as training reads them) and write them where
+    ``UDADataset`` looks for them (``rare_class_sampling.stats_file``, or
+    ``<source data_root>/sample_class_stats.json``), or to ``out``; returns
+    the file written. ``cfg`` is a loaded mmengine ``Config``."""
+    init_default_scope(cfg.get('default_scope', 'mmasm'))
+    source_cfg, rcs_cfg = source_dataset_cfg(cfg)
+    dataset = DATASETS.build(dict(source_cfg, pipeline=[], lazy_init=False))
+    out = out or class_stats_path(dataset, rcs_cfg.get('stats_file'))
+    return save_class_stats(out, dataset, compute_class_stats(dataset, nproc=nproc))
+

@@ -13,7 +13,7 @@ from mmasm.datasets import (SampleDraw, UDADataset, compute_class_stats,
                             load_class_stats, save_class_stats)
 from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
 from mmasm.registry import DATASETS
-from utils import load_tool, write_gta5
+from utils import run_tool, write_gta5
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -117,8 +117,9 @@ def test_class_statistics_tool_counts_each_label(tmp_path, cityscapes_root):
     config = tmp_path / 'cfg.py'
     config.write_text(f'train_dataloader = dict(dataset=dict(type="UDADataset", '
                       f'source={source_cfg(root)!r}, target={target_cfg(cityscapes_root)!r}))\n')
-    out = load_tool('sample_class_stats.py').main([str(config), '--nproc', '2'])
-    assert out == str(root / 'sample_class_stats.json')
+    result = run_tool('sample_class_stats.py', config, '--nproc', '2')
+    assert result.returncode == 0, result.stderr
+    assert str(root / 'sample_class_stats.json') in result.stdout
     samples = json.loads((root / 'sample_class_stats.json').read_text())['samples']
     assert [s['file'] for s in samples] == [f'labels/0000{i}_labelTrainIds.png' for i in (1, 2, 3)]
     for sample, label in zip(samples, train_ids):
