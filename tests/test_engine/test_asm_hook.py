@@ -171,5 +171,7 @@ def test_bad_input_fails_when_the_hook_is_built(tmp_path, data_root, rain_checkp
         ASMHook(str(tmp_path / 'nowhere.pth'), target=target, rain=rain)
     with pytest.raises(ValueError, match='search_depth'):
         ASMHook(rain_checkpoint, target=target, rain=rain, search_depth=0)
+    with pytest.raises(ValueError, match='step_size'):
+        ASMHook(rain_checkpoint, target=target, rain=rain, step_size=float('nan'))
     with pytest.raises(ValueError, match='target'):
         ASMHook(rain_checkpoint, target=None, rain=rain)
