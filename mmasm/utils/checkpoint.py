@@ -44,8 +44,7 @@ def trust_checkpoints(files: Union[bool, str, Iterable[str]]) -> None:
     if isinstance(files, bool):
         _trusted['all'] = _trusted['all'] or files
         return
-    if isinstance(files, (str, os.PathLike)):
-        files = [files]
+    files = [files] if isinstance(files, (str, os.PathLike)) else list(files)
     if not all(isinstance(f, (str, os.PathLike)) for f in files):
         raise TypeError(f'trusted_checkpoints must be True/False or a list of '
                         f'checkpoint paths, got {files!r}')

@@ -39,7 +39,8 @@ def test_folders_are_checked_when_listed(folder):
         list_images(folder)
     with pytest.raises(ValueError, match=f'ASH style images.*{FOLDER_ERROR}'):
         StyleImageStream(str(folder))
-    with pytest.raises(ValueError, match=FOLDER_ERROR.replace('in ', 'in ImageFolderDataset folder ')):
+    dataset_error = FOLDER_ERROR.replace('in ', 'in ImageFolderDataset folder ')
+    with pytest.raises(ValueError, match=dataset_error):
         ImageFolderDataset(data_root=str(folder))
     with pytest.raises(ValueError, match=FOLDER_ERROR):  # before RAIN is read
         ASMHook('unused.pth', target=str(folder))
