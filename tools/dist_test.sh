@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Distributed testing with torchrun:
 #   tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCESSES [test.py options]
+# Python: $PYTHON, else the active venv's, else the repository's .venv,
+# else python3 (tools/dist_python.sh).
 CONFIG=$1
 CHECKPOINT=$2
 GPUS=$3
@@ -8,9 +10,9 @@ NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-PYTHON=${PYTHON:-python}
+source "$(dirname "$0")/dist_python.sh"  # sets PYTHON and REPO_ROOT
 
-PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
+PYTHONPATH="$REPO_ROOT":$PYTHONPATH \
 "$PYTHON" -m torch.distributed.run \
     --nnodes="$NNODES" \
     --node_rank="$NODE_RANK" \

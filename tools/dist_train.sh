@@ -3,15 +3,17 @@
 #   tools/dist_train.sh CONFIG NUM_PROCESSES [train.py options]
 # On CPU-only machines set runner_type='CPUDistRunner' in the config (or
 # inherit mmasm::_base_/runtime/cpu_dist.py).
+# Python: $PYTHON, else the active venv's, else the repository's .venv,
+# else python3 (tools/dist_python.sh).
 CONFIG=$1
 GPUS=$2
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-PYTHON=${PYTHON:-python}
+source "$(dirname "$0")/dist_python.sh"  # sets PYTHON and REPO_ROOT
 
-PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
+PYTHONPATH="$REPO_ROOT":$PYTHONPATH \
 "$PYTHON" -m torch.distributed.run \
     --nnodes="$NNODES" \
     --node_rank="$NODE_RANK" \

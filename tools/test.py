@@ -4,15 +4,22 @@ All of mmseg's flags work (``--work-dir``, ``--out``, ``--show``,
 ``--show-dir``, ``--wait-time``, ``--tta``, ``--cfg-options``,
 ``--launcher``, ``--local_rank``/``--local-rank``). Unlike mmseg's test.py it
 honours ``runner_type`` like train.py does, so ``CPUDistRunner`` also tests
-distributed on CPU, and ``mmseg::`` / ``mmasm::`` bases resolve.
+distributed on CPU, ``mmseg::`` / ``mmasm::`` bases resolve, and the
+checkpoint loads weights-only (opt in with the config key
+``trusted_checkpoints``).
 """
-from mmasm.utils import build_runner, load_mmseg_tool, register_config_packages
+from mmasm.utils import (build_runner, load_mmseg_tool, register_config_packages,
+                         use_safe_checkpoint_loader)
 
 
 class RunnerFromConfig:
     """Stands in for ``Runner`` in mmseg's test.py: builds the config's
     ``runner_type`` when it names one."""
-    from_cfg = staticmethod(build_runner)
+
+    @staticmethod
+    def from_cfg(cfg):
+        use_safe_checkpoint_loader(cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
+        return build_runner(cfg)
 
 
 def main():

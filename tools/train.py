@@ -8,12 +8,16 @@ pretraining and LRM translators, in one process or distributed.
 mmseg's ``tools/train.py`` flags (its own parser), with mmasm's runner
 building: ``runner_type`` is honoured from any scope, ``--amp`` also works
 for multi-network models (one ``AmpOptimWrapper`` per network), and
-``mmseg::`` / ``mmasm::`` bases resolve (``register_config_packages``).
+``mmseg::`` / ``mmasm::`` bases resolve (``register_config_packages``),
+checkpoints load weights-only (``use_safe_checkpoint_loader``; opt in with
+``trusted_checkpoints``), are saved atomically, and ``--resume`` takes the
+newest complete one.
 """
 import sys
 
 from mmasm.utils import (amp_device_available, build_runner, load_mmseg_tool,
-                         register_config_packages, tool_config)
+                         register_config_packages, tool_config,
+                         use_safe_checkpoint_loader)
 
 
 def main():
@@ -22,7 +26,9 @@ def main():
     if args.amp and not amp_device_available():
         sys.exit('train.py: error: --amp needs a CUDA (or NPU/MLU/MUSA) device and '
                  'none is available; CPU training runs in fp32, drop --amp.')
-    build_runner(tool_config(args)).train()
+    cfg = tool_config(args)
+    use_safe_checkpoint_loader(cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
+    build_runner(cfg).train()
 
 
 if __name__ == '__main__':

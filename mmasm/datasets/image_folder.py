@@ -6,12 +6,15 @@ from mmengine.dataset import BaseDataset
 from mmengine.fileio import list_dir_or_file
 from mmasm.registry import DATASETS
 from mmasm.utils import IMG_EXTENSIONS
+from mmasm.utils.image_files import check_image_files
 
 
 @DATASETS.register_module()
 class ImageFolderDataset(BaseDataset):
     """Images found recursively under ``data_root/data_prefix['img_path']``,
-    in sorted path order, without labels.
+    in sorted path order, without labels; every file's size and header are
+    checked when the dataset is built (zero-byte files are named then, not
+    when a random draw reaches them mid-run).
 
     RAIN pretraining reads its style images (WikiArt) and, optionally, its
     content images this way. Each sample is ``dict(img_path=...)`` passed
@@ -52,4 +55,6 @@ class ImageFolderDataset(BaseDataset):
                 f'{type(self).__name__}: no images in "{folder}" (searched '
                 f'recursively for the extensions '
                 f'{", ".join(self.img_suffixes)}, any case)')
-        return [dict(img_path=osp.join(folder, path)) for path in files]
+        paths = check_image_files((osp.join(folder, path) for path in files),
+                                  f'{type(self).__name__} folder "{folder}"')
+        return [dict(img_path=path) for path in paths]

@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from mmengine.utils import scandir
 
+from .image_files import check_image_files
+
 #: The smallest height and width RAIN's VGG encoder takes (three 2x poolings
 #: and a 3x3 reflection-padded convolution on what is left).
 MIN_IMAGE_SIZE = 16
@@ -37,12 +39,15 @@ def list_images(path_or_paths: PathOrPaths) -> List[str]:
     """Image files named by a file, a folder or a sequence of either.
 
     Folders are searched recursively (sorted) for files ending in one of
-    :data:`IMG_EXTENSIONS`; other files in a folder are skipped. A file named
-    explicitly is kept whatever its extension (reading it reports problems).
+    :data:`IMG_EXTENSIONS`; other files in a folder are skipped, and each
+    listed file's size and header are checked now (a zero-byte file would
+    otherwise fail only when drawn, mid-run). A file named explicitly is
+    kept whatever its extension (reading it reports problems).
 
     Raises:
         FileNotFoundError: a path does not exist.
-        ValueError: a folder holds no image, or nothing was given.
+        ValueError: a folder holds no image or a file that is empty or no
+            image (all named), or nothing was given.
     """
     if isinstance(path_or_paths, (str, os.PathLike)):
         path_or_paths = [path_or_paths]
@@ -56,7 +61,8 @@ def list_images(path_or_paths: PathOrPaths) -> List[str]:
                 raise ValueError(
                     f'no image in folder {path!r}: expected files ending in '
                     f'{", ".join(IMG_EXTENSIONS)}')
-            paths.extend(osp.join(path, name) for name in found)
+            paths.extend(check_image_files((osp.join(path, name) for name in found),
+                                           f'folder {path!r}'))
         elif osp.isfile(path):
             paths.append(path)
         else:
@@ -81,13 +87,18 @@ def read_rgb(path: Union[str, os.PathLike],
 
     Raises:
         FileNotFoundError: ``path`` is not a file.
-        ValueError: the file is not a readable 8/16-bit image, or is smaller
-            than ``min_size``.
+        ValueError: the file is empty or not a readable 8/16-bit image, or
+            is smaller than ``min_size`` (the message names the file).
     """
     path = os.fspath(path)
     if not osp.isfile(path):
         raise FileNotFoundError(f'image file not found: {path!r}')
-    img = mmcv.imread(path, flag=_READ_FLAGS, backend='cv2')
+    if osp.getsize(path) == 0:
+        raise ValueError(f'cannot read {path!r} as an image: the file is empty (0 bytes)')
+    try:
+        img = mmcv.imread(path, flag=_READ_FLAGS, backend='cv2')
+    except cv2.error as err:
+        raise ValueError(f'cannot read {path!r} as an image: {err}') from err
     if img is None:
         raise ValueError(f'cannot read {path!r} as an image (supported: '
                          f'{", ".join(IMG_EXTENSIONS)})')

@@ -8,6 +8,8 @@ from mmengine.device import (is_cuda_available, is_mlu_available,
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from .checkpoint_files import latest_complete_checkpoint
+
 
 def load_mmseg_tool(name: str) -> ModuleType:
     """Load mmseg's ``tools/<name>.py`` as a fresh module (not run).
@@ -31,7 +33,9 @@ def tool_config(args) -> Config:
     """A training tool's config: ``args.config`` with mmseg train.py's
     overrides ``--cfg-options``, ``--work-dir`` (default
     ``work_dirs/<config name>``), ``--resume`` (a flag, or a checkpoint path /
-    ``'auto'``), ``--amp`` and ``--launcher`` where the tool has them."""
+    ``'auto'``), ``--amp`` and ``--launcher`` where the tool has them.
+    Automatic resume picks the newest complete checkpoint, and checkpoints
+    are written atomically (``AtomicCheckpointHook``)."""
     cfg = Config.fromfile(args.config)
     if getattr(args, 'launcher', None) is not None:
         cfg.launcher = args.launcher
@@ -46,9 +50,30 @@ def tool_config(args) -> Config:
         cfg.resume = True
         if isinstance(resume, str) and resume != 'auto':
             cfg.load_from = resume
+    if cfg.get('resume', False) and not cfg.get('load_from', None):
+        resume_from_latest_complete(cfg)
+    save_checkpoints_atomically(cfg)
     if getattr(args, 'amp', False):
         enable_amp(cfg)
     return cfg
+
+
+def resume_from_latest_complete(cfg: Config) -> None:
+    """Automatic ``--resume``: start from the newest *complete* checkpoint
+    of the work dir (mmengine takes whatever ``last_checkpoint`` names, even
+    a file that a crash deleted or truncated); train from scratch, as
+    mmengine does, if there is none."""
+    cfg.load_from = latest_complete_checkpoint(cfg.work_dir)
+    cfg.resume = cfg.load_from is not None
+
+
+def save_checkpoints_atomically(cfg: Config) -> None:
+    """Use :class:`~mmasm.engine.hooks.AtomicCheckpointHook` where the
+    config has mmengine's ``CheckpointHook`` (same arguments)."""
+    checkpoint = cfg.get('default_hooks', {}).get('checkpoint', None)
+    if checkpoint is not None and checkpoint.get('type') in ('CheckpointHook',
+                                                             'mmengine.CheckpointHook'):
+        checkpoint.type = 'mmasm.AtomicCheckpointHook'
 
 
 def enable_amp(cfg: Config) -> None:

@@ -77,7 +77,7 @@ def test_two_cpu_ranks_train_to_identical_weights(distributed_run):
     assert unchanged == []
     log = distributed_run['log']
     assert f'Iter(train) [{NUM_ITERS}/{NUM_ITERS}]' in log
-    assert 'RevertedSyncBNHook' in log
+    assert 'RunningStatsSyncHook' in log
 
 
 def test_checkpoint_holds_the_trained_state(distributed_run):

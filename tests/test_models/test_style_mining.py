@@ -115,6 +115,9 @@ def test_bad_arguments_fail_at_construction(rain):
         AdversarialStyleMining(rain).search(torch.rand(1, 3, 16, 16))
     with pytest.raises(ValueError, match='render_scale'):
         AdversarialStyleMining(rain, render_scale=0)
+    for step_size in (float('nan'), float('inf'), -1.0):  # nan / inf: no search at all
+        with pytest.raises(ValueError, match='step_size'):
+            AdversarialStyleMining(rain, step_size=step_size)
 
 
 def test_render_scale_runs_rain_smaller_and_returns_full_size(rain):

@@ -14,7 +14,8 @@ Target, in Cityscapes' layout (read by mmseg's ``CityscapesDataset``)::
 
 plus ``style/*.png`` (RAIN style images), ``meta.json`` and optionally
 ``preview.png``. Everything goes to a temporary folder beside the
-destination, renamed into place only once complete.
+destination, renamed into place only once complete (see ``staging`` for
+interrupted runs).
 """
 import json
 import os
@@ -29,6 +30,7 @@ import numpy as np
 
 from mmasm.datasets.gta5 import CITYSCAPES_ID_TO_TRAIN_ID, TRAIN_ID_SUFFIX, id_lookup_table
 from .classes import train_id_to_label_id_table
+from .staging import remove_stale_staging, sigterm_raises, staging_prefix
 
 CITY = 'demo'
 FRAME = 19  # as in aachen_000000_000019, the authors' one-shot image
@@ -124,27 +126,29 @@ def make_parent(out_dir: str) -> Optional[str]:
 def atomic_output_dir(out_dir: str, force: bool = False) -> Iterator[str]:
     """Yield a fresh temporary folder beside ``out_dir``; when the block
     succeeds, it replaces ``out_dir`` (an existing one only if ``force``).
-    If the block raises, the temporary folder (and any parent folder made
-    for it) is removed and ``out_dir`` is left as it was."""
+    If the block raises, or SIGTERM arrives, the temporary folder (and any
+    parent folder made for it) is removed and ``out_dir`` is left as it
+    was. Temporary folders of killed earlier runs are removed first."""
     out_dir = osp.abspath(out_dir)
     check_destination(out_dir, force)
     created = make_parent(out_dir)
-    name = osp.basename(out_dir)
-    try:
-        staging = tempfile.mkdtemp(prefix=f'.{name}.tmp-',
-                                   dir=osp.dirname(out_dir))
-    except OSError as error:
-        remove_quietly(created)
-        raise PermissionError(f'cannot write the demo domains to {out_dir}: '
-                              f'{error}') from error
-    try:
-        os.chmod(staging, 0o755)
-        yield staging
-        replace_folder(staging, out_dir, force)
-    except BaseException:
-        remove_quietly(staging)
-        remove_quietly(created)
-        raise
+    remove_stale_staging(out_dir)
+    with sigterm_raises():
+        try:
+            staging = tempfile.mkdtemp(prefix=staging_prefix(out_dir),
+                                       dir=osp.dirname(out_dir))
+        except OSError as error:
+            remove_quietly(created)
+            raise PermissionError(f'cannot write the demo domains to {out_dir}: '
+                                  f'{error}') from error
+        try:
+            os.chmod(staging, 0o755)
+            yield staging
+            replace_folder(staging, out_dir, force)
+        except BaseException:
+            remove_quietly(staging)
+            remove_quietly(created)
+            raise
 
 
 def replace_folder(staging: str, out_dir: str, force: bool) -> None:
@@ -154,7 +158,7 @@ def replace_folder(staging: str, out_dir: str, force: bool) -> None:
     if not osp.exists(out_dir):
         os.rename(staging, out_dir)
         return
-    trash = tempfile.mkdtemp(prefix=f'.{osp.basename(out_dir)}.old-',
+    trash = tempfile.mkdtemp(prefix=staging_prefix(out_dir, 'old'),
                              dir=osp.dirname(out_dir))
     old = osp.join(trash, 'old')
     os.rename(out_dir, old)

@@ -9,7 +9,7 @@ from mmasm.registry import HOOKS
 from mmasm.models.asm import AdversarialStyleMining, StyleSearch
 from mmasm.models.rain import compute_anchor
 from mmasm.utils import (bgr255_to_rgb01, list_images, make_style_batch, read_rgb,
-                         rgb01_to_bgr255, rgb_grid, unwrap_model)
+                         rgb01_to_bgr255, rgb_grid, seed_generator, unwrap_model)
 
 DATA_BATCH = Optional[Union[dict, tuple, list]]
 
@@ -30,6 +30,12 @@ class ASMHook(Hook):
     gradient, which the same backward left on ``eps``: no extra forward or
     backward of the segmentor. The last step's batch is handed to the train
     loop's own ``train_step``, so an iteration makes ``n`` optimizer steps.
+
+    Random streams are re-seeded every iteration from the runner's seed,
+    the iteration and the rank (:meth:`seed_iteration`): each rank searches
+    its own styles, and a resumed run (on any number of ranks) draws what an
+    uninterrupted run on that many ranks draws, with no generator state in
+    the checkpoint.
 
     Args:
         rain_checkpoint: RAIN weights (an mmasm checkpoint, see
@@ -94,11 +100,20 @@ class ASMHook(Hook):
                 self.mining.rain, self.target_images)
         seed = [runner.seed if runner.seed is not None else 0]
         broadcast_object_list(seed)
-        self._shared_rng = torch.Generator().manual_seed(seed[0])
-        self._rng = torch.Generator(device=self.device).manual_seed(seed[0] + 1 + get_rank())
+        self._seed = seed[0]
+        self._shared_rng = torch.Generator()
+        self._rng = torch.Generator(device=self.device)
+
+    def seed_iteration(self, iteration: int) -> None:
+        """Start the random streams of ``iteration``: the one shared by all
+        ranks (``prob``) from ``(seed, iteration)``, this rank's (the style
+        search) from ``(seed, iteration, 1 + rank)``."""
+        seed_generator(self._shared_rng, self._seed, iteration)
+        seed_generator(self._rng, self._seed, iteration, 1 + get_rank())
 
     def before_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None) -> None:
         self._search = None
+        self.seed_iteration(runner.iter)
         if torch.rand(1, generator=self._shared_rng).item() >= self.prob:
             return
         inputs, samples = data_batch['inputs'], data_batch['data_samples']
@@ -141,16 +156,9 @@ class ASMHook(Hook):
         self._search = None
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
-        checkpoint['asm_hook'] = dict(rng_state=self._rng.get_state(),
-                                      shared_rng_state=self._shared_rng.get_state(),
-                                      num_resampled=self.num_resampled)
+        checkpoint['asm_hook'] = dict(num_resampled=self.num_resampled)
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         state = checkpoint.get('asm_hook')
-        if state is None:
-            runner.logger.info('ASMHook: the checkpoint holds no ASMHook state; '
-                                  'the style search restarts from fresh random streams')
-            return
-        self._rng.set_state(state['rng_state'])
-        self._shared_rng.set_state(state['shared_rng_state'])
-        self.num_resampled = state['num_resampled']
+        if state is not None:  # the random streams need no state
+            self.num_resampled = state['num_resampled']

@@ -12,7 +12,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
 from mmasm.registry import MODEL_WRAPPERS, RUNNERS
-from ..hooks.reverted_sync_bn_hook import RevertedSyncBNHook
+from ..hooks.running_stats_sync_hook import RunningStatsSyncHook, unsynchronised_norms
 
 CPU_BACKENDS = ('gloo', 'mpi')
 
@@ -38,15 +38,6 @@ def init_cpu_dist(launcher: str,
     torch_dist.init_process_group(backend=backend, **kwargs)
 
 
-def sync_batch_norms(model: nn.Module) -> Dict[str, nn.Module]:
-    """The SyncBN layers of ``model`` (torch's or mmcv's), by name."""
-    return {
-        name: module
-        for name, module in model.named_modules()
-        if type(module).__name__ == 'SyncBatchNorm'
-    }
-
-
 @RUNNERS.register_module()
 class CPUDistRunner(Runner):
     """mmengine's ``Runner`` that can also train distributed on CPU.
@@ -54,13 +45,14 @@ class CPUDistRunner(Runner):
     With CUDA, or without distribution, it is ``Runner``. Distributed on CPU
     (``torchrun ... tools/train.py CFG --launcher pytorch`` on a machine
     without a GPU) it joins a gloo process group without
-    ``torch.cuda.set_device``, reverts SyncBN to BN (SyncBN needs CUDA), keeps
-    the reverted layers' running statistics identical across ranks
-    (:class:`RevertedSyncBNHook`) and wraps the model in DDP with
-    ``device_ids=None``. Select it with ``runner_type = 'CPUDistRunner'``.
+    ``torch.cuda.set_device``, reverts SyncBN to BN (SyncBN needs CUDA) and
+    wraps the model in DDP with ``device_ids=None``. Distributed on any
+    device it averages the running statistics of norm layers that are not
+    SyncBN (plain BN, reverted SyncBN) over the ranks after every iteration
+    (:class:`RunningStatsSyncHook`), so every rank validates, and the
+    checkpoint holds, the same model. Select it with
+    ``runner_type = 'CPUDistRunner'``.
     """
-
-    reverted_batch_norms = ()
 
     @property
     def distributed_on_cpu(self) -> bool:
@@ -78,10 +70,7 @@ class CPUDistRunner(Runner):
             return super().wrap_model(model_wrapper_cfg, model)
         if self.cfg.get('sync_bn') is not None:
             self.logger.warning('sync_bn is ignored: SyncBN needs CUDA.')
-        reverted = sync_batch_norms(model)
         model = revert_sync_batchnorm(model.to('cpu'))
-        modules = dict(model.named_modules())
-        self.reverted_batch_norms = [modules[name] for name in reverted]
         return self._wrap_cpu_model(model_wrapper_cfg, model)
 
     def _wrap_cpu_model(self, model_wrapper_cfg: Optional[Dict],
@@ -105,5 +94,6 @@ class CPUDistRunner(Runner):
 
     def register_hooks(self, default_hooks=None, custom_hooks=None) -> None:
         super().register_hooks(default_hooks, custom_hooks)
-        if self.reverted_batch_norms:
-            self.register_hook(RevertedSyncBNHook(self.reverted_batch_norms))
+        norms = unsynchronised_norms(self.model) if self.distributed else []
+        if norms:
+            self.register_hook(RunningStatsSyncHook(norms))

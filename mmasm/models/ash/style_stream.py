@@ -1,11 +1,10 @@
 """The random style images (and noise) of ASH, reproducible per iteration."""
 from typing import Sequence, Tuple, Union
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
-from mmasm.utils import list_images, read_rgb
+from mmasm.utils import list_images, read_rgb, seed_generator
 
 
 class StyleImageStream:
@@ -28,8 +27,7 @@ class StyleImageStream:
 
     def reseed(self, seed: int, rank: int, iteration: int) -> None:
         """Start the stream of ``iteration`` on ``rank``."""
-        state = np.random.SeedSequence([seed, rank, iteration]).generate_state(2)
-        self.generator.manual_seed(int(state[0]) << 32 | int(state[1]))
+        seed_generator(self.generator, seed, rank, iteration)
 
     def draw(self, num: int, size: Tuple[int, int],
              device: Union[str, torch.device] = 'cpu') -> torch.Tensor:

@@ -5,6 +5,7 @@ batch and ``n`` search steps, between training the task model on
 ``x_style = RAIN(x_S, eps)`` and moving the latent style code ``eps`` up the
 gradient of the task loss: ``eps <- eps + beta * grad_eps L_M``.
 """
+import math
 from typing import Optional, Tuple
 
 import torch
@@ -133,6 +134,9 @@ class AdversarialStyleMining(nn.Module):
             raise ValueError(f'step_rule must be one of {STEP_RULES}, got {step_rule!r}')
         if not 0 < render_scale <= 1:
             raise ValueError(f'render_scale must be in (0, 1], got {render_scale}')
+        if not math.isfinite(step_size) or step_size < 0:
+            # nan / inf steps make every eps non-finite: each would be resampled
+            raise ValueError(f'step_size (beta) must be a finite number >= 0, got {step_size}')
         self.rain = MODELS.build(rain) if isinstance(rain, dict) else rain
         if not isinstance(self.rain, RAIN):
             raise TypeError(f'rain must be a RAIN module or config, got {type(self.rain)}')

@@ -23,7 +23,9 @@ being adapted and owns the training step, as lhoyer/DAFormer's
   ``train_step``; a forward through ``self.segmentor`` (the DDP wrapper) is
   reduced over the ranks at its backward. A forward whose gradient must not
   reach the segmentor's parameters goes through :attr:`segmentor_module`
-  (the bare network) under :func:`mmasm.utils.frozen`;
+  (the bare network) under :func:`mmasm.utils.frozen`. The state dict (so
+  every checkpoint) names the networks without their DDP wrappers, the
+  names mmengine loads into;
 - **evaluation**: ``val_step`` / ``test_step`` and ``forward`` in
   ``'predict'`` / ``'tensor'`` mode are those of :meth:`inference_network`
   (the segmentor; e.g. a mean teacher for self-training), so mmseg's metrics,
@@ -37,6 +39,7 @@ from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 
 from mmasm.utils import build_module, unwrap_model
+from ..utils.wrapper_free_state_dict import drop_wrapper_names
 
 
 class UDASegmentor(BaseModel, metaclass=ABCMeta):
@@ -59,6 +62,8 @@ class UDASegmentor(BaseModel, metaclass=ABCMeta):
             network = build_module(dict(type=segmentor_type, **segmentor))
         super().__init__(data_preprocessor=network.data_preprocessor)
         self.segmentor = network
+        # checkpoints name `segmentor.backbone...` whether DDP wraps it or not
+        self.register_state_dict_post_hook(drop_wrapper_names)
 
     @property
     def segmentor_module(self) -> nn.Module:

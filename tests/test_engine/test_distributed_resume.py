@@ -1,0 +1,130 @@
+"""2 CPU ranks (gloo), for every model kind in ``MODEL_KINDS``: a run
+resumed from the uninterrupted run's ``iter_2.pth`` ends, on both ranks,
+with the uninterrupted run's weights; and with plain BN both ranks (so
+distributed validation and the checkpoint) hold the same statistics.
+
+A kind is a function writing a config (tiny SegFormer with plain BN, 2 gloo
+ranks, checkpoints every 2 iterations, deterministic pipeline); add a model
+kind by adding one. The checkpoint at iteration 2 is the same whether the
+run was later killed or not, so resuming from the full run's is the killed
+run's resume.
+"""
+import sys
+
+import pytest
+import torch
+
+from mmasm.utils import load_tensor_file
+from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, data_root_overrides, finish_tool,
+                   free_port, save_random_rain, start_tool, write_cityscapes)
+
+ITERS, RESUME_AT = 4, 2
+DETERMINISTIC_PIPELINE = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
+                          dict(type='PackSegInputs')]
+# plain BN, not SyncBN: each rank's statistics would follow its own batches
+PLAIN_BN_HEAD = dict(decode_head=dict(norm_cfg=dict(type='BN', requires_grad=True)))
+DISTRIBUTED = f"""
+runner_type = 'CPUDistRunner'
+custom_imports = dict(imports=['mmasm', 'rank_state_hook'])
+train_cfg = dict(max_iters={ITERS}, val_interval=100)
+default_hooks = dict(checkpoint=dict(interval={RESUME_AT}))
+log_level = 'WARNING'
+"""
+
+
+def tiny_segformer_lines(files):
+    """``_base_`` and data of the tiny SegFormer with a deterministic train
+    pipeline (mmengine does not checkpoint NumPy's random crops / flips)."""
+    overrides = data_root_overrides(files['data'])
+    overrides['train_dataloader']['dataset']['pipeline'] = DETERMINISTIC_PIPELINE
+    return [f'{key} = {value!r}' for key, value in overrides.items()]
+
+
+def asm_config(files):
+    """The tiny SegFormer trained with ``ASMHook`` (per-rank style search)."""
+    asm = dict(type='ASMHook', rain_checkpoint=files['rain'], target=files['target'],
+               search_depth=2, vis_interval=0)
+    return [f'_base_ = [{str(TINY_SEGFORMER_CFG)!r}]', *tiny_segformer_lines(files),
+            f'model = {PLAIN_BN_HEAD!r}',
+            f"custom_hooks = [dict(type='RankStateDumpHook'), {asm!r}]"]
+
+
+def ash_config(files):
+    """The tiny SegFormer as the segmentor of ``mmasm.ASH`` (three networks
+    in separate DDP wrappers, per-rank style draws)."""
+    ash_base = REPO_ROOT / 'configs' / '_base_' / 'ash' / 'ash.py'
+    model = dict(PLAIN_BN_HEAD, rain_checkpoint=files['rain'], style=files['style'],
+                 vis_interval=0)
+    return [f'_base_ = [{str(TINY_SEGFORMER_CFG)!r}, {str(ash_base)!r}]',
+            *tiny_segformer_lines(files),
+            f'model = dict(_base_.ash_model, **{model!r})',
+            'optim_wrapper = dict(_base_.ash_optim_wrapper)',
+            "custom_hooks = [dict(type='RankStateDumpHook')]"]
+
+
+MODEL_KINDS = dict(asm=asm_config, ash=ash_config)
+
+
+@pytest.fixture(scope='module')
+def files(tmp_path_factory):
+    """Cityscapes-layout data, a random RAIN, a one-shot target and a style
+    folder."""
+    root = tmp_path_factory.mktemp('resume_data')
+    write_cityscapes(root / 'cityscapes', 'train', num_images=4, seed=0)
+    write_cityscapes(root / 'cityscapes', 'val', num_images=2, seed=1)
+    save_random_rain(root / 'rain.pth')
+    target = sorted((root / 'cityscapes').glob('leftImg8bit/train/*/*.png'))[0]
+    return dict(data=root / 'cityscapes', rain=str(root / 'rain.pth'), target=str(target),
+                style=str(root / 'cityscapes' / 'leftImg8bit' / 'val'))
+
+
+def dist_train(config, work_dir, *flags):
+    log_path = work_dir.parent / f'{work_dir.name}.log'
+    process = start_tool(['bash', REPO_ROOT / 'tools' / 'dist_train.sh', config, '2',
+                          '--work-dir', work_dir, *flags],
+                         log_path, PYTHON=sys.executable, PORT=str(free_port()))
+    return finish_tool(process, log_path)
+
+
+@pytest.fixture(scope='module', params=sorted(MODEL_KINDS))
+def runs(request, files, tmp_path_factory):
+    """An uninterrupted 2-rank run and one resumed from its iter_2.pth."""
+    root = tmp_path_factory.mktemp(request.param)
+    config = root / f'{request.param}.py'
+    config.write_text('\n'.join(MODEL_KINDS[request.param](files)) + DISTRIBUTED)
+    full, resumed = root / 'full', root / 'resumed'
+    dist_train(config, full)
+    dist_train(config, resumed, '--resume', '--cfg-options',
+               f'load_from={full / f"iter_{RESUME_AT}.pth"}')
+    return dict(kind=request.param, full=full, resumed=resumed)
+
+
+def state_dict(path):
+    return load_tensor_file(str(path))['state_dict']
+
+
+def assert_same_tensors(actual, expected, what):
+    assert actual.keys() == expected.keys(), what
+    differing = [k for k in expected if not torch.equal(actual[k], expected[k])]
+    assert differing == [], f'{what}: {differing}'
+
+
+def test_two_rank_resume_reaches_the_uninterrupted_weights(runs):
+    full, resumed = runs['full'], runs['resumed']
+    for rank in (0, 1):  # each rank's model when training ended
+        assert_same_tensors(state_dict(resumed / f'rank{rank}_final.pth'),
+                            state_dict(full / f'rank{rank}_final.pth'),
+                            f'{runs["kind"]} rank {rank}')
+    assert_same_tensors(state_dict(resumed / f'iter_{ITERS}.pth'),
+                        state_dict(full / f'iter_{ITERS}.pth'), f'{runs["kind"]} checkpoint')
+    # training moved on after the resume
+    assert any(not torch.equal(value, state_dict(full / f'iter_{RESUME_AT}.pth')[key])
+               for key, value in state_dict(full / f'iter_{ITERS}.pth').items())
+
+
+def test_ranks_and_checkpoint_hold_the_same_batch_norm_statistics(runs):
+    final = [state_dict(runs['full'] / f'rank{rank}_final.pth') for rank in (0, 1)]
+    assert any(key.endswith('bn.running_var') for key in final[0])
+    assert_same_tensors(final[1], final[0], f'{runs["kind"]} ranks')
+    assert_same_tensors(state_dict(runs['full'] / f'iter_{ITERS}.pth'), final[0],
+                        f'{runs["kind"]} checkpoint')
