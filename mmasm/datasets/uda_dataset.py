@@ -4,6 +4,7 @@ from typing import Optional, Union
 import numpy as np
 import torch
 from mmengine.fileio import exists
+from mmseg.datasets.transforms import LoadAnnotations
 
 from mmasm.registry import DATASETS
 from .class_stats import class_stats_path, label_files, load_class_stats
@@ -72,7 +73,7 @@ class UDADataset:
             raise FileNotFoundError(
                 f'UDADataset: {len(missing)} of {len(self.source)} source labels are missing '
                 f'(e.g. {missing[0]}); the source must be labelled')
-        if not _has_transform(self.source, 'LoadAnnotations'):
+        if not _loads_labels(self.source):
             raise ValueError('UDADataset: the source pipeline never loads the labels; add '
                              "dict(type='LoadAnnotations') to source.pipeline")
 
@@ -80,7 +81,7 @@ class UDADataset:
         if len(self.target) == 0:
             raise ValueError(
                 f'UDADataset: the target dataset {_describe(self.target)} has no images')
-        if _has_transform(self.target, 'LoadAnnotations'):
+        if _loads_labels(self.target):
             raise ValueError('UDADataset: target labels are never read; remove LoadAnnotations '
                              'from target.pipeline')
 
@@ -145,6 +146,8 @@ def _describe(dataset) -> str:
             f'data_prefix={getattr(dataset, "data_prefix", {})!r})')
 
 
-def _has_transform(dataset, name: str) -> bool:
+def _loads_labels(dataset) -> bool:
+    """Whether the dataset's pipeline has mmseg's ``LoadAnnotations`` (or a
+    subclass, e.g. mmasm's size-checking one)."""
     transforms = getattr(getattr(dataset, 'pipeline', None), 'transforms', [])
-    return any(type(t).__name__ == name for t in transforms)
+    return any(isinstance(t, LoadAnnotations) for t in transforms)

@@ -3,7 +3,7 @@ resumed from the uninterrupted run's ``iter_2.pth`` ends, on both ranks,
 with the uninterrupted run's weights; and with plain BN both ranks (so
 distributed validation and the checkpoint) hold the same statistics.
 
-A kind is a function writing a config (tiny SegFormer with plain BN, 2 gloo
+A kind (ASM, ASH, DACS self-training) is a function writing a config (tiny SegFormer with plain BN, 2 gloo
 ranks, checkpoints every 2 iterations, deterministic pipeline); add a model
 kind by adding one. The checkpoint at iteration 2 is the same whether the
 run was later killed or not, so resuming from the full run's is the killed
@@ -62,7 +62,29 @@ def ash_config(files):
             "custom_hooks = [dict(type='RankStateDumpHook')]"]
 
 
-MODEL_KINDS = dict(asm=asm_config, ash=ash_config)
+def dacs_config(files):
+    """The tiny SegFormer as the student of ``mmasm.DACS`` (EMA teacher,
+    ClassMix and augmentation drawn per sample), self-training from the
+    Cityscapes train images (source, labelled) to the val images (target)."""
+    uda_base = REPO_ROOT / 'configs' / '_base_' / 'uda' / 'dacs.py'
+    pack = [dict(type='LoadImageFromFile'), dict(type='PackSegInputs')]
+    dataset = dict(
+        type='UDADataset',
+        source=dict(type='CityscapesDataset', data_root=str(files['data']),
+                    data_prefix=dict(img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
+                    pipeline=DETERMINISTIC_PIPELINE),
+        target=dict(type='ImageFolderDataset',
+                    data_root=str(files['data'] / 'leftImg8bit' / 'val'), pipeline=pack))
+    loader = dict(_delete_=True, batch_size=2, num_workers=0, persistent_workers=False,
+                  sampler=dict(type='SeededInfiniteSampler', shuffle=True), dataset=dataset)
+    return [f'_base_ = [{str(TINY_SEGFORMER_CFG)!r}, {str(uda_base)!r}]',
+            *tiny_segformer_lines(files),
+            f'train_dataloader = {loader!r}',
+            f"model = dict(_base_.dacs, type='DACS', vis_interval=0, **{PLAIN_BN_HEAD!r})",
+            "custom_hooks = [dict(type='RankStateDumpHook')]"]
+
+
+MODEL_KINDS = dict(asm=asm_config, ash=ash_config, dacs=dacs_config)
 
 
 @pytest.fixture(scope='module')
