@@ -22,7 +22,7 @@
 #
 # Only RAIN's VGG encoder and AdaIN decoder are used (frozen): convert the
 # authors' release with tools/convert_rain_weights.py, or pretrain with
-# tools/train_rain.py.
+# tools/train.py configs/rain/....
 rain_checkpoint = 'checkpoints/rain_vgg19_gta5-wikiart.pth'
 style_images = 'data/wikiart/'  # searched recursively
 ash_model = dict(
