@@ -233,8 +233,9 @@ def main(argv=None):
                 print(f'round {round_}  {model:17s} {arm:25s} '
                       f'{statistics.median(runs[-1]["times"]):.3f} s/iter '
                       f'{runs[-1]["peak_mib"]:.0f} MiB', flush=True)
+    threads = f'{args.threads} thread' + ('s' if args.threads > 1 else '')
     header = (f'{args.device}{" amp" if args.amp else " fp32"}, {args.batch_size} images per '
-              f'domain, {args.size[0]}x{args.size[1]}, {args.threads} threads, '
+              f'domain, {args.size[0]}x{args.size[1]}, {threads}, '
               f'{args.rounds} rounds x {args.iters} timed iterations after {args.warmup} '
               f'warm-up')
     text = table(summarise(runs))
