@@ -18,6 +18,9 @@ DEMO_ARMS = {
     'target-supervised': 'demo/target-supervised_demo.py',
     'ash': 'ash/ash_demo.py',
     'lrm': 'lrm/lrm_demo_segmentor.py',
+    'self-training': 'demo/self-training_demo.py',
+    'self-training-1shot': 'demo/self-training-1shot_demo.py',
+    'asm-self-training-1shot': 'demo/asm-self-training-1shot_demo.py',
 }
 #: the benchmark's arms in its order, with their table labels
 ARM_LABELS = {
@@ -27,6 +30,9 @@ ARM_LABELS = {
     'asm': 'ASM (anchored + adversarial search)',
     'ash': 'ASH (zero-shot: style folder, no target image)',
     'lrm': 'LRM (one-shot translation, trained per one-shot image)',
+    'self-training': 'self-training (DACS, all 20 unlabelled target train images)',
+    'self-training-1shot': 'self-training (DACS, one-shot target)',
+    'asm-self-training-1shot': 'ASM + self-training (DACS, one-shot target)',
     'target-supervised': 'target supervised (upper bound)',
 }
 #: where the demo configs expect the pair and the RAIN weights
@@ -43,6 +49,21 @@ def rebase(path: str, data: str) -> str:
     """``path`` under :data:`DEFAULT_DATA` moved under ``data``."""
     prefix = DEFAULT_DATA + '/'
     return osp.join(data, path[len(prefix):]) if path.startswith(prefix) else path
+
+
+def point_datasets(cfg: Config, data: str, one_shot: str) -> None:
+    """The datasets of ``cfg`` under ``data``: a ``UDADataset``'s source and
+    target roots moved too, and a target set that names single images
+    (``img_suffixes``: the one-shot arms) made of the ``one_shot`` image."""
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = cfg[loader].dataset
+        parts = [dataset.source, dataset.target] if 'source' in dataset else [dataset]
+        for part in parts:
+            part.data_root = rebase(part.data_root, data)
+    target = cfg.train_dataloader.dataset.get('target')
+    if target is not None and 'img_suffixes' in target:
+        target.data_root, name = osp.split(one_shot)
+        target.img_suffixes = (name, )
 
 
 def point_hooks(cfg: Config, data: str, rain: str, one_shot: str) -> None:
@@ -77,10 +98,8 @@ def demo_config(arm: str, data: str, rain: str, one_shot_image: str, seed: int,
     with open(osp.join(data, 'meta.json')) as f:
         size = json.load(f)['size']
     cfg.model.data_preprocessor.size = (size['height'], size['width'])
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        dataset = cfg[loader].dataset
-        dataset.data_root = rebase(dataset.data_root, data)
     one_shot = osp.join(data, 'target', one_shot_image)
+    point_datasets(cfg, data, one_shot)
     point_hooks(cfg, data, rain, one_shot)
     for transform in cfg.train_dataloader.dataset.get('pipeline', []):
         if transform.type == 'LRMTranslate':

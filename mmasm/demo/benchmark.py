@@ -1,5 +1,5 @@
 """The adaptation benchmark on the demo pair: the arms of the ASM paper's
-Table 4 (plus ASH and LRM), one run per arm and seed.
+Table 4 (plus ASH, LRM and self-training), one run per arm and seed.
 
 Every arm trains the same small DeepLab-v2 on the same data for the same
 number of optimizer steps (:data:`~mmasm.demo.arms.DEMO_ARMS`; LRM first

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
-from mmasm.registry import MODELS
+from mmasm.registry import DATASETS, MODELS
 from mmseg.structures import SegDataSample
 from mmengine.structures import PixelData
 
@@ -19,7 +19,9 @@ from mmasm.visualization import project_search_path
 
 from utils import TINY_SEGFORMER_CFG, run_tool, save_random_rain
 
-DEMO_ARMS = ('source-only', 'random', 'anchored', 'asm', 'target-supervised', 'ash', 'lrm')
+DEMO_ARMS = ('source-only', 'random', 'anchored', 'asm', 'target-supervised', 'ash', 'lrm',
+             'self-training', 'self-training-1shot', 'asm-self-training-1shot')
+SELF_TRAINING_ARMS = ('self-training', 'self-training-1shot', 'asm-self-training-1shot')
 #: random / anchored are asm's machinery with other sampling (config test)
 BENCHMARK_ARMS = ('source-only', 'asm', 'ash', 'lrm', 'target-supervised')
 
@@ -49,15 +51,26 @@ def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair)
     for chain in schedulers.values() if isinstance(schedulers, dict) else [schedulers]:
         assert chain[-1].end == default.train_cfg.max_iters
     assert cfg.randomness.seed == 3
-    root = cfg.train_dataloader.dataset.data_root
+    train_set = cfg.train_dataloader.dataset
+    if arm in SELF_TRAINING_ARMS:
+        assert train_set.type == 'UDADataset' and cfg.model.type == 'DACS'
+        # 4 labelled source images per optimizer step, as every arm
+        assert cfg.train_dataloader.batch_size * (2 if 'asm' in arm else 1) == 4
+        target = DATASETS.build(train_set.target)
+        expected = ([data / 'target' / shot] if arm.endswith('1shot') else
+                    sorted((data / 'target' / 'leftImg8bit' / 'train').glob('*/*.png')))
+        assert [d['img_path'] for d in target.load_data_list()] == list(map(str, expected))
+        assert len(expected) == (1 if arm.endswith('1shot') else 3)
+        train_set = train_set.source
+    root = train_set.data_root
     assert osp.normpath(root) == str(data / ('target' if arm == 'target-supervised'
                                              else 'source'))
     assert osp.normpath(cfg.val_dataloader.dataset.data_root) == str(data / 'target')
     hooks = cfg.get('custom_hooks', [])
-    if arm in ('random', 'anchored', 'asm'):
+    if arm in ('random', 'anchored', 'asm', 'asm-self-training-1shot'):
         assert hooks[0].rain_checkpoint == 'r.pth'
         assert hooks[0].target == str(data / 'target' / shot)
-        assert hooks[0].sampling == arm
+        assert hooks[0].sampling == arm.replace('-self-training-1shot', '')
         # n = 2 optimizer steps per ASM iteration: equal budgets
         assert cfg.train_cfg.max_iters == 4
     elif arm == 'ash':

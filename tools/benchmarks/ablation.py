@@ -1,5 +1,5 @@
-"""The adaptation benchmark: the arms of the ASM paper's Table 4 (plus ASH
-and LRM) on the demo domain pair, with several one-shot images (seeds).
+"""The adaptation benchmark: the arms of the ASM paper's Table 4 (plus ASH,
+LRM and self-training) on the demo domain pair, with several one-shot images (seeds).
 
     python tools/benchmarks/ablation.py [--seeds 0 1 2] [--arms ...]
 
