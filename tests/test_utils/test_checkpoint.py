@@ -6,7 +6,7 @@ tool's ``main`` in this process), the RAIN / LRM / VGG loaders and the RAIN
 converter. The opt-in
 (``trusted_checkpoints``) unpickles fully."""
 import os
-import sys
+import re
 
 import pytest
 import torch
@@ -18,7 +18,7 @@ from mmasm.models.lrm import VGGFeatures, load_lrm_translator
 from mmasm.models.rain import load_rain_checkpoint
 from mmasm.utils import load_tensor_file, use_safe_checkpoint_loader
 from mmasm.utils.checkpoint import _trusted
-from utils import load_tool, write_tiny_segformer_config
+from utils import run_tool, write_tiny_segformer_config
 
 REFUSAL = r'refused to unpickle posix.system(.|\n)*trusted_checkpoints'
 
@@ -64,14 +64,13 @@ def test_mmasm_loaders_refuse_and_say_why(evil):
     assert not evil['marker'].exists()
 
 
-def test_the_converter_refuses(evil, monkeypatch):
-    converter = load_tool('convert_rain_weights.py')
+def test_the_converter_refuses(evil):
     out = str(evil['path'].parent / 'out.pth')
     for args in (['convert', '--vgg', str(evil['path']), '--out', out],
                  ['export', str(evil['path']), out]):
-        monkeypatch.setattr(sys, 'argv', ['convert_rain_weights.py', *args])
-        with pytest.raises(ValueError, match=r'refused to unpickle posix.system.*--trusted'):
-            converter.main()
+        result = run_tool('convert_rain_weights.py', *args)
+        assert result.returncode != 0
+        assert re.search(r'refused to unpickle posix.system.*--trusted', result.stderr)
     assert not evil['marker'].exists()
 
 
@@ -80,15 +79,13 @@ def test_the_converter_refuses(evil, monkeypatch):
     ('train.py', ['--resume', '--cfg-options', 'load_from={evil}']),
     ('train.py', ['--cfg-options', 'load_from={evil}']),
 ], ids=['test', 'resume', 'load_from'])
-def test_the_tools_refuse_every_runner_path(tool, flags, evil, cityscapes_root, tmp_path,
-                                            mmengine_loaders, monkeypatch):
+def test_the_tools_refuse_every_runner_path(tool, flags, evil, cityscapes_root, tmp_path):
+    """As a user runs them: a fresh process per tool."""
     config = write_tiny_segformer_config(tmp_path / 'cfg.py', cityscapes_root)
-    args = [str(config), *(flag.format(evil=evil['path']) for flag in flags),
-            '--work-dir', str(tmp_path / 'work')]
-    monkeypatch.setattr(sys, 'argv', [tool, *args])
-    monkeypatch.setenv('LOCAL_RANK', '0')  # mmseg's parse_args sets it
-    with pytest.raises(ValueError, match=REFUSAL):
-        load_tool(tool, f'mmasm_{tool[:-3]}_tool').main()
+    result = run_tool(tool, config, *(flag.format(evil=evil['path']) for flag in flags),
+                      '--work-dir', tmp_path / 'work')
+    assert result.returncode != 0
+    assert re.search(REFUSAL, result.stderr), result.stderr[-2000:]
     assert not evil['marker'].exists()
 
 
