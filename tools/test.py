@@ -8,8 +8,8 @@ distributed on CPU, ``mmseg::`` / ``mmasm::`` bases resolve, and the
 checkpoint loads weights-only (opt in with the config key
 ``trusted_checkpoints``).
 """
-from mmasm.utils import (build_runner, load_mmseg_tool, register_config_packages,
-                         use_safe_checkpoint_loader)
+from mmasm.utils import (build_runner, distributed_session, load_mmseg_tool,
+                         register_config_packages, use_safe_checkpoint_loader)
 
 
 class RunnerFromConfig:
@@ -26,7 +26,8 @@ def main():
     register_config_packages()
     mmseg_test = load_mmseg_tool('test')
     mmseg_test.Runner = RunnerFromConfig
-    mmseg_test.main()
+    with distributed_session():
+        mmseg_test.main()
 
 
 if __name__ == '__main__':

@@ -15,8 +15,8 @@ newest complete one.
 """
 import sys
 
-from mmasm.utils import (amp_device_available, build_runner, load_mmseg_tool,
-                         register_config_packages, tool_config,
+from mmasm.utils import (amp_device_available, build_runner, distributed_session,
+                         load_mmseg_tool, register_config_packages, tool_config,
                          use_safe_checkpoint_loader)
 
 
@@ -28,7 +28,8 @@ def main():
                  'none is available; CPU training runs in fp32, drop --amp.')
     cfg = tool_config(args)
     use_safe_checkpoint_loader(cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
-    build_runner(cfg).train()
+    with distributed_session():
+        build_runner(cfg).train()
 
 
 if __name__ == '__main__':

@@ -1,12 +1,14 @@
 """Reuse mmseg's command-line tools (shipped in ``mmseg/.mim/tools``)."""
 import importlib.util
 import os.path as osp
+from contextlib import contextmanager
 from types import ModuleType
 
 from mmengine.device import (is_cuda_available, is_mlu_available,
                              is_musa_available, is_npu_available)
 from mmengine.config import Config
 from mmengine.runner import Runner
+from torch import distributed as torch_dist
 
 from .checkpoint_files import latest_complete_checkpoint
 
@@ -126,3 +128,17 @@ def amp_device_available() -> bool:
     """Whether mmengine's ``AmpOptimWrapper`` has a device to run on."""
     return (is_cuda_available() or is_npu_available() or is_mlu_available()
             or is_musa_available())
+
+
+@contextmanager
+def distributed_session():
+    """Around a tool's run: leave the process group (if the run joined one)
+    before the interpreter exits. Left to interpreter teardown, gloo's
+    threads can be destroyed while still joinable and abort the process
+    after training finished (seen on CPU ranks)."""
+    try:
+        yield
+    finally:
+        if torch_dist.is_available() and torch_dist.is_initialized():
+            torch_dist.destroy_process_group()
+
