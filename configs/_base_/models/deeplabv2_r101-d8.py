@@ -2,8 +2,8 @@
 # caffe-style ResNet-101 (stride on the 1x1 conv), layer3 dilation 2, layer4
 # dilation 4 (output stride 8), frozen BN, and the ASPP classifier whose
 # four dilated branches (6/12/18/24) are summed, trained with ASM's
-# consistency loss (Eq. 7). Needs mmasm imported (custom_imports or
-# mmasm's tools/train.py).
+# consistency loss (Eq. 7). mmasm's types: use it in mmasm's scope
+# (default_scope = 'mmasm', as mmasm's default runtime sets).
 #
 # Known deviation: mmseg's ResNet stem max-pool has no ceil_mode, so feature
 # maps can be one pixel smaller than the authors' (no effect on weights).

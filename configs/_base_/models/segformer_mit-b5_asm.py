@@ -1,8 +1,7 @@
 # SegFormer MiT-B5 (mmseg's MixVisionTransformer + SegformerHead) trained
 # with ASM's consistency loss (Eq. 7) on the head's fused feature, the input
-# of its classifier. Needs mmasm imported (custom_imports or mmasm's
-# tools/train.py).
-
+# of its classifier. mmasm's types: use it in mmasm's scope
+# (default_scope = 'mmasm', as mmasm's default runtime sets).
 _base_ = ['./mit-b5.py']
 # BN, not mmseg's SyncBN, so the config also runs in one CPU process
 norm_cfg = dict(type='BN', requires_grad=True)
