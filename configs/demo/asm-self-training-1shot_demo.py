@@ -10,24 +10,15 @@
 # labels the 2 target draws. Each of the search depth's 2 train steps is a
 # full DACS step (one optimizer step, one teacher update), so 150 iterations
 # make the same 300 optimizer steps as every other arm.
-_base_ = ['./self-training-1shot_demo.py', '../_base_/asm/asm_hook.py']
-search_depth = 2
-rain_checkpoint = 'work_dirs/quickstart/rain/rain_demo.pth'
+_base_ = ['./self-training-1shot_demo.py', '../_base_/asm/asm_demo_search.py']
 train_dataloader = dict(batch_size=2)  # x2 with the stylized copies
-train_cfg = dict(max_iters=_base_.max_steps // search_depth)
+train_cfg = dict(max_iters=_base_.max_steps // _base_.search_depth)
 # mmengine steps schedulers once per iteration: stretch them over the same
 # optimizer steps as source-only's (warm-up 30 steps, poly to 0 at 300)
 param_scheduler = [
-    dict(scheduler, end=scheduler['end'] // search_depth)
+    dict(scheduler, end=scheduler['end'] // _base_.search_depth)
     for scheduler in _base_.param_scheduler
 ]
 custom_hooks = [
-    dict(_base_.asm_hook,
-         rain_checkpoint=rain_checkpoint,
-         target=_base_.target_data_root + _base_.one_shot_image,
-         search_depth=search_depth,
-         step_rule='l2',  # asm_demo.py's search
-         step_size=8.0,
-         render_scale=0.5,
-         vis_interval=50)
+    dict(_base_.demo_asm_hook, target=_base_.target_data_root + _base_.one_shot_image)
 ]

@@ -1,0 +1,21 @@
+# The demo pair's ASM search (configs/demo/asm_demo.py and the ASM +
+# self-training arm): search depth 2 with the demo's RAIN
+# (configs/rain/rain_demo_cpu.py, pretrained by tools/quickstart.py). A
+# config sets the hook's `target` (its one-shot image) and stretches its
+# parameter schedulers over `search_depth` optimizer steps per iteration.
+_base_ = ['./asm_hook.py']
+search_depth = 2
+rain_checkpoint = 'work_dirs/quickstart/rain/rain_demo.pth'
+demo_asm_hook = dict(
+    _base_.asm_hook,
+    rain_checkpoint=rain_checkpoint,
+    search_depth=search_depth,
+    # Here the raw gradient moves eps by ~0.5 while eps ~ N(psi, xi) lies
+    # ~17 from psi (asm_step_norm vs asm_anchor_distance): take steps of
+    # fixed length in the gradient's direction instead.
+    step_rule='l2',
+    step_size=8.0,
+    # RAIN at 128x64, 4x cheaper than at the images' 256x128, where it
+    # would cost more than the small segmentor's own step
+    render_scale=0.5,
+    vis_interval=50)
