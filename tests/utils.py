@@ -3,6 +3,7 @@
 Images are class colours (Cityscapes palette) plus noise over a blocky label
 map, so a segmentor can learn something in a few iterations.
 """
+import json
 import os
 import socket
 import subprocess
@@ -221,3 +222,10 @@ def save_random_rain(path, seed=0):
         rain.decoder.conv1_1.weight.mul_(0.05)
         rain.decoder.conv1_1.bias.fill_(0.5)
     torch.save(rain.state_dict(), path)
+
+
+def logged_scalars(work_dir):
+    """Per-iteration records of a run's ``vis_data/scalars.json``, keyed by iter."""
+    (path, ) = Path(work_dir).glob('*/vis_data/scalars.json')
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    return {r['iter']: r for r in records}

@@ -2,7 +2,6 @@
 tools/train.py does):
 the pair dataset, a short CPU run that lowers its objective, export, exact
 resume, bad input before training, and the shipped configs."""
-import json
 import shutil
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from mmengine.registry import init_default_scope
 from mmasm.apis import train_config
 from mmasm.datasets import LRMPairDataset
 from mmasm.models.lrm import LRMTranslator, load_lrm_translator
+from utils import logged_scalars
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CFG = REPO / 'configs' / 'lrm' / 'lrm_tiny_demo.py'
@@ -60,13 +60,6 @@ def train(work_dir, source, target, resume=False):
         'default_hooks.checkpoint.max_keep_ckpts': 2, 'resume': resume})[0]
 
 
-def logged(work_dir):
-    """Per-iteration records of the run's scalars.json, keyed by iter."""
-    (path, ) = Path(work_dir).glob('*/vis_data/scalars.json')
-    records = [json.loads(line) for line in path.read_text().splitlines()]
-    return {r['iter']: r for r in records}
-
-
 @pytest.fixture(scope='module')
 def data(tmp_path_factory):
     return write_source_and_target(tmp_path_factory.mktemp('lrm_data'))
@@ -96,7 +89,7 @@ def test_pair_dataset_pairs_every_source_with_the_target(data):
 
 def test_training_lowers_the_objective(trained):
     work_dir, _ = trained
-    log = logged(work_dir)
+    log = logged_scalars(work_dir)
     assert sorted(log) == list(range(1, MAX_ITERS + 1))
     first, last = sorted(log)[:K], sorted(log)[-K:]
 
@@ -127,7 +120,7 @@ def test_resume_repeats_the_uninterrupted_run(trained, data, tmp_path):
     (tmp_path / 'last_checkpoint').write_text(
         str(tmp_path / f'iter_{RESUME_AT}.pth'))
     train(tmp_path, *data, resume=True)
-    resumed_log, full_log = logged(tmp_path), logged(work_dir)
+    resumed_log, full_log = logged_scalars(tmp_path), logged_scalars(work_dir)
     assert sorted(resumed_log) == list(range(RESUME_AT + 1, MAX_ITERS + 1))
     for i in resumed_log:
         for key in ('loss', 'loss_disc'):

@@ -1,7 +1,6 @@
 """RAIN pretraining: RAINPretrainer, its data preprocessor, and
 training its config through the real mmengine Runner (``train_config``, what
 tools/train.py does: loss, grid, export, exact resume, bad input)."""
-import json
 import shutil
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from mmengine.structures import BaseDataElement
 from mmasm.apis import train_config
 from mmasm.models import RAIN, RAINDataPreprocessor, RAINPretrainer
 from mmasm.models.rain.checkpoint import load_rain_checkpoint
+from utils import logged_scalars
 
 REPO = Path(__file__).resolve().parents[2]
 TINY_CFG = str(REPO / 'configs' / 'rain' / 'rain_tiny_cpu.py')
@@ -54,13 +54,6 @@ def train(work_dir, content, style, resume=False):
         'default_hooks.logger.interval': 1, 'log_processor.window_size': 1,
         'default_hooks.checkpoint.interval': RESUME_AT,
         'custom_hooks.0.interval': MAX_ITERS, 'resume': resume})[0]
-
-
-def logged(work_dir):
-    """Per-iteration records of the run's scalars.json, keyed by iter."""
-    (path, ) = Path(work_dir).glob('*/vis_data/scalars.json')
-    records = [json.loads(line) for line in path.read_text().splitlines()]
-    return {r['iter']: r for r in records}
 
 
 @pytest.fixture(scope='module')
@@ -178,7 +171,7 @@ def test_tensor_and_predict_modes_return_stylizations():
 
 def test_loss_falls_and_lr_decays(trained):
     work_dir, _ = trained
-    log = logged(work_dir)
+    log = logged_scalars(work_dir)
     assert sorted(log) == list(range(1, MAX_ITERS + 1))
     total = [log[i]['loss'] for i in sorted(log)]
     assert np.mean(total[-5:]) < 0.9 * np.mean(total[:5])
@@ -226,7 +219,7 @@ def test_resume_repeats_the_uninterrupted_run(trained, data, tmp_path):
     (tmp_path / 'last_checkpoint').write_text(
         str(tmp_path / f'iter_{RESUME_AT}.pth'))
     train(tmp_path, *data, resume=True)
-    resumed_log, full_log = logged(tmp_path), logged(work_dir)
+    resumed_log, full_log = logged_scalars(tmp_path), logged_scalars(work_dir)
     assert sorted(resumed_log) == list(range(RESUME_AT + 1, MAX_ITERS + 1))
     for i in resumed_log:
         assert resumed_log[i]['loss'] == full_log[i]['loss'], i
