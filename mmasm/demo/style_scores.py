@@ -29,7 +29,7 @@ import torch
 from mmengine.dataset import pseudo_collate
 
 from mmasm.apis import trace_search
-from mmasm.evaluation.label_consistency import LabelConsistencyScore
+from mmasm.evaluation import LabelConsistencyScore
 from mmasm.models.lrm import load_lrm_translator
 from mmasm.models.rain import compute_anchor
 from mmasm.models.utils.segmentor_calls import preprocess, segmentation_logits
