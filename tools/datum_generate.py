@@ -10,31 +10,19 @@ OUT_DIR/leftImg8bit/train/datum/*_leftImg8bit.png, OUT_DIR/prompts.json and
 OUT_DIR/contact_sheet.png; run it again to finish an interrupted run (images
 on disk are kept). See ``mmasm.apis.generate``.
 """
-import argparse
 from typing import List, Optional
 
-from mmengine.config import DictAction
-
-from mmasm.apis import datum_config, generate
+from mmasm.apis import datum_arg_parser, datum_config, generate
 from mmasm.utils import register_config_packages
 
 
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Generate DATUM's pseudo-target images with a personalised model")
-    parser.add_argument('config', help='DATUM config file')
+def main(argv: Optional[List[str]] = None) -> str:
+    parser = datum_arg_parser("Generate DATUM's pseudo-target images with a personalised "
+                              'model', 'generate')
     parser.add_argument('--checkpoint', help='a checkpoint folder of datum_personalize.py')
     parser.add_argument('--out-dir', help='root of the generated dataset')
     parser.add_argument('--num-images', type=int, help='default: generate.num_images (2975)')
-    parser.add_argument('--work-dir', help="the personalisation run's work dir")
-    parser.add_argument('--device', help='e.g. cuda, cpu (default: CUDA if available)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config keys, e.g. generate.batch_size=4')
-    return parser.parse_args(argv)
-
-
-def main(argv: Optional[List[str]] = None) -> str:
-    args = parse_args(argv)
+    args = parser.parse_args(argv)
     register_config_packages()
     cfg = datum_config(args.config, args.cfg_options, args.work_dir)
     if args.device:

@@ -10,12 +10,13 @@ The config holds ``model_dir`` (a local diffusers-format Stable Diffusion
 folder), ``one_shot_image``, ``work_dir``, and the dicts ``personalize`` and
 ``generate`` (``configs/_base_/datum/{dreambooth,generation}.py``).
 """
+import argparse
 import json
 import os.path as osp
 from typing import Optional, Union
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.device import get_device
 from mmengine.logging import MMLogger
 from mmengine.utils import ProgressBar, mkdir_or_exist
@@ -50,6 +51,20 @@ def datum_config(config: Union[str, Config, dict], cfg_options: Optional[dict] =
             raise KeyError(f'DATUM config: no {key!r} (see configs/datum/ and '
                            'configs/_base_/datum/)')
     return cfg
+
+
+def datum_arg_parser(description: str, stage: str) -> argparse.ArgumentParser:
+    """The command line shared by tools/datum_personalize.py and
+    tools/datum_generate.py (``stage``: the config dict the device goes to);
+    the tools add their own flags."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('config', help='DATUM config file (configs/datum/datum_*.py)')
+    parser.add_argument('--work-dir', help='the personalisation work dir (checkpoints, logs); '
+                        'default work_dirs/<config name>')
+    parser.add_argument('--device', help='e.g. cuda, cuda:1, cpu (default: CUDA if available)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help=f'override config keys, e.g. {stage}.seed=1')
+    return parser
 
 
 def checkpoint_dir(work_dir: str, step: int) -> str:
@@ -90,7 +105,7 @@ def personalize(config: Union[str, Config, dict], work_dir: Optional[str] = None
         pipeline.text_encoder.requires_grad_(opts.train_text_encoder)
     trainer = DreamBooth(pipeline, crops, opts.instance_prompt, opts.optimizer.to_dict(),
                          opts.max_grad_norm, opts.batch_size, opts.train_text_encoder,
-                         opts.seed)
+                         opts.seed, opts.get('gradient_checkpointing', False))
     mkdir_or_exist(cfg.work_dir)
     cfg.dump(osp.join(cfg.work_dir, 'datum_personalize_config.py'))
     logger = MMLogger.get_instance(f'mmasm_datum_{osp.abspath(cfg.work_dir)}',
@@ -103,10 +118,12 @@ def personalize(config: Union[str, Config, dict], work_dir: Optional[str] = None
         loss = trainer.train_step()
         bar.update()
         if step % opts.log_interval == 0:
+            bar.file.write('\n')
             logger.info(f'step {step}/{opts.max_steps}: loss {loss:.4f}')
         if step % opts.checkpoint_interval == 0 or step == opts.max_steps:
             last = checkpoint_dir(cfg.work_dir, step)
             save_checkpoint(pipeline, last, step, cfg)
+            bar.file.write('\n')
             logger.info(f'saved {last}')
     return last
 
@@ -155,11 +172,13 @@ def generate(config: Union[str, Config, dict], checkpoint: Optional[str] = None,
     return out_dir
 
 
-def write_contact_sheet(paths, out_dir: str, opts) -> str:
+def write_contact_sheet(paths, out_dir: str, opts) -> Optional[str]:
     """``out_dir/contact_sheet.png``: the first ``contact_sheet.num_images``
     images, captioned with their classes."""
     sheet_opts = opts.contact_sheet
     sample = paths[:sheet_opts.num_images]
+    if not sample:
+        return None
     captions = [opts.classes[j % len(opts.classes)] for j in range(len(sample))]
     sheet = contact_sheet(sample, captions, sheet_opts.num_columns, sheet_opts.tile_size)
     path = osp.join(out_dir, 'contact_sheet.png')

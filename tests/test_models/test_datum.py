@@ -95,6 +95,20 @@ def test_dreambooth_is_a_function_of_its_seed(tiny_sd, one_shot_image):
     assert runs[0][:2] == runs[1][:2] and same(runs[0][2], runs[1][2])
 
 
+def test_gradient_checkpointing_makes_the_same_step(tiny_sd, one_shot_image):
+    states = []
+    for checkpointing in (False, True):
+        pipeline = load_pipeline(str(tiny_sd))
+        pipeline.unet.requires_grad_(True)
+        pipeline.text_encoder.requires_grad_(True)
+        trainer = dreambooth(pipeline, one_shot_image, gradient_checkpointing=checkpointing)
+        assert pipeline.unet.is_gradient_checkpointing == checkpointing
+        trainer.train_step()
+        states.append(state(pipeline.unet))
+    for name, value in states[0].items():
+        torch.testing.assert_close(states[1][name], value, atol=1e-6, rtol=1e-5)
+
+
 def test_saved_pipeline_reloads_bit_exact(tiny_sd, one_shot_image, tmp_path):
     pipeline = load_pipeline(str(tiny_sd))
     pipeline.unet.requires_grad_(True)

@@ -15,6 +15,9 @@ personalize = dict(
     max_steps=1000,
     checkpoint_interval=200,
     log_interval=20,
+    # recompute activations in the backward pass (the authors' flag, off by
+    # default there too): less GPU memory, slower steps
+    gradient_checkpointing=False,
     # lora=dict(rank=4, alpha=4) trains low-rank adapters instead of all
     # weights (not the authors'; see ../../datum/*lora*.py)
     lora=None,

@@ -35,12 +35,14 @@ class DreamBooth:
         batch_size: crops per step (1).
         train_text_encoder: also train the text encoder (DATUM: yes).
         seed: the seed of every random draw.
+        gradient_checkpointing: recompute the trained networks' activations
+            in the backward pass (less memory, slower steps).
     """
 
     def __init__(self, pipeline, crops: OneShotCrops, instance_prompt: str,
                  optimizer: dict, max_grad_norm: float = 1.0,
                  batch_size: int = 1, train_text_encoder: bool = True,
-                 seed: int = 0):
+                 seed: int = 0, gradient_checkpointing: bool = False):
         from diffusers import DDPMScheduler
         self.pipeline = pipeline
         self.crops = crops
@@ -60,6 +62,10 @@ class DreamBooth:
             pipeline.text_encoder.requires_grad_(False).eval()
         if not any(p.requires_grad for m in self.trained for p in m.parameters()):
             raise ValueError('DreamBooth: no trainable parameters')
+        if gradient_checkpointing:
+            pipeline.unet.enable_gradient_checkpointing()
+            if train_text_encoder:
+                pipeline.text_encoder.gradient_checkpointing_enable()
         self.params = [p for m in self.trained for p in m.parameters() if p.requires_grad]
         self.optimizer = OPTIMIZERS.build(dict(optimizer, params=self.params))
         self.input_ids = pipeline.tokenizer(
