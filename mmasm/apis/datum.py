@@ -86,6 +86,24 @@ def save_checkpoint(pipeline, directory: str, step: int, cfg: Config) -> None:
                        instance_prompt=cfg.personalize.instance_prompt), f, indent=1)
 
 
+def dreambooth_trainer(cfg: Config, device: str) -> DreamBooth:
+    """The DreamBooth trainer of a DATUM config on ``device``: the model
+    folder loaded in fp32, LoRA adapters added if ``personalize.lora``."""
+    opts = cfg.personalize
+    if not cfg.get('one_shot_image'):
+        raise KeyError('DATUM config: no one_shot_image to personalise on')
+    crops = OneShotCrops(cfg.one_shot_image, opts.resize_short_side, opts.crop_size)
+    pipeline = load_pipeline(cfg.model_dir, torch_dtype=torch.float32, device=device)
+    if opts.get('lora'):
+        add_lora(pipeline, train_text_encoder=opts.train_text_encoder, **opts.lora)
+    else:
+        pipeline.unet.requires_grad_(True)
+        pipeline.text_encoder.requires_grad_(opts.train_text_encoder)
+    return DreamBooth(pipeline, crops, opts.instance_prompt, opts.optimizer.to_dict(),
+                      opts.max_grad_norm, opts.batch_size, opts.train_text_encoder,
+                      opts.seed, opts.get('gradient_checkpointing', False))
+
+
 def personalize(config: Union[str, Config, dict], work_dir: Optional[str] = None) -> str:
     """DreamBooth on ``cfg.one_shot_image`` (see
     :class:`~mmasm.models.datum.DreamBooth`) for ``personalize.max_steps``
@@ -93,19 +111,8 @@ def personalize(config: Union[str, Config, dict], work_dir: Optional[str] = None
     ``checkpoint_interval`` steps and at the end; returns the last one."""
     cfg = datum_config(config, work_dir=work_dir)
     opts = cfg.personalize
-    if not cfg.get('one_shot_image'):
-        raise KeyError('DATUM config: no one_shot_image to personalise on')
-    crops = OneShotCrops(cfg.one_shot_image, opts.resize_short_side, opts.crop_size)
     device = opts.get('device') or get_device()
-    pipeline = load_pipeline(cfg.model_dir, torch_dtype=torch.float32, device=device)
-    if opts.get('lora'):
-        add_lora(pipeline, train_text_encoder=opts.train_text_encoder, **opts.lora)
-    else:
-        pipeline.unet.requires_grad_(True)
-        pipeline.text_encoder.requires_grad_(opts.train_text_encoder)
-    trainer = DreamBooth(pipeline, crops, opts.instance_prompt, opts.optimizer.to_dict(),
-                         opts.max_grad_norm, opts.batch_size, opts.train_text_encoder,
-                         opts.seed, opts.get('gradient_checkpointing', False))
+    trainer = dreambooth_trainer(cfg, device)
     mkdir_or_exist(cfg.work_dir)
     cfg.dump(osp.join(cfg.work_dir, 'datum_personalize_config.py'))
     logger = MMLogger.get_instance(f'mmasm_datum_{osp.abspath(cfg.work_dir)}',
@@ -122,7 +129,7 @@ def personalize(config: Union[str, Config, dict], work_dir: Optional[str] = None
             logger.info(f'step {step}/{opts.max_steps}: loss {loss:.4f}')
         if step % opts.checkpoint_interval == 0 or step == opts.max_steps:
             last = checkpoint_dir(cfg.work_dir, step)
-            save_checkpoint(pipeline, last, step, cfg)
+            save_checkpoint(trainer.pipeline, last, step, cfg)
             bar.file.write('\n')
             logger.info(f'saved {last}')
     return last

@@ -127,8 +127,8 @@ def test_lora_personalisation_saves_adapters_that_generation_loads(datum_run, tm
     changed = [name for (name, a), b in zip(pipeline.unet.named_parameters(),
                                             base.unet.parameters()) if not torch.equal(a, b)]
     assert changed and {n.rsplit('.', 2)[-2] for n in changed} <= {'to_q', 'to_k', 'to_v', '0'}
-    tool('datum_generate').main([str(tmp_path / 'lora_cfg.py'), '--work-dir', str(tmp_path / 'work'),
-                                 '--out-dir', str(tmp_path / 'gen')])
+    tool('datum_generate').main([str(tmp_path / 'lora_cfg.py'), '--work-dir',
+                                 str(tmp_path / 'work'), '--out-dir', str(tmp_path / 'gen')])
     assert len(os.listdir(tmp_path / 'gen' / IMAGE_DIR)) == 2
 
 

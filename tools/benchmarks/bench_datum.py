@@ -16,6 +16,7 @@ memory is CUDA's max_memory_allocated (not measured on CPU). Prints a
 markdown table and writes the figures as JSON.
 """
 import argparse
+import gc
 import json
 import os.path as osp
 import tempfile
@@ -50,6 +51,7 @@ def synchronize(device):
 
 
 def reset_peak(device):
+    gc.collect()
     if device.startswith('cuda'):
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
@@ -122,7 +124,7 @@ def table(figures):
     for name in ('full', 'lora'):
         r = figures['personalisation'][name]
         lines.append(f'| DreamBooth {name}, batch 1 | {r["seconds_per_step"]:.3f} s/step | '
-                     f'{fmt(r["peak_gib"], ".1f")} | {r["trained_params_m"]:.1f} |')
+                     f'{fmt(r["peak_gib"], ".1f")} | {r["trained_params_m"]:.3f} |')
     for batch_size, r in figures['generation'].items():
         lines.append(f'| generation, batch {batch_size} | {r["images_per_second"]:.2f} images/s '
                      f'({r["minutes_for_2975"]:.1f} min for 2975) | '

@@ -1,6 +1,7 @@
 # The one-shot GTA5 -> Cityscapes setting of DATUM: a local Stable Diffusion
 # v1.4 folder in diffusers format (download it once, e.g.
-#   huggingface-cli download CompVis/stable-diffusion-v1-4 --local-dir checkpoints/stable-diffusion-v1-4)
+#   huggingface-cli download CompVis/stable-diffusion-v1-4 \
+#       --local-dir checkpoints/stable-diffusion-v1-4)
 # and one Cityscapes train image (the authors pick one at random; mean of
 # three; this default is the one of ASM).
 model_dir = 'checkpoints/stable-diffusion-v1-4'
