@@ -174,7 +174,8 @@ def generate(config: Union[str, Config, dict], checkpoint: Optional[str] = None,
     paths = generate_images(
         pipeline, out_dir, num_images, opts.seed, opts.batch_size, opts.height,
         opts.width, opts.num_inference_steps, opts.guidance_scale, opts.template,
-        opts.classes, settings=dict(checkpoint=osp.abspath(checkpoint)))
+        opts.classes, settings=dict(checkpoint=osp.abspath(checkpoint)),
+        shard=opts.get('shard') or (0, 1))
     write_contact_sheet(paths, out_dir, opts)
     return out_dir
 

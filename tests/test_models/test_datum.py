@@ -209,6 +209,21 @@ def test_images_do_not_depend_on_the_batch_size(tiny_sd, tmp_path):
     assert not np.array_equal(one[0], one[1])
 
 
+def test_shards_make_the_same_set(tiny_sd, tmp_path):
+    pipeline = load_pipeline(str(tiny_sd))
+    whole = generate(pipeline, tmp_path / 'whole', num_images=5)
+    shards = [generate(pipeline, tmp_path / 'shards', num_images=5, shard=(i, 2)) for i in (1, 0)]
+    assert [p.split('/')[-1] for p in shards[0]] == [
+        f'datum_{j:06d}_leftImg8bit.png' for j in (1, 3)]
+    assert sorted(os.listdir(tmp_path / 'shards' / IMAGE_DIR)) == sorted(
+        os.listdir(tmp_path / 'whole' / IMAGE_DIR))
+    for path in whole:
+        other = path.replace('/whole/', '/shards/')
+        assert np.abs(read(path).astype(int) - read(other).astype(int)).max() <= 1
+    with pytest.raises(ValueError, match='shard'):
+        generate(pipeline, tmp_path / 'shards', num_images=5, shard=(2, 2))
+
+
 def write_sd_v1_4_layout(folder, tiny_sd):
     """``tiny_sd`` re-saved as CompVis/stable-diffusion-v1-4 ships it: ``.bin``
     weights, a (tiny) safety checker and its feature extractor listed in

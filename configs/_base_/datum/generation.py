@@ -18,6 +18,7 @@ generate = dict(
              'trucks', 'trains', 'buses', 'motorcycles', 'bicycles'),
     seed=0,
     batch_size=8,
+    shard=None,  # (i, n): this process makes images j with j mod n = i (one per GPU)
     dtype='float16',  # float32 on CPU
     scheduler=None,  # a diffusers scheduler class name to replace the model's
     fuse_lora=True,

@@ -54,7 +54,7 @@ def write_prompts(out_dir: str, records: List[Dict], settings: Dict) -> None:
                 'choose another output folder or delete this one')
         known = {r['file']: r for r in old['images']}
         records = list({**known, **{r['file']: r for r in records}}.values())
-    tmp = path + '.part'
+    tmp = f'{path}.{os.getpid()}.part'
     with open(tmp, 'w') as f:
         json.dump(dict(settings=settings, images=records), f, indent=1)
     os.replace(tmp, path)
@@ -66,9 +66,10 @@ def write_png(path: str, rgb: np.ndarray) -> None:
     ok, data = cv2.imencode('.png', np.ascontiguousarray(rgb[..., ::-1]))
     if not ok:
         raise OSError(f'cannot encode {path}')
-    with open(path + '.part', 'wb') as f:
+    part = f'{path}.{os.getpid()}.part'  # processes writing one folder (shards)
+    with open(part, 'wb') as f:
         f.write(data.tobytes())
-    os.replace(path + '.part', path)
+    os.replace(part, path)
 
 
 def generate_images(pipeline, out_dir: str, num_images: int = 2975, seed: int = 0,
@@ -76,7 +77,8 @@ def generate_images(pipeline, out_dir: str, num_images: int = 2975, seed: int = 
                     num_inference_steps: int = 50, guidance_scale: float = 7.5,
                     template: str = DATUM_PROMPT,
                     classes: Sequence[str] = DATUM_CLASSES,
-                    settings: Dict = None, progress: bool = True) -> List[str]:
+                    settings: Dict = None, progress: bool = True,
+                    shard: Sequence[int] = (0, 1)) -> List[str]:
     """Generate DATUM's pseudo-target images with ``pipeline`` into
     ``out_dir``; returns the paths of all ``num_images`` images.
 
@@ -84,8 +86,13 @@ def generate_images(pipeline, out_dir: str, num_images: int = 2975, seed: int = 
     CPU generator seeded with ``seed + j``, so it does not depend on the
     batch size nor on the device's random stream. Images already on disk
     are skipped (resume). ``settings`` (model, checkpoint, ...) are stored in
-    ``prompts.json`` beside the generation arguments.
+    ``prompts.json`` beside the generation arguments. ``shard=(i, n)`` makes
+    only the images j with j mod n = i: n processes (e.g. one per GPU) with
+    i = 0..n-1 together make the same set as one.
     """
+    index, count = shard
+    if not 0 <= index < count:
+        raise ValueError(f'shard={tuple(shard)}: expected (i, n) with 0 <= i < n')
     records = image_records(num_images, seed, template, classes)
     settings = dict(settings or {}, seed=seed, height=height, width=width,
                     num_inference_steps=num_inference_steps,
@@ -93,7 +100,8 @@ def generate_images(pipeline, out_dir: str, num_images: int = 2975, seed: int = 
                     classes=list(classes))
     mkdir_or_exist(osp.join(out_dir, IMAGE_DIR))
     write_prompts(out_dir, records, settings)
-    todo = [r for r in records if not osp.isfile(osp.join(out_dir, r['file']))]
+    todo = [r for j, r in enumerate(records) if j % count == index
+            and not osp.isfile(osp.join(out_dir, r['file']))]
     bar = ProgressBar(len(todo)) if progress and todo else None
     for start in range(0, len(todo), batch_size):
         batch = todo[start:start + batch_size]
@@ -107,4 +115,4 @@ def generate_images(pipeline, out_dir: str, num_images: int = 2975, seed: int = 
                       (image * 255).round().clip(0, 255).astype(np.uint8))
         if bar is not None:
             bar.update(len(batch))
-    return [osp.join(out_dir, r['file']) for r in records]
+    return [osp.join(out_dir, r['file']) for j, r in enumerate(records) if j % count == index]
