@@ -2,7 +2,8 @@
 loaded with ``local_files_only=True`` and no safety checker.
 
 DATUM (Benigmim et al., 2023) personalises Stable Diffusion v1.4
-(``CompVis/stable-diffusion-v1-4``); v1.5 and 2.1 folders load the same way.
+(``CompVis/stable-diffusion-v1-4``); v1.5 and 2.1 folders use the same
+pipeline class (not tried here).
 mmasm never downloads: a Hub id or a missing folder is an error that says
 what to download and where to put it.
 """
@@ -16,7 +17,7 @@ import torch
 DEFAULT_MODEL_ID = 'CompVis/stable-diffusion-v1-4'
 DOWNLOAD_HINT = (
     'download a Stable Diffusion model in diffusers format (DATUM uses '
-    f'{DEFAULT_MODEL_ID}; v1.5 and 2.1 work too) to a local folder, e.g.\n'
+    f'{DEFAULT_MODEL_ID}; v1.5 or 2.1 have the same format) to a local folder, e.g.\n'
     '    huggingface-cli download {model_id} --local-dir {folder}\n'
     'or, in Python, diffusers.StableDiffusionPipeline.from_pretrained('
     '"{model_id}").save_pretrained("{folder}"), and set model_dir to that '
