@@ -1,4 +1,5 @@
-"""Install mmasm: ``pip install -e .`` (runtime) or ``pip install -e .[tests]``."""
+"""Install mmasm: ``pip install -e .`` (runtime), ``pip install -e .[tests]``
+(tests, DATUM's packages included) or ``pip install -e .[datum]``."""
 import os
 import os.path as osp
 import shutil
@@ -10,9 +11,17 @@ HERE = osp.dirname(osp.abspath(__file__))
 
 
 def read_requirements(name):
+    """The requirements of ``requirements/<name>.txt``, following its
+    ``-r other.txt`` lines."""
+    requirements = []
     with open(osp.join(HERE, 'requirements', f'{name}.txt')) as f:
-        return [line.strip() for line in f
-                if line.strip() and not line.startswith('#')]
+        for line in f:
+            line = line.strip()
+            if line.startswith('-r '):
+                requirements += read_requirements(line[3:].strip()[:-len('.txt')])
+            elif line and not line.startswith('#'):
+                requirements.append(line)
+    return requirements
 
 
 def read_version():
@@ -52,6 +61,7 @@ setup(
     extras_require=dict(
         tests=read_requirements('tests'),
         optional=read_requirements('optional'),
+        datum=read_requirements('datum'),
         all=read_requirements('tests') + read_requirements('optional')),
     cmdclass=dict(build_py=BuildWithConfigs),
     zip_safe=False,

@@ -229,3 +229,43 @@ def logged_scalars(work_dir):
     (path, ) = Path(work_dir).glob('*/vis_data/scalars.json')
     records = [json.loads(line) for line in path.read_text().splitlines()]
     return {r['iter']: r for r in records}
+
+
+TINY_SD_SHAPES = REPO_ROOT / 'configs' / '_base_' / 'datum' / 'tiny_sd_shapes.py'
+DATUM_CONFIG = REPO_ROOT / 'configs' / 'datum' / 'datum_sd-v1-4_dreambooth-1k_cityscapes-1shot.py'
+
+
+def write_tiny_sd_pipeline(folder, seed=0, safe_serialization=True):
+    """A random tiny Stable Diffusion (configs/_base_/datum/tiny_sd_shapes.py,
+    about 0.9 M parameters, 64x64 images at most) saved in diffusers' layout
+    in ``folder``; returns the folder."""
+    from mmasm.models.datum import build_random_pipeline, write_char_tokenizer
+    folder = Path(folder)
+    shapes = Config.fromfile(str(TINY_SD_SHAPES)).sd_shapes.to_dict()
+    tokenizer_dir = write_char_tokenizer(str(folder) + '_tokenizer')
+    pipeline = build_random_pipeline(shapes, tokenizer_dir, seed=seed)
+    pipeline.save_pretrained(str(folder), safe_serialization=safe_serialization)
+    return folder
+
+
+def tiny_datum_config(model_dir, one_shot_image, work_dir, out_dir=None):
+    """The DATUM config (configs/datum/datum_sd-v1-4_dreambooth-1k_cityscapes-1shot.py)
+    at the tiny model's size: 32x32 crops of the image resized to a short
+    side of 40, 32x32 images, 4 denoising steps, CPU."""
+    cfg = Config.fromfile(str(DATUM_CONFIG))
+    cfg.merge_from_dict(dict(
+        model_dir=str(model_dir), one_shot_image=str(one_shot_image), work_dir=str(work_dir),
+        personalize=dict(resize_short_side=40, crop_size=32, max_steps=4,
+                         checkpoint_interval=2, log_interval=1, device='cpu'),
+        generate=dict(checkpoint_step=4, out_dir=str(out_dir) if out_dir else None,
+                      num_images=12, height=32, width=32, num_inference_steps=4,
+                      batch_size=4, device='cpu',
+                      contact_sheet=dict(num_images=10, num_columns=5, tile_size=32))))
+    return cfg
+
+
+def write_rgb_image(path, size=(48, 80), seed=0):
+    """A random-scene RGB image (Cityscapes colours + noise) at ``path``."""
+    image, _ = random_scene(np.random.default_rng(seed), size)
+    assert cv2.imwrite(str(path), image)
+    return Path(path)
