@@ -74,7 +74,7 @@ class ASH(UDASegmentor):
         rain: config of the RAIN model the checkpoint holds.
         hallucinator: extra arguments of :class:`ASHStyleHallucinator`
             (``label_smoothing``, ``conditioning``, ``alpha``, ``delta``,
-            ``orthogonal_noise``, ``render_scale``, ...).
+            ``noise``, ``render_scale``, ...).
         discriminator: extra arguments of :class:`OutputSpaceDiscriminator`.
             Both take G's class count; a ``num_classes`` that differs is an
             error.
