@@ -16,16 +16,10 @@ _base_ = [
 model = dict(_base_.ash_model,
              segmentor_type='ASMEncoderDecoder',
              data_preprocessor=dict(size=_base_.crop_size),
-             consistency_weight=0.0)
+             consistency_weight=0.0,
+             # the authors damp both adversarial weights by 1 - iter / 100k
+             damping_iters=100000)
 optim_wrapper = _base_.ash_optim_wrapper
-# the conditioning net and the discriminator decay like the segmentor
-# (poly, power 0.9, over the 100k iterations), without its warm-up
-ash_poly = [
-    dict(type='PolyLR', eta_min=0.0, power=0.9, by_epoch=False, begin=0,
-         end=100000)
-]
-param_scheduler = dict(
-    _delete_=True,
-    segmentor=_base_.param_scheduler,
-    hallucinator=ash_poly,
-    discriminator=ash_poly)
+# The schedule's list (5k warm-up, poly 0.9 over 100k) steps all three
+# optimizers: the authors warm up and decay the conditioning net's and the
+# discriminator's learning rates as the segmentor's.

@@ -80,11 +80,13 @@ def point_hooks(cfg: Config, data: str, rain: str, one_shot: str) -> None:
 
 def set_max_steps(cfg: Config, max_steps: int) -> None:
     """``max_steps`` optimizer steps: iterations (and validation and
-    checkpoint intervals) divided by the style search depth."""
+    checkpoint intervals, ASH's damping) divided by the style search depth."""
     depth = next((h.get('search_depth', 1) for h in cfg.get('custom_hooks', [])
                   if 'search_depth' in h), 1)
     cfg.train_cfg.max_iters = cfg.train_cfg.val_interval = max_steps // depth
     cfg.default_hooks.checkpoint.interval = max_steps // depth
+    if cfg.model.get('damping_iters'):  # ASH's adversarial weights reach 0 at the end
+        cfg.model.damping_iters = max_steps // depth
 
 
 def demo_config(arm: str, data: str, rain: str, one_shot_image: str, seed: int,

@@ -4,6 +4,7 @@ import pytest
 import torch.nn as nn
 from mmengine.config import Config
 from mmengine.optim import OptimWrapperDict
+from mmengine.registry import PARAM_SCHEDULERS
 
 from mmasm.engine.optimizers import MultiNetworkOptimWrapperConstructor
 from mmasm.utils import mmseg_tools
@@ -13,7 +14,7 @@ CONFIGS = REPO_ROOT / 'configs'
 FROM_MMSEG = CONFIGS / 'ash' / 'segformer_mit-b0_ash_gta5-to-cityscapes_from-mmseg-config.py'
 ASH_KEYS = ('type', 'segmentor_type', 'rain_checkpoint', 'rain', 'style', 'hallucinator',
             'discriminator', 'adv_weight', 'ash_adv_weight', 'content_weight', 'style_weight',
-            'vis_interval')
+            'damping_iters', 'vis_interval')
 NETWORK_ENTRIES = ('constructor', 'hallucinator', 'discriminator')
 
 
@@ -32,16 +33,19 @@ def test_paper_config_is_the_source_only_recipe_plus_ash():
     assert without(model, ASH_KEYS + ('consistency_weight', )) == without(
         source_only.model, ('type', 'consistency_weight'))
     assert model.adv_weight == 1e-3 and model.hallucinator.label_smoothing == 0.1
+    # the authors' code: ASH's adversarial weight is G's, damped over 100k
+    # iterations; their 1e-8 content / style terms are left out
+    assert model.ash_adv_weight == 1e-3 and model.damping_iters == 100000
+    assert model.content_weight == model.style_weight == 0.0
+    assert model.hallucinator.noise == 'authors'
     assert without(paper.optim_wrapper, NETWORK_ENTRIES) == source_only.optim_wrapper
     assert paper.optim_wrapper.hallucinator.optimizer == dict(
         type='SGD', lr=2.5e-4, momentum=0.9, weight_decay=5e-4)
     assert paper.optim_wrapper.discriminator.optimizer == dict(
         type='Adam', lr=1e-4, betas=(0.9, 0.99))
-    schedulers = paper.param_scheduler
-    assert schedulers.segmentor == source_only.param_scheduler
-    for name in ('hallucinator', 'discriminator'):
-        assert [s.type for s in schedulers[name]] == ['PolyLR']
-        assert schedulers[name][0].end == paper.train_cfg.max_iters == 100000
+    # one list steps all three optimizers: warm-up and poly for each
+    assert paper.param_scheduler == source_only.param_scheduler
+    assert paper.train_cfg.max_iters == 100000
     assert paper.model_wrapper_cfg.type == 'MMSeparateDistributedDataParallel'
     for key in ('train_cfg', 'train_dataloader', 'val_dataloader', 'default_hooks'):
         assert paper[key] == source_only[key], key
@@ -55,9 +59,10 @@ def test_demo_config_is_the_source_only_demo_plus_ash():
     assert demo.model.hallucinator.render_scale == 0.5
     assert without(demo.model, ASH_KEYS) == without(source_only.model, ('type', ))
     assert without(demo.optim_wrapper, NETWORK_ENTRIES) == source_only.optim_wrapper
-    assert demo.param_scheduler.segmentor == source_only.param_scheduler
-    assert demo.param_scheduler.hallucinator[0].end == demo.train_cfg.max_iters
-    assert demo.train_dataloader.batch_size == source_only.train_dataloader.batch_size // 2
+    assert demo.param_scheduler == source_only.param_scheduler
+    assert demo.model.damping_iters == demo.train_cfg.max_iters
+    # the same labelled images per optimizer step as every demo arm
+    assert demo.train_dataloader == source_only.train_dataloader
     for key in ('train_cfg', 'val_dataloader'):
         assert demo[key] == source_only[key], key
 
@@ -115,3 +120,34 @@ def test_amp_turns_every_network_wrapper_into_an_amp_wrapper(monkeypatch):
     for wrapper in (cfg.optim_wrapper, cfg.optim_wrapper.hallucinator,
                     cfg.optim_wrapper.discriminator):
         assert (wrapper.type, wrapper.loss_scale) == ('AmpOptimWrapper', 'dynamic')
+
+
+def authors_lr(base_lr: float, iteration: int) -> float:
+    """ASH's ``adjust_learning_rate(_D)``: linear warm-up over 5k iterations,
+    then poly 0.9 over 100k, for all three optimizers."""
+    if iteration < 5000:
+        return base_lr * iteration / 5000
+    return base_lr * (1 - iteration / 100000) ** 0.9
+
+
+def test_paper_config_warms_up_and_decays_every_network_as_the_authors():
+    cfg = Config.fromfile(
+        CONFIGS / 'ash' / 'deeplabv2_r101-d8_ash_1xb1-100k_gta5-to-cityscapes-960x480.py')
+    wrappers = build_wrappers(dict(cfg.optim_wrapper, paramwise_cfg=None))
+    chains = cfg.param_scheduler
+    for name in ('segmentor', 'hallucinator', 'discriminator'):
+        optimizer = wrappers[name].optimizer
+        base = optimizer.param_groups[0]['lr']
+        chain = chains[name] if isinstance(chains, dict) else chains
+        schedulers = [PARAM_SCHEDULERS.build(dict(s, optimizer=optimizer)) for s in chain]
+        lrs = {}
+        for iteration in range(6001):
+            lrs[iteration] = optimizer.param_groups[0]['lr']
+            for scheduler in schedulers:
+                scheduler.step()
+        assert lrs[0] < 1e-5 * base, name  # warm-up from 0
+        for iteration in (1000, 2500, 4999):  # mmasm's warm-up is times poly (>= 0.95)
+            ratio = lrs[iteration] / authors_lr(base, iteration)
+            assert 0.95 < ratio <= 1.0, (name, iteration)
+        for iteration in (5000, 6000):
+            assert lrs[iteration] == pytest.approx(authors_lr(base, iteration), rel=1e-6), name

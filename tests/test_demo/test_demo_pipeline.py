@@ -75,6 +75,10 @@ def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair)
         assert cfg.train_cfg.max_iters == 4
     elif arm == 'ash':
         assert not hooks and cfg.model.rain_checkpoint == 'r.pth'
+        # 4 labelled source images per optimizer step, as every arm (the
+        # stylized copies only enter the adversarial loss)
+        assert cfg.train_dataloader.batch_size == 4 and cfg.train_cfg.max_iters == 8
+        assert cfg.model.damping_iters == 8  # the adversarial weights reach 0 at the end
         assert osp.normpath(cfg.model.style) == str(data / 'style')
         assert 'target' not in cfg.model
     elif arm == 'lrm':

@@ -8,7 +8,8 @@ from mmasm.registry import MODELS
 
 import mmasm  # noqa: F401
 from mmasm.models import (RAIN, ASHStyleHallucinator, OutputSpaceDiscriminator,
-                          SemanticConditioningNet, orthogonal_noise, smoothed_class_map)
+                          SemanticConditioningNet, orthogonal_noise, singular_vector_noise,
+                          smoothed_class_map)
 from mmasm.models.rain.adain import style_statistics
 from utils import save_random_rain
 
@@ -92,23 +93,55 @@ def test_hallucinator_shapes_and_only_the_conditioning_net_trains(hallucinator):
         hallucinator(content, style, torch.randn(2, 19, 36, 60))
 
 
+def test_authors_noise_is_their_singular_vectors_reshaped():
+    """The authors' code: ``n_v = torch.svd(randn(style_f.shape))[2]``,
+    reshaped to the feature shape, ``style_f *= n_v + 1``."""
+    for shape in [(2, 8, 5, 7), (1, 4, 6, 6)]:
+        noise = singular_vector_noise(shape, torch.Generator().manual_seed(2))
+        gaussian = torch.randn(shape, generator=torch.Generator().manual_seed(2))
+        theirs = torch.svd(gaussian, some=True)[2].reshape(shape)  # their line
+        torch.testing.assert_close(noise, theirs)
+    # portrait maps (their reshape fails): the left factor, still orthonormal columns
+    tall = singular_vector_noise((1, 3, 7, 4), torch.Generator().manual_seed(0))
+    torch.testing.assert_close(tall.mT @ tall, torch.eye(4).expand(1, 3, 4, 4),
+                               atol=1e-5, rtol=0)
+    # a small perturbation, not a mixing of the channels
+    assert singular_vector_noise((1, 512, 8, 16)).abs().max() < 1
+
+
 def test_hallucinated_style_is_z_f_times_gamma_plus_delta_plus_beta(hallucinator):
     feat, class_map = torch.randn(2, 512, 4, 6), torch.rand(2, 5, 32, 48)
-    noise = orthogonal_noise(2, 512, torch.Generator().manual_seed(3))
     gamma, beta = hallucinator.conditioning_net(class_map, (4, 6))
+    # the authors' Z: f_sty * (1 + V), per element
+    noise = singular_vector_noise(feat.shape, torch.Generator().manual_seed(3))
+    torch.testing.assert_close(hallucinator.hallucinate_style(feat, class_map, noise),
+                               feat * (1 + noise) * (gamma + 1.0) + beta)
+    # the 'rotation' switch: Z mixes the channels
+    noise = orthogonal_noise(2, 512, torch.Generator().manual_seed(3))
     rotated = torch.einsum('ncd,ndhw->nchw', noise, feat)
-    expected = rotated * (gamma + 1.0) + beta
     actual = hallucinator.hallucinate_style(feat, class_map, noise)
-    torch.testing.assert_close(actual, expected)
+    torch.testing.assert_close(actual, rotated * (gamma + 1.0) + beta)
     # an orthogonal rotation keeps the norm of each pixel's feature vector
     torch.testing.assert_close(rotated.norm(dim=1), feat.norm(dim=1))
+
+
+def test_hallucinator_draws_the_authors_noise_by_default(rain_file, hallucinator):
+    assert hallucinator.noise == 'authors'
+    shape = (2, 512, 4, 6)
+    torch.testing.assert_close(hallucinator.draw_noise(shape, torch.Generator().manual_seed(4)),
+                               singular_vector_noise(shape, torch.Generator().manual_seed(4)))
+    rotation = ASHStyleHallucinator(5, rain=hallucinator.rain, noise='rotation')
+    assert rotation.draw_noise(shape).shape == (2, 512, 512)
+    assert ASHStyleHallucinator(5, rain=hallucinator.rain, noise=None).draw_noise(shape) is None
+    with pytest.raises(ValueError, match='noise'):
+        ASHStyleHallucinator(5, rain=hallucinator.rain, noise='orthogonal')
 
 
 def test_without_modulation_or_noise_ash_is_half_adain(rain_file):
     """gamma = beta = 0 and no Z leave f_sty unchanged: the output is then
     Dec(0.5 f_src + 0.5 AdaIN(f_src, f_sty)), RAIN's own AdaIN at alpha 0.5."""
     ash = ASHStyleHallucinator(5, rain=dict(type='RAIN', checkpoint=rain_file),
-                               orthogonal_noise=False)
+                               noise=None)
     for head in (ash.conditioning_net.scale_head, ash.conditioning_net.shift_head):
         nn.init.zeros_(head[-1].weight)
         nn.init.zeros_(head[-1].bias)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
+from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapperDict
 from mmengine.runner import Runner
 
@@ -83,7 +84,10 @@ def copy_batch(batch):
 def trained(tmp_path_factory, files):
     """A 2-iteration run that records the batches of its train steps."""
     work_dir = tmp_path_factory.mktemp('ash_run') / 'work'
-    runner = Runner.from_cfg(ash_cfg(work_dir, files, vis_interval=1))
+    # ASH's adversarial weight and content / style terms larger than the
+    # recipe's (1e-3, 0, 0), so that two iterations change every weight
+    runner = Runner.from_cfg(ash_cfg(work_dir, files, vis_interval=1, ash_adv_weight=1.0,
+                                     content_weight=0.01, style_weight=0.01))
     model = runner.model
     initial = {name: cloned_state(getattr(model, name)) for name in ('hallucinator',
                                                                      'discriminator')}
@@ -154,7 +158,7 @@ def fixed_inputs(trained):
     raw = copy_batch(trained['batches'][0])
     batch = model.data_preprocessor(copy_batch(raw), True)
     images = bgr255_to_rgb01(raw['inputs'], 'cpu')
-    return dict(runner=runner, model=model, batch=batch, images=images,
+    return dict(runner=runner, model=model, batch=batch, images=images, trained_batch=raw,
                 logits=model.source_logits(batch['inputs']),
                 styles=model.style_stream.draw(len(images), images.shape[-2:]))
 
@@ -246,6 +250,39 @@ def test_segmentor_step_lowers_segmentation_plus_adversarial_loss(fixed_inputs):
     assert all(p.grad is None for p in model.discriminator.parameters())
 
 
+def test_damping_scales_both_adversarial_weights_to_zero(fixed_inputs):
+    """The authors' ``damping = 1 - i / N`` on G's and ASH's adversarial
+    weights, set by each iteration's train step."""
+    model, batch = fixed_inputs['model'], fixed_inputs['batch']
+    stylized, samples = stylized_inputs(fixed_inputs), batch['data_samples']
+    hub = MessageHub.get_current_instance()
+    iteration, weights = hub.get_info('iter'), (model.content_weight, model.style_weight)
+    model.content_weight = model.style_weight = 0.0
+
+    def adversarial_terms():
+        with torch.no_grad():
+            losses, _ = model.segmentor_losses(batch, stylized)
+            terms = model.ash_objective(render(fixed_inputs), samples)
+        return losses['loss_ash_adv'].item(), terms['loss'].item(), terms['adv'].item()
+
+    try:
+        model.damping_iters = 8
+        assert [model.damping_at(i) for i in (0, 2, 8, 9)] == [1.0, 0.75, 0.0, 0.0]
+        model.damping = 1.0
+        seg_adv, ash_loss, adv = adversarial_terms()
+        assert ash_loss == pytest.approx(-model.ash_adv_weight * adv)
+        model.damping = 0.75
+        assert adversarial_terms() == pytest.approx((0.75 * seg_adv, 0.75 * ash_loss, adv))
+        hub.update_info('iter', 6)  # the train step reads the runner's iteration
+        model.train_step(copy_batch(fixed_inputs['trained_batch']),
+                         fixed_inputs['runner'].optim_wrapper)
+        assert model.damping == 0.25
+    finally:
+        model.damping_iters, model.damping = None, 1.0
+        model.content_weight, model.style_weight = weights
+        hub.update_info('iter', iteration)
+
+
 def resumable_cfg(work_dir, files, max_iters):
     cfg = ash_cfg(work_dir, files, max_iters=max_iters)
     cfg.param_scheduler = {name: POLY for name in NETWORKS}
@@ -313,7 +350,9 @@ custom_hooks = [dict(type='RankStateDumpHook')]
 train_cfg = dict(max_iters=3, val_interval=100)
 log_level = 'INFO'
 """
-    config = write_ash_config(tmp_path / 'cfg.py', files, extra)
+    # ASH's weights larger than the recipe's (1e-3, 0, 0): every weight moves
+    config = write_ash_config(tmp_path / 'cfg.py', files, extra, ash_adv_weight=1.0,
+                              content_weight=0.01, style_weight=0.01)
     work_dir, log_path = tmp_path / 'work_dir', tmp_path / 'train.log'
     process = start_tool(
         ['bash', REPO_ROOT / 'tools' / 'dist_train.sh', config, '2', '--work-dir', work_dir],

@@ -160,7 +160,7 @@ def test_vgg_features_load_torchvision_vgg16(tmp_path):
              for k, v in reference.state_dict().items()}
     state['classifier.6.bias'] = torch.zeros(1000)  # ignored
     torch.save(state, tmp_path / 'vgg16.pth')
-    vgg = VGGFeatures(checkpoint=str(tmp_path / 'vgg16.pth'))
+    vgg = VGGFeatures('vgg16', checkpoint=str(tmp_path / 'vgg16.pth'))
     assert not any(p.requires_grad for p in vgg.parameters())
     x = images(0, size=(32, 32))
     taps = vgg(x)
@@ -176,15 +176,32 @@ def test_vgg_features_load_torchvision_vgg16(tmp_path):
     state['features.2.bias'] = torch.zeros(3)
     torch.save(state, tmp_path / 'bad.pth')
     with pytest.raises(ValueError) as err:
-        VGGFeatures(checkpoint=str(tmp_path / 'bad.pth'))
+        VGGFeatures('vgg16', checkpoint=str(tmp_path / 'bad.pth'))
     message = str(err.value)
     assert 'bad.pth' in message and 'features.21.weight' in message
     assert 'features.0.conv.weight' in message
     assert 'features.2.bias: (64,) vs (3,)' in message
     with pytest.raises(FileNotFoundError, match='missing.pth'):
-        VGGFeatures(checkpoint=str(tmp_path / 'missing.pth'))
+        VGGFeatures('vgg16', checkpoint=str(tmp_path / 'missing.pth'))
     with pytest.raises(ValueError, match="unknown taps \\['relu4_4'\\]"):
-        VGGFeatures(taps=('relu4_4', ))
+        VGGFeatures('vgg16', taps=('relu4_4', ))
+
+
+def test_default_vgg_is_the_authors_vgg19_and_its_taps(tmp_path):
+    """The authors' ``VGG19_FeaturesExtractor`` returns torchvision's
+    ``vgg19().features`` cut after indices 3, 8, 15 and 24 (their
+    relu1_2, relu2_2, relu3_3, relu4_3)."""
+    torch.manual_seed(0)
+    reference = torchvision.models.vgg19(weights=None).features.eval()
+    torch.save({f'features.{k}': v for k, v in reference.state_dict().items()},
+               tmp_path / 'vgg19.pth')
+    vgg = VGGFeatures(checkpoint=str(tmp_path / 'vgg19.pth'))
+    assert vgg.arch == 'vgg19'
+    x = images(1, size=(32, 32))
+    taps = vgg(x)
+    with torch.no_grad():
+        for name, end in (('relu1_2', 4), ('relu2_2', 9), ('relu3_3', 16), ('relu4_3', 25)):
+            torch.testing.assert_close(taps[name], reference[:end](x), msg=name)
 
 
 # --------------------------------------------------------------- losses --

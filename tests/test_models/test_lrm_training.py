@@ -158,20 +158,58 @@ def test_recipe_config():
     assert dataset.target.endswith(
         'vaihingen/img_dir/train/area1_0_0_512_512.png')
     assert dataset.source.data_root == 'data/potsdam/img_dir/train'
-    for side in ('translator', 'discriminator'):
-        assert cfg.optim_wrapper[side].optimizer == dict(
-            type='Adam', lr=1e-3, betas=(0.5, 0.999))
     model = cfg.model
     assert (model.rec_weight, model.adv_weight) == (30.0, 1000.0)
     loss = model.perceptual_loss
     assert (loss.content_weight, loss.style_weight) == (1.0, 5.0)
     assert loss.content_layer == 'relu2_2'
     assert loss.style_layers == ('relu1_2', 'relu2_2', 'relu3_3', 'relu4_3')
-    assert loss.vgg.arch == 'vgg16'
-    assert cfg.train_cfg.max_iters == cfg.param_scheduler[0].total_steps
+    assert loss.vgg.arch == 'vgg19'  # the authors' loss network
     demo = Config.fromfile(str(DEMO_CFG))
+    # the demo steps the one-cycle schedule (peak 1e-3) over its iterations
+    assert demo.train_cfg.max_iters == demo.param_scheduler[0].total_steps
+    for side in ('translator', 'discriminator'):
+        assert demo.optim_wrapper[side].optimizer == dict(
+            type='Adam', lr=1e-3, betas=(0.5, 0.999))
     assert demo.train_dataloader.dataset.target == (
         'data/demo/target/leftImg8bit/train/demo/'
         'demo_000000_000019_leftImg8bit.png')
     assert demo.train_dataloader.dataset.source.data_root == \
         'data/demo/source/images'
+
+
+class TwoPlayers(torch.nn.Module):
+    """A stand-in with the trained attributes of ``LRMTrainer``."""
+
+    def __init__(self):
+        super().__init__()
+        self.translator = torch.nn.Conv2d(3, 3, 1)
+        self.discriminator = torch.nn.Conv2d(3, 1, 1)
+
+
+def test_recipe_runs_the_optimizer_the_authors_script_runs():
+    """Their script builds Adam(1e-3, (0.5, 0.999)) and OneCycleLR on it,
+    never steps the scheduler, and steps Adam 3456 times: the recipe's
+    optimizers follow the same learning rate and betas at every step."""
+    from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import PARAM_SCHEDULERS
+    cfg = Config.fromfile(str(RECIPE_CFG))
+    init_default_scope('mmasm')
+    wrappers = build_optim_wrapper(TwoPlayers(), cfg.optim_wrapper)
+    schedulers = {side: [PARAM_SCHEDULERS.build(dict(s, optimizer=wrappers[side].optimizer))
+                         for s in cfg.param_scheduler] for side in wrappers.keys()}
+    theirs_param = torch.nn.Parameter(torch.zeros(1))
+    theirs = torch.optim.Adam([theirs_param], lr=1e-3, betas=(0.5, 0.999))
+    torch.optim.lr_scheduler.OneCycleLR(theirs, 1e-3, epochs=1,
+                                        steps_per_epoch=cfg.train_cfg.max_iters)
+    expected = theirs.param_groups[0]
+    for step in range(cfg.train_cfg.max_iters):
+        for side in ('translator', 'discriminator'):
+            group = wrappers[side].optimizer.param_groups[0]
+            if step % 500 == 0 or step == cfg.train_cfg.max_iters - 1:
+                assert group['lr'] == pytest.approx(expected['lr'], rel=1e-12), (side, step)
+                assert group['betas'] == expected['betas'], (side, step)
+            for scheduler in schedulers[side]:
+                scheduler.step()
+        theirs.step()  # what their loop does: no scheduler step
+    assert expected['lr'] == pytest.approx(4e-5) and expected['betas'] == (0.95, 0.999)

@@ -24,7 +24,8 @@
 # authors' release with tools/convert_rain_weights.py, or pretrain with
 # tools/train.py configs/rain/....
 rain_checkpoint = 'checkpoints/rain_vgg19_gta5-wikiart.pth'
-style_images = 'data/wikiart/'  # searched recursively
+# searched recursively; the authors drew their styles from ImageNet photos
+style_images = 'data/wikiart/'
 ash_model = dict(
     type='mmasm.ASH',
     segmentor_type='EncoderDecoder',
@@ -36,14 +37,20 @@ ash_model = dict(
         conditioning='softmax',  # or 'one_hot' (argmax prediction)
         alpha=0.5,  # Dec(0.5 f_src + 0.5 AdaIN(f_src, f'_sty))
         delta=1.0,  # f'_sty = Z f_sty * (gamma + delta) + beta
-        orthogonal_noise=True),  # Z
+        # Z: f_sty * (1 + V), V singular vectors of a Gaussian (authors);
+        # 'rotation' mixes the channels by a random orthogonal matrix
+        noise='authors'),
     discriminator=dict(base_channels=64),  # C -> 64 -> 128 -> 256 -> 512 -> 1
     adv_weight=1e-3,  # segmentor: seg loss + 1e-3 * adversarial loss
-    # ASH minimises -ash_adv_weight * L_adv + content / style terms; the
-    # paper only calls the latter "small": 1e-2 is mmasm's choice
-    ash_adv_weight=1.0,
-    content_weight=1e-2,
-    style_weight=1e-2,
+    # ASH minimises -ash_adv_weight * L_adv + content / style terms: the
+    # authors weight its L_adv as the segmentor's, and their content / style
+    # terms (on AdaIN features) by 1e-8, i.e. not at all; mmasm's terms on
+    # the decoded image are off (e.g. 1e-2 each turns them on)
+    ash_adv_weight=1e-3,
+    content_weight=0.0,
+    style_weight=0.0,
+    # authors: both adversarial weights times 1 - iter / 100k; None: off
+    damping_iters=None,
     vis_interval=500)
 # Merged into the config's optim_wrapper, whose own keys (type, optimizer,
 # clip_grad, paramwise_cfg) become the segmentor's entry.

@@ -3,7 +3,8 @@
 Tjio et al., "Adversarial Semantic Hallucination for Domain Generalized
 Semantic Segmentation" (2021): the relu4_1 features of an arbitrary style
 image are modulated per pixel by a scale and a shift predicted from the
-segmentor's class map of the source image, rotated by orthogonal noise, and
+segmentor's class map of the source image, perturbed by the noise Z (the
+authors': ``f * (1 + V)``, V singular vectors of a Gaussian tensor), and
 rendered onto the source with AdaIN and a frozen decoder:
 
     f'_sty = Z f_sty * (gamma + delta) + beta
@@ -12,7 +13,7 @@ rendered onto the source with AdaIN and a frozen decoder:
 The conditioning net is trained to *raise* the segmentor's adversarial loss
 (harder styles), the segmentor to lower it.
 """
-from typing import List, NamedTuple, Optional, Union
+from typing import List, NamedTuple, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
@@ -39,11 +40,34 @@ class Hallucination(NamedTuple):
     style_taps: List[torch.Tensor]
 
 
+#: The noise ``Z`` on the style features: ``'authors'`` = ``f * (1 + V)``
+#: with ``V`` singular vectors of a Gaussian tensor (the authors' code),
+#: ``'rotation'`` = ``Z f``, a random orthogonal mixing of the channels
+#: (mmasm before its faithfulness audit), ``None`` = no noise.
+NOISE_KINDS = ('authors', 'rotation', None)
+
+
+def singular_vector_noise(shape: Sequence[int], generator: Optional[torch.Generator] = None,
+                          device: Union[str, torch.device] = 'cpu') -> torch.Tensor:
+    """The authors' noise ``V`` for style features of ``shape`` ``(N, C, h, w)``:
+    the singular vectors of a Gaussian tensor of that shape, one SVD per
+    ``(h, w)`` map (``torch.svd``'s right factor ``(w, h)`` reshaped to
+    ``(h, w)``, as their ``n_v.reshape(style_f.shape)``; for ``h > w``, where
+    their reshape fails, the left factor ``(h, w)``), drawn with the CPU
+    ``generator``. Its entries are small (about ``1 / sqrt(max(h, w))``): the
+    authors multiply the style features by ``1 + V``."""
+    num, channels, height, width = shape
+    gaussian = torch.randn(num, channels, height, width, generator=generator).to(device)
+    u, _, vh = torch.linalg.svd(gaussian, full_matrices=False)
+    factor = vh.mT if height <= width else u
+    return factor.reshape(num, channels, height, width)
+
+
 def orthogonal_noise(num: int, channels: int, generator: Optional[torch.Generator] = None,
                      device: Union[str, torch.device] = 'cpu') -> torch.Tensor:
     """``num`` random orthogonal ``(channels, channels)`` matrices ``Z`` on
-    ``device``: the orthogonal factor ``U V^T`` of the SVD of a Gaussian
-    matrix, drawn with the CPU ``generator``.
+    ``device`` (``noise='rotation'``): the orthogonal factor ``U V^T`` of the
+    SVD of a Gaussian matrix, drawn with the CPU ``generator``.
 
     On a CPU whose cores other processes share, the multi-threaded SVD of
     a few 512 x 512 matrices crawls: 0.8 to 8 s for four matrices with 2
@@ -86,8 +110,11 @@ class ASHStyleHallucinator(nn.Module):
         alpha: weight of the stylized features in the decoder input
             (``t = (1 - alpha) f_src + alpha AdaIN``); 0.5 in ASH.
         delta: added to the predicted scale, ``gamma + delta`` (1).
-        orthogonal_noise: rotate the style features by random orthogonal
-            ``Z`` (the paper's noise); False leaves them unrotated.
+        noise: the noise ``Z`` on the style features, one of
+            :data:`NOISE_KINDS`: ``'authors'`` (default) multiplies them by
+            ``1 + V`` (:func:`singular_vector_noise`, the authors' code);
+            ``'rotation'`` mixes their channels by a random orthogonal
+            matrix (:func:`orthogonal_noise`; not the authors'); None: none.
         conditioning_net: extra arguments of :class:`SemanticConditioningNet`.
         render_scale: run RAIN on source and style images resized by this
             factor and resize the stylizations back (not in the paper; as
@@ -97,13 +124,15 @@ class ASHStyleHallucinator(nn.Module):
 
     def __init__(self, num_classes: int, rain=dict(type='RAIN'), label_smoothing: float = 0.1,
                  conditioning: str = 'softmax', alpha: float = 0.5, delta: float = 1.0,
-                 orthogonal_noise: bool = True, conditioning_net: Optional[dict] = None,
+                 noise: Optional[str] = 'authors', conditioning_net: Optional[dict] = None,
                  render_scale: float = 1.0):
         super().__init__()
         if not 0 < render_scale <= 1:
             raise ValueError(f'render_scale must be in (0, 1], got {render_scale}')
         if not 0.0 <= alpha <= 1.0:
             raise ValueError(f'alpha must be in [0, 1], got {alpha}')
+        if noise not in NOISE_KINDS:
+            raise ValueError(f'noise must be one of {NOISE_KINDS}, got {noise!r}')
         if conditioning not in CONDITIONING_INPUTS:
             raise ValueError(f'conditioning must be one of {CONDITIONING_INPUTS}, '
                              f'got {conditioning!r}')
@@ -119,7 +148,7 @@ class ASHStyleHallucinator(nn.Module):
         self.conditioning = conditioning
         self.alpha = float(alpha)
         self.delta = float(delta)
-        self.orthogonal_noise = orthogonal_noise
+        self.noise = noise
         self.render_scale = float(render_scale)
         self.register_state_dict_post_hook(_without_rain)
         self.register_load_state_dict_pre_hook(_with_own_rain)
@@ -136,12 +165,26 @@ class ASHStyleHallucinator(nn.Module):
 
     def hallucinate_style(self, style_feat: torch.Tensor, class_map: torch.Tensor,
                           noise: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """``f'_sty = Z f_sty * (gamma + delta) + beta`` with ``Z`` mixing the
-        channels of ``style_feat`` ``(N, 512, h, w)`` (skipped if None)."""
+        """``f'_sty = Z f_sty * (gamma + delta) + beta`` for style features
+        ``(N, 512, h, w)``: ``Z f_sty = f_sty * (1 + noise)`` for a noise of
+        their shape (``'authors'``), ``einsum(noise, f_sty)`` for
+        ``(N, 512, 512)`` matrices (``'rotation'``), ``f_sty`` for None."""
         gamma, beta = self.conditioning_net(class_map, style_feat.shape[-2:])
-        if noise is not None:
+        if noise is not None and noise.shape == style_feat.shape:
+            style_feat = style_feat * (1.0 + noise)
+        elif noise is not None:
             style_feat = torch.einsum('ncd,ndhw->nchw', noise, style_feat)
         return style_feat * (gamma + self.delta) + beta
+
+    def draw_noise(self, shape: Sequence[int], generator: Optional[torch.Generator] = None
+                   ) -> Optional[torch.Tensor]:
+        """The noise ``Z`` of style features of ``shape`` (see ``noise``)."""
+        device = self.conditioning_net.trunk[0].weight.device
+        if self.noise == 'authors':
+            return singular_vector_noise(shape, generator, device)
+        if self.noise == 'rotation':
+            return orthogonal_noise(shape[0], shape[1], generator, device)
+        return None
 
     def forward(self, content_images: torch.Tensor, style_images: torch.Tensor,
                 seg_logits: torch.Tensor, generator: Optional[torch.Generator] = None
@@ -154,7 +197,7 @@ class ASHStyleHallucinator(nn.Module):
                 any size of at least 16 pixels.
             seg_logits: the segmentor's logits ``(N, C, H', W')`` on the
                 source images (the conditioning input; detached).
-            generator: CPU generator for the orthogonal noise ``Z``.
+            generator: CPU generator of the noise ``Z``.
         """
         num = len(content_images)
         if len(style_images) != num or len(seg_logits) != num:
@@ -171,9 +214,7 @@ class ASHStyleHallucinator(nn.Module):
             style_images = resize(style_images,
                                   render_size(style_images.shape[-2:], self.render_scale))
             style_taps = self.rain.encoder.forward_taps(reflect_pad(style_images))
-        noise = None
-        if self.orthogonal_noise:
-            noise = orthogonal_noise(num, content.shape[1], generator, content.device)
+        noise = self.draw_noise(style_taps[-1].shape, generator)
         # the conditioning net works at a quarter of its input's size: give
         # it the class map at the render size, not the segmentor's
         class_map = resize(self.class_map(seg_logits), rendered)

@@ -57,7 +57,8 @@ class VGGFeatures(nn.Module):
     """Frozen torchvision VGG ``features``, cut after the deepest tap.
 
     Args:
-        arch: ``'vgg16'`` (default) or another torchvision VGG depth.
+        arch: ``'vgg19'`` (default; the LRM authors' loss network) or
+            another torchvision VGG depth.
         taps: ReLU outputs the forward pass returns, e.g. ``'relu2_2'``.
         checkpoint: a torchvision VGG state dict (``features.N.weight`` ...;
             ``classifier.*`` and layers past the cut are ignored), loaded
@@ -69,7 +70,7 @@ class VGGFeatures(nn.Module):
             do (their loss weights are balanced for it).
     """
 
-    def __init__(self, arch: str = 'vgg16',
+    def __init__(self, arch: str = 'vgg19',
                  taps: Sequence[str] = ('relu1_2', 'relu2_2', 'relu3_3',
                                         'relu4_3'),
                  checkpoint: Optional[str] = None,

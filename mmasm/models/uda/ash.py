@@ -74,14 +74,20 @@ class ASH(UDASegmentor):
         rain: config of the RAIN model the checkpoint holds.
         hallucinator: extra arguments of :class:`ASHStyleHallucinator`
             (``label_smoothing``, ``conditioning``, ``alpha``, ``delta``,
-            ``orthogonal_noise``, ``render_scale``, ...).
+            ``noise``, ``render_scale``, ...).
         discriminator: extra arguments of :class:`OutputSpaceDiscriminator`.
             Both take G's class count; a ``num_classes`` that differs is an
             error.
         adv_weight: weight of G's adversarial loss (1e-3).
         ash_adv_weight, content_weight, style_weight: the conditioning net
             minimises ``-ash_adv_weight * L_adv + content_weight * L_c +
-            style_weight * L_s``.
+            style_weight * L_s``. The authors weight its ``L_adv`` as G's
+            (1e-3) and give their own content / style terms (on AdaIN
+            features, not on the decoded image as ``L_c`` / ``L_s`` here)
+            1e-8: numerically inert, hence 0 by default.
+        damping_iters: the authors multiply both adversarial weights by
+            ``damping = 1 - i / damping_iters`` at iteration ``i`` (their
+            100k iterations); None (default): no damping.
         vis_interval: add a source / style / stylized grid
             (``ash_hallucination``) to the current visualizer every this
             many iterations (0: never).
@@ -94,15 +100,18 @@ class ASH(UDASegmentor):
     def __init__(self, rain_checkpoint: str, style: Union[str, Sequence[str]],
                  rain: dict = dict(type='RAIN'), hallucinator: Optional[dict] = None,
                  discriminator: Optional[dict] = None, adv_weight: float = 1e-3,
-                 ash_adv_weight: float = 1.0, content_weight: float = 1e-2,
-                 style_weight: float = 1e-2, vis_interval: int = 500,
-                 seed: Optional[int] = None, segmentor_type: str = 'EncoderDecoder',
+                 ash_adv_weight: float = 1e-3, content_weight: float = 0.0,
+                 style_weight: float = 0.0, damping_iters: Optional[int] = None,
+                 vis_interval: int = 500, seed: Optional[int] = None,
+                 segmentor_type: str = 'EncoderDecoder',
                  **segmentor):
         weights = dict(adv_weight=adv_weight, ash_adv_weight=ash_adv_weight,
                        content_weight=content_weight, style_weight=style_weight)
         for name, value in weights.items():
             if value < 0:
                 raise ValueError(f'ASH {name} must be >= 0, got {value}')
+        if damping_iters is not None and damping_iters < 1:
+            raise ValueError(f'ASH damping_iters must be None or >= 1, got {damping_iters}')
         style_stream = StyleImageStream(style)  # checked before the big builds
         super().__init__(segmentor_type, **segmentor)
         self.style_stream = style_stream
@@ -115,6 +124,9 @@ class ASH(UDASegmentor):
         self.adv_weight, self.ash_adv_weight = adv_weight, ash_adv_weight
         self.content_weight, self.style_weight = content_weight, style_weight
         self.vis_interval = vis_interval
+        self.damping_iters = damping_iters
+        #: the factor of both adversarial weights in the current iteration
+        self.damping = 1.0
         if seed is None:
             seed = int(torch.randint(2**31, ()))
         self.register_buffer('style_seed', torch.tensor(seed, dtype=torch.int64))
@@ -126,6 +138,7 @@ class ASH(UDASegmentor):
         """The three updates of one iteration; returns the log variables."""
         wrappers = self.optim_wrappers(optim_wrapper, *NETWORKS)
         iteration = self._iteration()
+        self.damping = self.damping_at(iteration)
         self.style_stream.reseed(int(self.style_seed), get_rank(), iteration)
         raw_inputs = _equally_sized(data['inputs'])
         batch = self.data_preprocessor(data, True)
@@ -156,6 +169,12 @@ class ASH(UDASegmentor):
         self._steps += 1
         return self._steps - 1 if iteration is None else iteration
 
+    def damping_at(self, iteration: int) -> float:
+        """``max(0, 1 - iteration / damping_iters)``, 1 without damping."""
+        if self.damping_iters is None:
+            return 1.0
+        return max(0.0, 1.0 - iteration / self.damping_iters)
+
     def source_logits(self, inputs: torch.Tensor) -> torch.Tensor:
         """G's logits of the preprocessed source batch, without gradient,
         through the bare segmentor, batch-norm statistics kept."""
@@ -183,7 +202,7 @@ class ASH(UDASegmentor):
             probs = segmentation_logits(segmentor, inputs).softmax(1)
         with frozen(disc):
             terms = dict(adv=domain_bce(disc, probs, SOURCE_LABEL))
-        loss = -self.ash_adv_weight * terms['adv']
+        loss = -self.ash_adv_weight * self.damping * terms['adv']
         if self.content_weight or self.style_weight:
             terms.update(unwrap_model(self.hallucinator).regularisation_losses(hallucination))
             loss = loss + self.content_weight * terms['content'] \
@@ -218,7 +237,8 @@ class ASH(UDASegmentor):
         probs = segmentation_logits(self.segmentor, stylized_inputs).softmax(1)
         disc = unwrap_model(self.discriminator)
         with frozen(disc):
-            losses['loss_ash_adv'] = self.adv_weight * domain_bce(disc, probs, SOURCE_LABEL)
+            losses['loss_ash_adv'] = self.adv_weight * self.damping * domain_bce(
+                disc, probs, SOURCE_LABEL)
         return losses, probs
 
     def update_segmentor(self, batch: dict, stylized_inputs: torch.Tensor,
