@@ -20,11 +20,33 @@ def bgr255_to_rgb01(inputs: Sequence[torch.Tensor], device) -> torch.Tensor:
     return images.flip(1) / 255.0
 
 
-def rgb01_to_bgr255(images: torch.Tensor) -> torch.Tensor:
-    """RGB [0, 1] -> BGR [0, 255], clamped with a straight-through gradient
-    so that pixels outside the range still pass the loss gradient to eps."""
+class StraightThroughClamp(torch.autograd.Function):
+    """``x.clamp(low, high)`` forward, identity backward: one pass over the
+    pixels instead of the three of ``x + (x.clamp() - x).detach()``."""
+
+    @staticmethod
+    def forward(ctx, x, low: float, high: float):
+        return x.clamp(low, high)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None, None
+
+
+def rgb01_to_bgr255(images: torch.Tensor, clamp: bool = True) -> torch.Tensor:
+    """RGB [0, 1] -> BGR [0, 255].
+
+    ``clamp=True``: values clamped to [0, 255] with a straight-through
+    gradient, so that pixels outside the range still pass the loss gradient
+    to eps; ``False``: the raw values (RAIN's decoder output is unbounded),
+    as the ASM authors feed their segmentor.
+    """
     bgr = images.flip(1) * 255.0
-    return bgr + (bgr.clamp(0, 255) - bgr).detach()
+    if not clamp:
+        return bgr
+    if bgr.requires_grad:
+        return StraightThroughClamp.apply(bgr, 0.0, 255.0)
+    return bgr.clamp_(0, 255)
 
 
 def make_style_batch(stylized: torch.Tensor, inputs: Sequence[torch.Tensor],

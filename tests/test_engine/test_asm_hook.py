@@ -2,16 +2,18 @@
 import copy
 import glob
 
+import cv2
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 import mmasm  # noqa: F401
 from mmasm.engine.hooks import ASMHook
 from mmasm.models import RAIN
-from mmasm.utils import load_tensor_file
+from mmasm.utils import load_tensor_file, read_rgb
 from utils import write_cityscapes
 
 
@@ -175,3 +177,58 @@ def test_bad_input_fails_when_the_hook_is_built(tmp_path, data_root, rain_checkp
         ASMHook(rain_checkpoint, target=target, rain=rain, step_size=float('nan'))
     with pytest.raises(ValueError, match='target'):
         ASMHook(rain_checkpoint, target=None, rain=rain)
+
+
+def write_target(path, size=(64, 128), seed=3):
+    """A target image larger than the source crops (the authors' 2048x1024
+    target vs 1024x512 crops, scaled down)."""
+    rng = np.random.default_rng(seed)
+    small = rng.integers(0, 256, (8, 16, 3), dtype=np.uint8)
+    cv2.imwrite(str(path), cv2.resize(small, size[::-1], interpolation=cv2.INTER_CUBIC))
+    return str(path)
+
+
+def encode_resized(rain, path, size):
+    """The reference anchor: resize (antialiased bicubic, clipped), then encode."""
+    image = read_rgb(path)[None]
+    if size is not None:
+        image = F.interpolate(image, size, mode='bicubic', align_corners=False,
+                              antialias=True).clamp(0, 1)
+    with torch.no_grad():
+        return rain.anchor(image.contiguous())
+
+
+def test_anchor_is_encoded_at_the_crop_size(tmp_path, data_root, rain_checkpoint):
+    target = write_target(tmp_path / 'target.png')
+    runner = Runner.from_cfg(tiny_cfg(str(tmp_path), data_root, rain_checkpoint,
+                                      max_iters=1, target=target))
+    runner.train()
+    hook = asm_hook(runner)
+    rain = RAIN(vae_depth=2)
+    rain.load_state_dict(load_tensor_file(rain_checkpoint))
+    psi, xi = encode_resized(rain, target, (32, 64))  # the crops' size
+    torch.testing.assert_close(hook.mining.anchor_mean, psi, rtol=0, atol=1e-5)
+    torch.testing.assert_close(hook.mining.anchor_std, xi, rtol=0, atol=1e-5)
+    native, _ = encode_resized(rain, target, None)
+    assert (native - psi).norm() / psi.norm() > 1e-3
+    fixed = ASMHook(rain_checkpoint, target, rain=dict(type='RAIN', vae_depth=2),
+                    anchor_size=(48, 96))
+    fixed.update_anchor((32, 64))  # a fixed size ignores the crops
+    torch.testing.assert_close(fixed.mining.anchor_mean, encode_resized(rain, target, (48, 96))[0],
+                               rtol=0, atol=1e-5)
+    with pytest.raises(ValueError, match='anchor_size'):
+        ASMHook(rain_checkpoint, target, anchor_size=(48, ))
+
+
+@pytest.mark.parametrize('clamp', [True, False])
+def test_clamp_switch_on_the_stylized_batch(tmp_path, data_root, rain_checkpoint, clamp):
+    runner = Runner.from_cfg(tiny_cfg(str(tmp_path), data_root, rain_checkpoint,
+                                      max_iters=1, clamp_stylized=clamp))
+    batches = count_train_steps(runner)
+    runner.train()
+    images = torch.stack(batches[0]['inputs'])
+    assert images.requires_grad  # the first step's images carry eps's gradient
+    if clamp:
+        assert images.min() >= 0 and images.max() <= 255
+    else:  # this random RAIN's raw output leaves [0, 1]
+        assert images.min() < 0

@@ -22,5 +22,11 @@ asm_hook = dict(
     # consistency loss (Eq. 7) needs both versions of each content
     keep_source=True,
     prob=1.0,
+    # encode the target at the size the source crops are stylized at, as the
+    # authors (their target and crops: 1024x512); None: its own 2048x1024
+    anchor_size='crop',
+    # clamp stylized images to [0, 255] (straight-through gradient to eps);
+    # the authors feed RAIN's raw, unbounded output: False
+    clamp_stylized=True,
     vis_interval=500)
 custom_hooks = [asm_hook]

@@ -1,6 +1,6 @@
 # DeepLab-v2 ResNet-101 as used by ASM (Luo et al., NeurIPS 2020): plain
 # caffe-style ResNet-101 (stride on the 1x1 conv), layer3 dilation 2, layer4
-# dilation 4 (output stride 8), frozen BN, and the ASPP classifier whose
+# dilation 4 (output stride 8), frozen BN (see norm_cfg), and the ASPP classifier whose
 # four dilated branches (6/12/18/24) are summed, trained with ASM's
 # consistency loss (Eq. 7). mmasm's types: use it in mmasm's scope
 # (default_scope = 'mmasm', as mmasm's default runtime sets).
@@ -16,7 +16,14 @@
 # also use style='pytorch' and ImageNet RGB normalisation), or to None.
 pretrained_backbone = 'open-mmlab://detectron2/resnet101_caffe'
 
-norm_cfg = dict(type='BN', requires_grad=False)  # frozen BN, as DeepLab-v2
+# BatchNorm: the affine weights are always frozen (requires_grad=False).
+# norm_eval=True (mmasm's default): BN normalises with its running
+# statistics and never updates them, DeepLab-v2's usual frozen BN.
+# norm_eval=False: the authors' ASM code (segmentor.train() with frozen
+# affine): BN normalises with the statistics of each [stylized, source]
+# batch and updates its running statistics. A config switches with
+# model = dict(backbone=dict(norm_eval=False)).
+norm_cfg = dict(type='BN', requires_grad=False)
 data_preprocessor = dict(
     type='SegDataPreProcessor',
     # caffe BGR mean of DeepLab-v2 / the authors' IMG_MEAN, std 1

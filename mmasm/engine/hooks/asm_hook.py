@@ -8,6 +8,7 @@ from mmasm.registry import HOOKS
 
 from mmasm.models.asm import AdversarialStyleMining, StyleSearch
 from mmasm.models.rain import compute_anchor
+from mmasm.models.rain.resampling import render_size
 from mmasm.utils import (bgr255_to_rgb01, list_images, make_style_batch, read_rgb,
                          rgb01_to_bgr255, rgb_grid, seed_generator, unwrap_model)
 
@@ -55,6 +56,15 @@ class ASMHook(Hook):
             trained once, unchanged. Drawn identically on every rank.
         render_scale: run RAIN at this fraction of the image size (see
             :class:`AdversarialStyleMining`; 1.0 = paper).
+        anchor_size: the size ``(H, W)`` the target is resized to before
+            its anchor ``(psi, xi)`` is encoded (relu4_1 statistics depend
+            on the scale). ``'crop'`` (default): the size the source crops
+            are stylized at (their size times ``render_scale``), as the
+            authors encode their target at the 1024x512 of their crops;
+            ``None``: the target's own size.
+        clamp_stylized: clamp the stylized images to [0, 255] (BGR) before
+            the segmentor, with a straight-through gradient to eps; the
+            authors feed the raw, unbounded decoder output (``False``).
         rain: config of the RAIN model the checkpoint holds.
         vis_interval: save a source / stylized-per-depth grid through the
             runner's visualizer every this many iterations (0: never).
@@ -65,11 +75,14 @@ class ASMHook(Hook):
     def __init__(self, rain_checkpoint: Optional[str], target: Union[str, Sequence[str], None] = None,
                  search_depth: int = 2, step_size: float = 20.0, step_rule: str = 'paper',
                  sampling: str = 'asm', keep_source: bool = False, prob: float = 1.0,
-                 render_scale: float = 1.0, rain: dict = dict(type='RAIN'), vis_interval: int = 500):
+                 render_scale: float = 1.0, anchor_size: Union[str, Sequence[int], None] = 'crop',
+                 clamp_stylized: bool = True, rain: dict = dict(type='RAIN'),
+                 vis_interval: int = 500):
         if not 0.0 <= prob <= 1.0:
             raise ValueError(f'ASMHook prob must be in [0, 1], got {prob}')
         if sampling != 'random' and not target:
             raise ValueError(f"ASMHook with sampling='{sampling}' needs a `target` image")
+        self.anchor_size = self._check_anchor_size(anchor_size)
         # Read the target image(s) now, so that a bad file fails at build time.
         self.target_files = list_images(target) if target else []
         self.target_images = [read_rgb(f) for f in self.target_files]
@@ -77,6 +90,8 @@ class ASMHook(Hook):
             dict(rain, checkpoint=rain_checkpoint), search_depth=search_depth,
             step_size=step_size, step_rule=step_rule, sampling=sampling,
             render_scale=render_scale)
+        self._anchor_computed_at = None
+        self.clamp_stylized = clamp_stylized
         self.keep_source = keep_source
         self.prob = prob
         self.vis_interval = vis_interval
@@ -85,19 +100,45 @@ class ASMHook(Hook):
         self._search: Optional[StyleSearch] = None
         self._vis_rows: List[torch.Tensor] = []
 
+    @staticmethod
+    def _check_anchor_size(anchor_size):
+        if anchor_size is None or anchor_size == 'crop':
+            return anchor_size
+        if (isinstance(anchor_size, (list, tuple)) and len(anchor_size) == 2
+                and all(isinstance(s, int) and s > 0 for s in anchor_size)):
+            return tuple(anchor_size)
+        raise ValueError(f"ASMHook anchor_size must be 'crop', None or (H, W) "
+                         f'positive integers, got {anchor_size!r}')
+
     @property
     def search_depth(self) -> int:
         return self.mining.search_depth
 
+    def update_anchor(self, source_size: Sequence[int]) -> None:
+        """Compute the target anchor(s) ``(psi, xi)`` at ``anchor_size``,
+        unless they already are at that size. ``source_size``: the size of
+        the source images of the batch, for ``anchor_size='crop'``."""
+        if not self.target_images:
+            return
+        size = self.anchor_size
+        if size == 'crop':
+            size = render_size(source_size, self.mining.render_scale)
+        key = ('size', size)  # size None (native) differs from "not computed"
+        if key != self._anchor_computed_at:
+            self.mining.anchor_mean, self.mining.anchor_std = compute_anchor(
+                self.mining.rain, self.target_images, size)
+            self._anchor_computed_at = key
+
     def before_run(self, runner) -> None:
         """Move RAIN next to the segmentor, compute the target anchor(s)
-        once, and seed the hook's generators from the runner's seed."""
+        (unless ``anchor_size='crop'``: at the first batch) and seed the
+        hook's generators from the runner's seed."""
         model = unwrap_model(runner.model)
         self.device = next(model.parameters()).device
         self.mining.to(self.device)
-        if self.target_images:
-            self.mining.anchor_mean, self.mining.anchor_std = compute_anchor(
-                self.mining.rain, self.target_images)
+        self._anchor_computed_at = None
+        if self.anchor_size != 'crop':
+            self.update_anchor(None)
         seed = [runner.seed if runner.seed is not None else 0]
         broadcast_object_list(seed)
         self._seed = seed[0]
@@ -118,6 +159,7 @@ class ASMHook(Hook):
             return
         inputs, samples = data_batch['inputs'], data_batch['data_samples']
         images = bgr255_to_rgb01(inputs, self.device)
+        self.update_anchor(images.shape[-2:])
         search = self._search = self.mining.search(images, self._rng)
         visualize = self.vis_interval and runner.iter % self.vis_interval == 0
         self._vis_rows = [images[:4]] if visualize else []
@@ -127,7 +169,8 @@ class ASMHook(Hook):
                 stylized = search.stylized()
             if visualize:
                 self._vis_rows.append(stylized[:4].detach())
-            batch = make_style_batch(rgb01_to_bgr255(stylized), inputs, samples, self.keep_source)
+            batch = make_style_batch(rgb01_to_bgr255(stylized, self.clamp_stylized), inputs,
+                                     samples, self.keep_source)
             # other keys ride along, e.g. a UDA batch's target images for self-training
             batch.update({k: v for k, v in data_batch.items() if k not in batch})
             if last:

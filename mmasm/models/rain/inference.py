@@ -15,6 +15,7 @@ from mmengine.logging import print_log
 from mmasm.utils.image_io import list_images, read_rgb
 from .checkpoint import load_rain_checkpoint
 from .rain import RAIN
+from .resampling import bicubic_resize
 
 #: What ``images`` / ``target`` arguments accept: a ``(N, 3, H, W)`` or
 #: ``(3, H, W)`` RGB tensor in [0, 1], an image file or folder, or a
@@ -85,15 +86,22 @@ def image_list(images: Images, device: torch.device) -> List[torch.Tensor]:
 
 
 @outside_inference
-def compute_anchor(rain: RAIN,
-                   target_images: Images) -> Tuple[torch.Tensor, torch.Tensor]:
+def compute_anchor(rain: RAIN, target_images: Images,
+                   size: Optional[Sequence[int]] = None
+                   ) -> Tuple[torch.Tensor, torch.Tensor]:
     """The style anchor ``(psi, xi) = E_vae(E(x_T))``, one row per target
     image (one row for one-shot, k rows for the paper's k-anchor variant).
 
-    Each image is encoded on its own, so sizes may differ.
+    Each image is encoded on its own, so sizes may differ. ``size``
+    ``(H, W)``: encode each image resized to it (antialiased bicubic, see
+    :func:`bicubic_resize`); the relu4_1 statistics depend on the scale,
+    and the ASM authors encode their target at 1024x512, the size of their
+    source crops. ``None``: at each image's own size.
     """
-    anchors = [rain.anchor(img) for img in image_list(target_images,
-                                                         rain_device(rain))]
+    images = image_list(target_images, rain_device(rain))
+    if size is not None:
+        images = [bicubic_resize(img, size) for img in images]
+    anchors = [rain.anchor(img) for img in images]
     psi, xi = zip(*anchors)
     return torch.cat(psi), torch.cat(xi)
 

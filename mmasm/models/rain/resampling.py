@@ -42,6 +42,16 @@ def resize(images: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
                          antialias=True)
 
 
+def bicubic_resize(images: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
+    """Antialiased bicubic resize clipped to [0, 1], as the ASM authors'
+    ``PIL.Image.resize(..., BICUBIC)`` of their target image (PIL clips its
+    8-bit result); the images themselves if the size fits."""
+    if tuple(images.shape[-2:]) == tuple(size):
+        return images
+    return F.interpolate(images, tuple(size), mode='bicubic', align_corners=False,
+                         antialias=True).clamp_(0, 1)
+
+
 def render_size(size: Sequence[int], scale: float) -> Tuple[int, int]:
     """The size RAIN renders an image of ``size`` at with ``render_scale``
     ``scale`` (not below the encoder's minimum)."""
