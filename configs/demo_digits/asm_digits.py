@@ -4,7 +4,7 @@
 # of optimizer steps as source-only_digits.py. The step rule is the
 # segmentation demo's (configs/_base_/asm/asm_demo_search.py), not tuned here.
 _base_ = ['./source-only_digits.py', '../_base_/asm/asm_cls.py']
-train_dataloader = dict(batch_size=16)  # x2 with the source copies
+train_dataloader = dict(batch_size=8)  # x2 with the source copies
 train_cfg = dict(max_iters=_base_.max_steps // _base_.search_depth,
                  val_interval=_base_.max_steps // _base_.search_depth)
 # mmengine steps schedulers once per iteration: stretch them over the same

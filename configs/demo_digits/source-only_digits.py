@@ -2,8 +2,8 @@
 # handwritten scans, evaluated on the street-number-like target test split.
 #   python tools/make_digit_domains.py data/digits
 #   python tools/train.py configs/demo_digits/source-only_digits.py
-# A batch holds 32 source images, as many as an ASM batch of 16 stylized +
-# 16 source images (keep_source): every arm trains on equal batches for the
+# A batch holds 16 source images, as many as an ASM batch of 8 stylized +
+# 8 source images (keep_source): every arm trains on equal batches for the
 # same 300 optimizer steps.
 _base_ = [
     '../_base_/models/resnet18-w16_cifar_digits.py',

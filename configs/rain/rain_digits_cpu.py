@@ -21,8 +21,8 @@ train_dataloader = dict(
 param_scheduler = [
     dict(type='MultiStepLR', milestones=[warmup_iters], gamma=1 / 3, by_epoch=False)
 ]
-train_cfg = dict(max_iters=1200)
-default_hooks = dict(logger=dict(interval=100), checkpoint=dict(interval=600))
+train_cfg = dict(max_iters=2400)
+default_hooks = dict(logger=dict(interval=100), checkpoint=dict(interval=600, max_keep_ckpts=1))
 custom_hooks = [
     dict(type='RAINVisualizationHook', interval=600, num_images=2, num_random=2),
     dict(type='RAINExportHook', filename='rain_digits.pth'),

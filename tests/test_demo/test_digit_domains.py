@@ -58,3 +58,25 @@ def test_pair_layout_reads_with_mmpretrain_custom_dataset(tmp_path):
     make_digit_domains(str(out), seed=1, num_target_train=10, num_target_test=20,
                        num_style=3, force=True)
     assert digest(out) == before
+
+
+def test_benchmark_points_each_arm_at_the_pair_rain_and_one_shot_image():
+    from mmasm.demo.digits.benchmark import DIGIT_ARMS, arm_config, digits_table
+    for arm in DIGIT_ARMS:
+        cfg = arm_config(arm, '/data/d', '/w/rain.pth', '/data/d/target/train/3/00007.png', 2)
+        assert cfg.randomness.seed == 2
+        assert cfg.train_dataloader.dataset.data_root == '/data/d'
+        assert cfg.val_dataloader.dataset.data_prefix == 'target/test'
+        hooks = cfg.get('custom_hooks', [])
+        assert len(hooks) == (arm in ('random', 'anchored', 'asm'))
+        for hook in hooks:
+            assert hook.rain_checkpoint == '/w/rain.pth'
+            assert hook.target == (None if arm == 'random'
+                                   else '/data/d/target/train/3/00007.png')
+        # equal budget: 300 optimizer steps on batches of 16 images
+        steps = cfg.train_cfg.max_iters * (hooks[0].search_depth if hooks else 1)
+        batch = cfg.train_dataloader.batch_size * (2 if hooks and hooks[0].keep_source else 1)
+        assert (steps, batch) == (300, 16)
+    runs = {s: {'accuracy/top1': a, 'seconds': 10.0} for s, a in enumerate((40.0, 50.0))}
+    table = digits_table({'asm': runs})
+    assert '| 45.0 ± 5.0 | 40.0 | 50.0 | 10 |' in table

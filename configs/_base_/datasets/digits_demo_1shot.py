@@ -12,7 +12,7 @@ train_pipeline = [
 ]
 test_pipeline = train_pipeline
 train_dataloader = dict(
-    batch_size=32,
+    batch_size=16,
     num_workers=0,
     persistent_workers=False,
     sampler=dict(type='InfiniteSampler', shuffle=True),
