@@ -21,7 +21,7 @@ train_dataloader = dict(
 param_scheduler = [
     dict(type='MultiStepLR', milestones=[warmup_iters], gamma=1 / 3, by_epoch=False)
 ]
-train_cfg = dict(max_iters=2400)
+train_cfg = dict(max_iters=1800)
 default_hooks = dict(logger=dict(interval=100), checkpoint=dict(interval=600, max_keep_ckpts=1))
 custom_hooks = [
     dict(type='RAINVisualizationHook', interval=600, num_images=2, num_random=2),

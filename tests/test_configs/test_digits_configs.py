@@ -73,3 +73,21 @@ def test_paper_digit_configs_have_the_papers_settings(name):
     assert cfg.train_cfg.max_iters == 30000
     resize = [t for t in cfg.train_dataloader.dataset.pipeline if t.type == 'Resize']
     assert resize[0].scale == (64, 64)
+
+
+def test_readme_example_mmpretrain_config_builds_mmasms_hook(digits, tmp_path):
+    from mmengine.registry import HOOKS, DefaultScope
+    from mmasm.engine.hooks import ASMHook
+    from mmasm.registry import join_toolkit
+    config = tmp_path / 'my_resnet_asm.py'
+    config.write_text(f"""
+_base_ = ['mmpretrain::resnet/resnet18_8xb16_cifar10.py', 'mmasm::_base_/asm/asm_cls.py']
+custom_hooks = [dict(_base_.asm_cls_hook, target='{digits["one_shot"]}',
+                     rain_checkpoint='{digits["rain"]}')]
+""")
+    cfg = Config.fromfile(str(config))
+    assert cfg.default_scope == 'mmpretrain' and cfg.model.type == 'ImageClassifier'
+    join_toolkit('mmpretrain')
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        hook = HOOKS.build(cfg.custom_hooks[0])  # what the Runner does
+    assert isinstance(hook, ASMHook) and hook.search_depth == 5
