@@ -28,9 +28,9 @@ class ASMHook(Hook):
     latent style code ``eps ~ N(psi, xi)`` per image around the one-shot
     target's anchor, and for each of the ``search_depth`` (n) steps trains
     the task model on ``RAIN(x_S, eps)`` with ``runner.model.train_step`` (so
-    it behaves the same under DDP) and moves ``eps`` up the segmentor loss's
+    it behaves the same under DDP) and moves ``eps`` up the task loss's
     gradient, which the same backward left on ``eps``: no extra forward or
-    backward of the segmentor. The last step's batch is handed to the train
+    backward of the task model. The last step's batch is handed to the train
     loop's own ``train_step``, so an iteration makes ``n`` optimizer steps.
 
     Random streams are re-seeded every iteration from the runner's seed,
@@ -93,7 +93,7 @@ class ASMHook(Hook):
         return self.mining.search_depth
 
     def before_run(self, runner) -> None:
-        """Move RAIN next to the segmentor, compute the target anchor(s)
+        """Move RAIN next to the task model, compute the target anchor(s)
         once, and seed the hook's generators from the runner's seed."""
         model = unwrap_model(runner.model)
         self.device = next(model.parameters()).device
