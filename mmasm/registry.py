@@ -6,10 +6,16 @@ Configs select the scope with ``default_scope = 'mmasm'`` (mmasm's
 then in mmseg's and mmengine's, so one config mixes mmasm's and mmseg's
 modules freely. Configs of other toolkits (e.g. ``default_scope =
 'mmpretrain'``) name mmasm's modules with the scope prefix:
-``type='mmasm.ASMHook'``. Each node imports its ``locations`` the first
+``type='mmasm.ASMHook'``; :func:`join_toolkit` lists mmasm's nodes among
+that toolkit's children so that its registries resolve the prefix (mmengine
+looks a prefixed name up among the children of the registry it searches,
+then of the root, and mmasm's nodes are grandchildren of the root). Each node imports its ``locations`` the first
 time it is searched (mmseg's modules as well as mmasm's), so a config
 needs no ``custom_imports``.
 """
+import sys
+from importlib import import_module
+
 from mmengine.registry import Registry
 from mmseg.registry import DATA_SAMPLERS as MMSEG_DATA_SAMPLERS
 from mmseg.registry import DATASETS as MMSEG_DATASETS
@@ -72,3 +78,39 @@ VISUALIZERS = _child('visualizer', MMSEG_VISUALIZERS, 'mmseg.visualization')
 VISBACKENDS = _child('vis_backend', MMSEG_VISBACKENDS, 'mmseg.visualization')
 LOG_PROCESSORS = _child('log_processor', MMSEG_LOG_PROCESSORS, 'mmseg.visualization')
 INFERENCERS = _child('inferencer', MMSEG_INFERENCERS, 'mmseg.apis', 'mmasm.apis')
+
+
+#: mmasm's nodes, by the name of the registry module variable they mirror.
+NODES = {name: node for name, node in dict(globals()).items()
+         if isinstance(node, Registry) and node.scope == SCOPE}
+
+#: Toolkits whose configs may name mmasm's modules as ``'mmasm.X'``.
+TOOLKITS = ('mmpretrain', )
+
+
+def join_toolkit(scope: str) -> None:
+    """List each of mmasm's nodes as a child of the same registry of the
+    toolkit ``scope`` (e.g. ``'mmpretrain'``), so that a config with
+    ``default_scope=scope`` builds ``type='mmasm.X'``.
+
+    Only the toolkit's list of children changes: mmasm's nodes keep mmseg's
+    as their parents, so unprefixed names in mmasm's scope still resolve
+    through mmseg, and a search of the tree for the scope ``'mmasm'`` finds
+    the same node whichever path it takes. Idempotent.
+    """
+    toolkit = import_module(f'{scope}.registry')
+    for name, node in NODES.items():
+        parent = getattr(toolkit, name, None)
+        if isinstance(parent, Registry) and parent.children.get(SCOPE) is None:
+            parent.children[SCOPE] = node
+
+
+def join_imported_toolkits() -> None:
+    """:func:`join_toolkit` for each of :data:`TOOLKITS` already imported
+    (importing mmpretrain only for that would cost seconds)."""
+    for scope in TOOLKITS:
+        if f'{scope}.registry' in sys.modules:
+            join_toolkit(scope)
+
+
+join_imported_toolkits()

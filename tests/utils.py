@@ -224,11 +224,24 @@ def save_random_rain(path, seed=0):
     torch.save(rain.state_dict(), path)
 
 
+def make_tiny_digits(root):
+    """A small digits demo pair (all source scans, 10 + 10 target images)
+    and a random RAIN under ``root``: paths of the pair, its seed-0
+    one-shot image and the RAIN."""
+    from mmasm.demo.digits import make_digit_domains
+    domains = make_digit_domains(str(Path(root) / 'digits'), num_target_train=10,
+                                 num_target_test=10, num_style=2)
+    save_random_rain(Path(root) / 'rain.pth')
+    return dict(root=domains.root, one_shot=domains.one_shot_images[0],
+                rain=str(Path(root) / 'rain.pth'))
+
+
 def logged_scalars(work_dir):
-    """Per-iteration records of a run's ``vis_data/scalars.json``, keyed by iter."""
+    """Per-iteration records of a run's ``vis_data/scalars.json``, keyed by
+    iter (validation records, which have no iter, are left out)."""
     (path, ) = Path(work_dir).glob('*/vis_data/scalars.json')
     records = [json.loads(line) for line in path.read_text().splitlines()]
-    return {r['iter']: r for r in records}
+    return {r['iter']: r for r in records if 'iter' in r}
 
 
 TINY_SD_SHAPES = REPO_ROOT / 'configs' / '_base_' / 'datum' / 'tiny_sd_shapes.py'

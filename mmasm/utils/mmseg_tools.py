@@ -106,11 +106,17 @@ def build_runner(cfg) -> Runner:
     ``runner_type`` (mmasm's, mmseg's or mmengine's; looked up from mmasm's
     registry node, whatever default scope the process has) or ``Runner``.
 
+    A config of another toolkit (``default_scope='mmpretrain'``) gets
+    mmasm's registry nodes listed among that toolkit's (``join_toolkit``),
+    so that its ``type='mmasm.X'`` entries build.
+
     mmasm's tools also check, before the first iteration, that the decode
-    head predicts as many classes as the training dataset names
+    head (or a classifier's head) predicts as many classes as the training dataset names
     (``NumClassCheckHook``), unless the config already has that hook.
     """
-    from mmasm.registry import HOOKS, RUNNERS
+    from mmasm.registry import HOOKS, RUNNERS, TOOLKITS, join_toolkit
+    if cfg.get('default_scope') in TOOLKITS:  # e.g. mmpretrain configs: 'mmasm.X'
+        join_toolkit(cfg.default_scope)
     if 'runner_type' in cfg:
         runner_cls = RUNNERS.get(cfg.runner_type)
         if runner_cls is None:

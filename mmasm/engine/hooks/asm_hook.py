@@ -9,8 +9,8 @@ from mmasm.registry import HOOKS
 from mmasm.models.asm import AdversarialStyleMining, StyleSearch
 from mmasm.models.rain import compute_anchor
 from mmasm.models.rain.resampling import render_size
-from mmasm.utils import (bgr255_to_rgb01, list_images, make_style_batch, read_rgb,
-                         rgb01_to_bgr255, rgb_grid, seed_generator, unwrap_model)
+from mmasm.utils import list_images, read_rgb, rgb_grid, seed_generator, unwrap_model
+from .asm_batch_adapters import batch_adapter
 
 DATA_BATCH = Optional[Union[dict, tuple, list]]
 
@@ -21,15 +21,17 @@ def scalar(value) -> float:
 
 @HOOKS.register_module()
 class ASMHook(Hook):
-    """Adversarial Style Mining (Luo et al., NeurIPS 2020, Alg. 1) as a hook.
+    """Adversarial Style Mining (Luo et al., NeurIPS 2020, Alg. 1) as a hook,
+    for mmseg segmentors and mmpretrain classifiers alike (the batch's data
+    samples pick the adapter, see :mod:`.asm_batch_adapters`).
 
     For each source batch the hook encodes ``f_c = E(x_S)`` once, draws one
     latent style code ``eps ~ N(psi, xi)`` per image around the one-shot
     target's anchor, and for each of the ``search_depth`` (n) steps trains
-    the segmentor on ``RAIN(x_S, eps)`` with ``runner.model.train_step`` (so
-    it behaves the same under DDP) and moves ``eps`` up the segmentor loss's
+    the task model on ``RAIN(x_S, eps)`` with ``runner.model.train_step`` (so
+    it behaves the same under DDP) and moves ``eps`` up the task loss's
     gradient, which the same backward left on ``eps``: no extra forward or
-    backward of the segmentor. The last step's batch is handed to the train
+    backward of the task model. The last step's batch is handed to the train
     loop's own ``train_step``, so an iteration makes ``n`` optimizer steps.
 
     Random streams are re-seeded every iteration from the runner's seed,
@@ -45,7 +47,8 @@ class ASMHook(Hook):
         target: the one-shot target image ``x_T``; a list of images or a
             folder gives one anchor ``(psi_i, xi_i)`` per image (k-shot).
             Not needed for ``sampling='random'``.
-        search_depth: the paper's ``n`` (2 for segmentation).
+        search_depth: the paper's ``n`` (2 for segmentation, 5 for
+            classification).
         step_size: the paper's ``beta``.
         step_rule: ``'paper'`` (eps += beta * grad), ``'authors'``
             (beta / loss * grad), ``'sign'`` or ``'l2'``.
@@ -130,7 +133,7 @@ class ASMHook(Hook):
             self._anchor_computed_at = key
 
     def before_run(self, runner) -> None:
-        """Move RAIN next to the segmentor, compute the target anchor(s)
+        """Move RAIN next to the task model, compute the target anchor(s)
         (unless ``anchor_size='crop'``: at the first batch) and seed the
         hook's generators from the runner's seed."""
         model = unwrap_model(runner.model)
@@ -158,7 +161,8 @@ class ASMHook(Hook):
         if torch.rand(1, generator=self._shared_rng).item() >= self.prob:
             return
         inputs, samples = data_batch['inputs'], data_batch['data_samples']
-        images = bgr255_to_rgb01(inputs, self.device)
+        adapter = batch_adapter(samples)
+        images = adapter.images(inputs, self.device)
         self.update_anchor(images.shape[-2:])
         search = self._search = self.mining.search(images, self._rng)
         visualize = self.vis_interval and runner.iter % self.vis_interval == 0
@@ -169,8 +173,8 @@ class ASMHook(Hook):
                 stylized = search.stylized()
             if visualize:
                 self._vis_rows.append(stylized[:4].detach())
-            batch = make_style_batch(rgb01_to_bgr255(stylized, self.clamp_stylized), inputs,
-                                     samples, self.keep_source)
+            batch = adapter.style_batch(stylized, inputs, samples, self.keep_source,
+                                        self.clamp_stylized)
             # other keys ride along, e.g. a UDA batch's target images for self-training
             batch.update({k: v for k, v in data_batch.items() if k not in batch})
             if last:

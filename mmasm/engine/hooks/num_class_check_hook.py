@@ -5,18 +5,24 @@ from mmasm.registry import HOOKS
 from mmasm.utils import unwrap_model
 
 
-def decode_head_classes(model) -> int:
-    """``num_classes`` of the decode head of a segmentor or of the
-    segmentor an mmasm algorithm adapts (``segmentor_module``)."""
+def head_classes(model):
+    """``(config key, num_classes)`` of the head that predicts the classes:
+    the decode head of a segmentor (or of the segmentor an mmasm algorithm
+    adapts, ``segmentor_module``), or the head of an mmpretrain classifier;
+    ``(None, None)`` for other models."""
     model = unwrap_model(model)
     model = getattr(model, 'segmentor_module', model)
-    head = getattr(model, 'decode_head', None)
-    return getattr(head, 'num_classes', None)
+    for key in ('decode_head', 'head'):
+        num_classes = getattr(getattr(model, key, None), 'num_classes', None)
+        if num_classes is not None:
+            return f'model.{key}.num_classes', num_classes
+    return None, None
 
 
 @HOOKS.register_module()
 class NumClassCheckHook(Hook):
-    """Before training, check that the decode head predicts as many classes as
+    """Before training, check that the decode head (segmentors) or head
+    (classifiers) predicts as many classes as
     the training dataset names (its ``metainfo['classes']``; for a
     ``UDADataset``, the source's), as mmdet's hook of the same name does.
     A mismatch is a clear error naming both config keys, instead of a
@@ -28,11 +34,11 @@ class NumClassCheckHook(Hook):
     def before_train(self, runner) -> None:
         dataset = runner.train_dataloader.dataset
         classes = (getattr(dataset, 'metainfo', None) or {}).get('classes')
-        num_classes = decode_head_classes(runner.model)
+        key, num_classes = head_classes(runner.model)
         if classes is None or num_classes is None or len(classes) == num_classes:
             return
         raise ValueError(
-            f'model.decode_head.num_classes={num_classes} but the training dataset '
+            f'{key}={num_classes} but the training dataset '
             f'(train_dataloader.dataset, {type(dataset).__name__}) has {len(classes)} classes '
             f'({", ".join(map(str, classes[:5]))}{", ..." if len(classes) > 5 else ""}); set '
             f'num_classes to {len(classes)} or give the dataset metainfo=dict(classes=...)')

@@ -11,6 +11,7 @@ from typing import Optional, Tuple
 import torch
 import torch.nn as nn
 from mmasm.registry import MODELS
+from mmasm.utils import build_module
 
 from ..rain import RAIN
 from ..rain.resampling import render_size, resize
@@ -137,7 +138,7 @@ class AdversarialStyleMining(nn.Module):
         if not math.isfinite(step_size) or step_size < 0:
             # nan / inf steps make every eps non-finite: each would be resampled
             raise ValueError(f'step_size (beta) must be a finite number >= 0, got {step_size}')
-        self.rain = MODELS.build(rain) if isinstance(rain, dict) else rain
+        self.rain = build_module(rain)  # in mmasm's scope, whatever the config's
         if not isinstance(self.rain, RAIN):
             raise TypeError(f'rain must be a RAIN module or config, got {type(self.rain)}')
         # channels_last: 1.3x faster ascent steps on CPU (bench_rain.py),

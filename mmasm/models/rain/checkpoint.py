@@ -25,6 +25,7 @@ from mmasm.utils.state_dicts import (describe_mismatch, model_state_dict,
 #: The attribute under which a RAIN pretraining model keeps its generator.
 RUNNER_PREFIX = 'rain.'
 _VAE_WEIGHT = re.compile(r'style_vae\.encoder\.(\d+)\.weight$')
+_ENCODER_CONV = re.compile(r'encoder\.(conv\d+_\d+)\.weight$')
 _SEQUENTIAL_KEY = re.compile(r'(module\.)?\d+\.(weight|bias)$')
 
 
@@ -50,6 +51,31 @@ def vae_depth_of(state: Mapping) -> int:
     return sum(1 for k in state if _VAE_WEIGHT.match(k))
 
 
+def encoder_tap_of(state: Mapping) -> str:
+    """The last encoder convolution of a state dict (``'conv4_1'``: the
+    relu4_1 tap of mmasm's RAIN), ``''`` without encoder weights."""
+    convs = [m.group(1) for m in map(_ENCODER_CONV.match, state) if m]
+    return max(convs, key=lambda n: tuple(map(int, n[4:].split('_'))), default='')
+
+
+def depth_hints(rain: nn.Module, state: Mapping) -> str:
+    """Why a file may not fit ``rain``: a style VAE or encoder of another
+    depth than the model's (empty if neither differs)."""
+    hints = []
+    file_depth, model_depth = vae_depth_of(state), rain.style_vae.depth
+    if file_depth and file_depth != model_depth:
+        hints.append(f'the file has a depth-{file_depth} style VAE, the '
+                     f'model depth {model_depth}: build '
+                     f'RAIN(vae_depth={file_depth})')
+    file_tap, model_tap = encoder_tap_of(state), encoder_tap_of(rain.state_dict())
+    if file_tap and file_tap != model_tap:
+        hints.append(f'the file\'s encoder ends at {file_tap} (tap relu{file_tap[4:]}), '
+                     f'the model taps relu{model_tap[4:]} ({model_tap}): its decoder and '
+                     f'style VAE expect relu{model_tap[4:]} features; pretrain a RAIN '
+                     f'with that tap (tools/train.py on a configs/rain config)')
+    return '; '.join(hints)
+
+
 def load_rain_checkpoint(rain: nn.Module, filename: str, map_location='cpu',
                          strict: bool = True) -> nn.Module:
     """Load the RAIN weights in ``filename`` into ``rain`` and return it.
@@ -65,12 +91,7 @@ def load_rain_checkpoint(rain: nn.Module, filename: str, map_location='cpu',
     """
     state = rain_state_dict_from_file(filename, map_location)
     missing, unexpected, shapes = state_dict_mismatch(rain.state_dict(), state)
-    file_depth, model_depth = vae_depth_of(state), rain.style_vae.depth
-    depth_hint = ''
-    if file_depth and file_depth != model_depth:
-        depth_hint = (f'the file has a depth-{file_depth} style VAE, the '
-                      f'model depth {model_depth}: build '
-                      f'RAIN(vae_depth={file_depth})')
+    depth_hint = depth_hints(rain, state)
     if shapes or (strict and (missing or unexpected)):
         raise ValueError(describe_mismatch(filename, 'RAIN model', missing,
                                            unexpected, shapes, depth_hint))
