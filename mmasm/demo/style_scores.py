@@ -34,8 +34,8 @@ from mmasm.models.lrm import load_lrm_translator
 from mmasm.models.rain import compute_anchor
 from mmasm.models.utils.segmentor_calls import preprocess, segmentation_logits
 from mmasm.registry import DATASETS, HOOKS, MODELS
-from mmasm.utils import (bgr255_to_rgb01, build_module, load_tensor_file, rgb_grid,
-                         seed_generator)
+from mmasm.utils import (bgr255_to_rgb01, build_module, load_tensor_file, read_rgb,
+                         rgb_grid, seed_generator)
 from mmasm.utils.checkpoint_files import latest_complete_checkpoint
 from .arms import demo_config
 from .benchmark import one_shot_images
@@ -107,7 +107,8 @@ class Generators:
         if 'lrm' in self.generators:
             self.translator = load_lrm_translator(osp.join(
                 bench_dir, 'lrm', f'seed{seed}', 'translator', 'lrm_translator.pth'))
-            self.one_shot = cv2.imread(osp.join(data, 'target', one_shot))[..., ::-1].copy()
+            self.one_shot = read_rgb(osp.join(data, 'target', one_shot))[None] * 255
+            self.target_latents = {}  # source size -> the one-shot image's latents
         self.generator = torch.Generator()
 
     def __call__(self, batch: dict, index: int) -> Dict[str, torch.Tensor]:
@@ -124,9 +125,18 @@ class Generators:
         if 'ash' in self.generators:
             out['ash'] = self.hallucinate(batch, images, index)
         if 'lrm' in self.generators:
-            target = torch.from_numpy(self.one_shot).permute(2, 0, 1)[None].float()
-            out['lrm'] = self.translator.translate(images * 255, target) / 255
+            out['lrm'] = self.translate(images)
         return {name: img.detach().clamp(0, 1) for name, img in out.items()}
+
+    @torch.no_grad()
+    def translate(self, images: torch.Tensor) -> torch.Tensor:
+        """The LRM arm's translations towards the one-shot image (its
+        latents encoded once per source size)."""
+        size = tuple(images.shape[-2:])
+        if size not in self.target_latents:
+            self.target_latents[size] = self.translator.encode_target(self.one_shot, size)
+        return self.translator.translate(images * 255,
+                                         target_latents=self.target_latents[size]) / 255
 
     @torch.no_grad()
     def hallucinate(self, batch: dict, images: torch.Tensor, index: int) -> torch.Tensor:
