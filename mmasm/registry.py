@@ -65,7 +65,7 @@ WEIGHT_INITIALIZERS = _child('weight initializer', MMSEG_WEIGHT_INITIALIZERS,
                              'mmseg.models')
 OPTIMIZERS = _child('optimizer', MMSEG_OPTIMIZERS, 'mmseg.engine.optimizers')
 OPTIM_WRAPPERS = _child('optim_wrapper', MMSEG_OPTIM_WRAPPERS,
-                        'mmseg.engine.optimizers')
+                        'mmseg.engine.optimizers', 'mmasm.engine.optimizers')
 OPTIM_WRAPPER_CONSTRUCTORS = _child('optimizer wrapper constructor',
                                     MMSEG_OPTIM_WRAPPER_CONSTRUCTORS,
                                     'mmseg.engine.optimizers', 'mmasm.engine.optimizers')

@@ -7,15 +7,14 @@ pretraining and LRM translators, in one process or distributed.
 
 mmseg's ``tools/train.py`` flags (its own parser), with mmasm's runner
 building: ``runner_type`` is honoured from any scope, ``--amp`` also works
-for multi-network models (one ``AmpOptimWrapper`` per network), and
+for multi-network models (one ``AmpOptimWrapper`` per network) and on CPUs
+(bfloat16 autocast in channels_last: ``mmasm.BF16OptimWrapper``), and
 ``mmseg::`` / ``mmasm::`` bases resolve (``register_config_packages``),
 checkpoints load weights-only (``use_safe_checkpoint_loader``; opt in with
 ``trusted_checkpoints``), are saved atomically, and ``--resume`` takes the
 newest complete one.
 """
-import sys
-
-from mmasm.utils import (amp_device_available, build_runner, distributed_session,
+from mmasm.utils import (build_runner, distributed_session,
                          load_mmseg_tool, register_config_packages, tool_config,
                          use_safe_checkpoint_loader)
 
@@ -23,9 +22,6 @@ from mmasm.utils import (amp_device_available, build_runner, distributed_session
 def main():
     register_config_packages()
     args = load_mmseg_tool('train').parse_args()
-    if args.amp and not amp_device_available():
-        sys.exit('train.py: error: --amp needs a CUDA (or NPU/MLU/MUSA) device and '
-                 'none is available; CPU training runs in fp32, drop --amp.')
     cfg = tool_config(args)
     use_safe_checkpoint_loader(cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
     with distributed_session():

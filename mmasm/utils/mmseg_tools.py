@@ -81,11 +81,12 @@ def save_checkpoints_atomically(cfg: Config) -> None:
 def enable_amp(cfg: Config) -> None:
     """What mmseg's ``--amp`` does (``AmpOptimWrapper``, dynamic loss scale),
     for single optim wrappers and for multi-network models' wrapper dicts
-    (one entry per network, plus the top-level wrapper keys if any). Needs
-    an accelerator: CPU runs are fp32."""
-    if not amp_device_available():
-        raise RuntimeError('--amp needs a CUDA (or NPU/MLU/MUSA) device and none is '
-                           'available; CPU training runs in fp32, drop --amp')
+    (one entry per network, plus the top-level wrapper keys if any). Without
+    a GPU (or NPU/MLU/MUSA), mmengine's fp16 wrapper cannot run: the
+    wrappers become ``mmasm.BF16OptimWrapper`` (bfloat16 autocast, no loss
+    scaling), which runs on CPUs, and ``mmasm.ChannelsLastHook`` is added
+    (oneDNN's bfloat16 convolutions are fast in NHWC only)."""
+    amp_type = 'AmpOptimWrapper' if amp_device_available() else 'mmasm.BF16OptimWrapper'
     optim_wrapper = cfg.optim_wrapper
     # a single wrapper's keys at the top level, network entries as values
     # (both in a multi-network config merged into an mmseg one)
@@ -94,11 +95,16 @@ def enable_amp(cfg: Config) -> None:
                  if isinstance(value, dict) and 'optimizer' in value]
     for wrapper in wrappers:
         kind = wrapper.get('type', 'OptimWrapper')
-        if kind not in ('OptimWrapper', 'AmpOptimWrapper'):
+        if kind not in ('OptimWrapper', 'AmpOptimWrapper', 'mmasm.BF16OptimWrapper'):
             raise ValueError(f'--amp needs OptimWrapper entries in optim_wrapper, got {kind}')
         if kind == 'OptimWrapper':
-            wrapper.type = 'AmpOptimWrapper'
-            wrapper.setdefault('loss_scale', 'dynamic')
+            wrapper.type = amp_type
+            if amp_type == 'AmpOptimWrapper':
+                wrapper.setdefault('loss_scale', 'dynamic')
+    hooks = list(cfg.get('custom_hooks', []))
+    if amp_type != 'AmpOptimWrapper' and not any(
+            h.get('type') in ('ChannelsLastHook', 'mmasm.ChannelsLastHook') for h in hooks):
+        cfg.custom_hooks = hooks + [dict(type='mmasm.ChannelsLastHook')]
 
 
 def build_runner(cfg) -> Runner:

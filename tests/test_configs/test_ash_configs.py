@@ -120,6 +120,18 @@ def test_amp_turns_every_network_wrapper_into_an_amp_wrapper(monkeypatch):
     for wrapper in (cfg.optim_wrapper, cfg.optim_wrapper.hallucinator,
                     cfg.optim_wrapper.discriminator):
         assert (wrapper.type, wrapper.loss_scale) == ('AmpOptimWrapper', 'dynamic')
+    assert 'ChannelsLastHook' not in str(cfg.get('custom_hooks'))
+
+
+def test_amp_without_a_gpu_turns_every_network_wrapper_into_a_bf16_wrapper(monkeypatch):
+    cfg = Config.fromfile(FROM_MMSEG)
+    monkeypatch.setattr(mmseg_tools, 'amp_device_available', lambda: False)
+    mmseg_tools.enable_amp(cfg)
+    mmseg_tools.enable_amp(cfg)  # idempotent
+    for wrapper in (cfg.optim_wrapper, cfg.optim_wrapper.hallucinator,
+                    cfg.optim_wrapper.discriminator):
+        assert wrapper.type == 'mmasm.BF16OptimWrapper' and 'loss_scale' not in wrapper
+    assert [h.type for h in cfg.custom_hooks].count('mmasm.ChannelsLastHook') == 1
 
 
 def authors_lr(base_lr: float, iteration: int) -> float:

@@ -12,6 +12,8 @@ import pytest
 import torch
 from mmengine.runner import CheckpointLoader
 
+from mmasm.utils import amp_device_available
+
 from utils import (REPO_ROOT, finish_tool, free_port, save_random_rain, start_tool,
                    write_cityscapes, write_tiny_segformer_config)
 
@@ -140,6 +142,8 @@ default_hooks = dict(logger=dict(interval=1))
 #: kind -> (model wrapper, a loss only its own training step logs)
 KIND_CHECKS = {
     'asm': ('MMDistributedDataParallel', 'asm_loss_depth1'),
+    # --amp without a GPU: bfloat16 autocast in channels_last
+    'asm-amp': ('MMDistributedDataParallel', 'asm_loss_depth1'),
     'rain': ('MMDistributedDataParallel', 'loss_kl'),
     'lrm': ('MMSeparateDistributedDataParallel', 'loss_disc'),
 }
@@ -198,15 +202,21 @@ def lrm_config(root):
     return root / 'cfg.py'
 
 
-@pytest.fixture(scope='module', params=list(KIND_CHECKS))
+@pytest.fixture(scope='module', params=[
+    pytest.param(kind, marks=pytest.mark.skipif(
+        kind == 'asm-amp' and amp_device_available(), reason='bf16 --amp needs a GPU-less machine'))
+    for kind in KIND_CHECKS])
 def trained_kind(request, tmp_path_factory):
-    """One ``tools/dist_train.sh CFG 2`` run of a segmentor with ASM, RAIN
-    pretraining or an LRM translator, KIND_ITERS iterations."""
+    """One ``tools/dist_train.sh CFG 2`` run of a segmentor with ASM (in
+    float32, or with ``--amp``), RAIN pretraining or an LRM translator,
+    KIND_ITERS iterations."""
     kind = request.param
     root = tmp_path_factory.mktemp(f'dist_{kind}')
-    config = dict(asm=asm_config, rain=rain_config, lrm=lrm_config)[kind](root)
+    builders = {'asm': asm_config, 'asm-amp': asm_config, 'rain': rain_config, 'lrm': lrm_config}
+    config = builders[kind](root)
     log_path = root / 'train.log'
-    args, env = dist_tool('dist_train.sh', config, '2', '--work-dir', root / 'work_dir')
+    flags = ['--amp'] if kind == 'asm-amp' else []
+    args, env = dist_tool('dist_train.sh', config, '2', '--work-dir', root / 'work_dir', *flags)
     log = finish_tool(start_tool(args, log_path, **env), log_path)
     return kind, root / 'work_dir', log
 
@@ -232,3 +242,7 @@ def test_every_trainable_kind_ends_identical_on_two_cpu_ranks(trained_kind):
     assert name_groups(moved) == name_groups(trainable)
     assert f'Iter(train) [{KIND_ITERS}/{KIND_ITERS}]' in log
     assert own_loss in log  # the model's (or hook's) own train step ran
+    if kind == 'asm-amp':
+        assert 'BF16OptimWrapper' in log
+        assert rank0['backbone.layers.0.0.projection.weight'].is_contiguous(
+            memory_format=torch.channels_last)

@@ -194,9 +194,12 @@ def run_segmentor_only(args, record):
         record.stop(losses)
 
 
-def run_runner(args, record, amp=False, defaults=False):
+def run_runner(args, record, amp=False, defaults=False, channels_last=False):
     """mmasm's Runner path: ASMHook in mmengine's IterBasedTrainLoop, with
-    the authors' switches, or (``defaults``) with mmasm's shipped ones."""
+    the authors' switches, or (``defaults``) with mmasm's shipped ones;
+    ``channels_last``: with ``ChannelsLastHook`` (same math); ``amp``: what
+    ``tools/train.py --amp`` makes of the config (GPU: mmengine's
+    ``AmpOptimWrapper``, fp16; CPU: ``BF16OptimWrapper``), in channels_last."""
     from mmengine.hooks import Hook
     from mmengine.runner import Runner
 
@@ -223,7 +226,10 @@ def run_runner(args, record, amp=False, defaults=False):
         model.backbone.norm_eval = True
         model.consistency_mode = 'paper'
         hook.update(step_rule='paper', clamp_stylized=True)
-    optim_type = 'AmpOptimWrapper' if amp else 'OptimWrapper'
+    optim_type = 'OptimWrapper'
+    if amp:
+        optim_type = 'AmpOptimWrapper' if args.device.startswith('cuda') else 'BF16OptimWrapper'
+    extra_hooks = [dict(type='ChannelsLastHook')] if amp or channels_last else []
     cfg = dict(
         default_scope='mmasm', work_dir=f'{args.tmp}/work_{args.model}_{args.arm}',
         model=model,
@@ -234,7 +240,7 @@ def run_runner(args, record, amp=False, defaults=False):
         train_cfg=dict(type='IterBasedTrainLoop', max_iters=args.warmup + args.iters),
         optim_wrapper=dict(type=optim_type, optimizer=dict(
             type='SGD', lr=LR, momentum=0.9, weight_decay=5e-4)),
-        custom_hooks=[hook], default_hooks=dict(checkpoint=None),
+        custom_hooks=[hook, *extra_hooks], default_hooks=dict(checkpoint=None),
         randomness=dict(seed=args.seed), log_level='ERROR')
     runner = Runner.from_cfg(cfg)
     runner.register_hook(IterationTimer())
@@ -245,6 +251,8 @@ def run_runner(args, record, amp=False, defaults=False):
 ARM_RUNNERS = {'authors': run_authors, 'api': run_api, 'runner': run_runner,
                'segmentor-only': run_segmentor_only,
                'runner-defaults': lambda args, record: run_runner(args, record, defaults=True),
+               'runner-channels-last': lambda args, record: run_runner(args, record,
+                                                                       channels_last=True),
                'runner-amp': lambda args, record: run_runner(args, record, amp=True)}
 
 

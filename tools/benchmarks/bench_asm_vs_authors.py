@@ -25,8 +25,13 @@ same batches, same eps draws) with ASM for a few iterations:
   switches (frozen BN in eval mode, paper consistency and ascent, clamp);
   not equal math, and with the random weights here (BN statistics 0 / 1)
   its loss diverges, so its time is indicative only.
-* ``runner-amp`` (``--amp``, GPU only): the runner arm under mmengine's
-  ``AmpOptimWrapper``; not equal work (fp16), reported on its own.
+* ``runner-channels-last`` (``--arms``): the runner arm with
+  ``ChannelsLastHook`` (weights and activations in NHWC): the same math,
+  other convolution kernels.
+* ``runner-amp`` (``--amp``): the runner arm as ``tools/train.py --amp``
+  trains it, in channels_last: on a GPU mmengine's ``AmpOptimWrapper``
+  (fp16, dynamic loss scale), on a CPU ``BF16OptimWrapper`` (bfloat16
+  autocast); not equal work (rounded activations), reported on its own.
 
 Equal work is checked: every arm logs the loss of each optimizer step, and
 with the same seeds the fp32 arms' losses agree (printed as the largest
@@ -40,6 +45,8 @@ memory is its own
 
     python tools/benchmarks/bench_asm_vs_authors.py --models deeplabv2_r18 --sizes 256x128
     python tools/benchmarks/bench_asm_vs_authors.py --sizes 512x256 1024x512 --rounds 2
+    python tools/benchmarks/bench_asm_vs_authors.py --models deeplabv2_r101 --amp \
+        --arms authors runner runner-channels-last segmentor-only
     python tools/benchmarks/bench_asm_vs_authors.py --device cuda --amp --sizes 512x256 1024x512
 """
 import argparse
@@ -85,7 +92,7 @@ def summarize(results):
         for arm in sorted(rows, key=list(ARM_RUNNERS).index):
             wall, cpu = median_of(rows[arm], 'times'), median_of(rows[arm], 'cpu_times')
             mem = statistics.median(r['peak_mib'] for r in rows[arm])
-            if arm in ('runner', 'api', 'authors'):  # equal math
+            if arm in ('runner', 'api', 'authors', 'runner-channels-last'):  # equal math
                 diff = '{:.0e} / {:.0e}'.format(*loss_differences(rows[arm][0], ref[0]))
             else:
                 diff = 'n/a (other work)'
@@ -113,7 +120,8 @@ def parse_args(argv=None):
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--amp', action='store_true',
-                        help="add the Runner arm under mmengine's AmpOptimWrapper (GPU)")
+                        help='add the Runner arm as tools/train.py --amp trains it (GPU: '
+                        "mmengine's AmpOptimWrapper; CPU: BF16OptimWrapper), channels_last")
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--arms', nargs='+', default=list(FP32_ARMS),
                         choices=[a for a in ARM_RUNNERS if a != 'runner-amp'],
@@ -163,8 +171,6 @@ def main(argv=None):
         results = [json.loads(line) for path in args.summarize for line in open(path)]
         print(summarize(results))
         return
-    if args.amp and not args.device.startswith('cuda'):
-        raise SystemExit('--amp needs --device cuda (mmengine AMP on CPU is bf16 and slow)')
     arms = list(args.arms) + (['runner-amp'] if args.amp else [])
     if 'authors' not in arms:
         raise SystemExit("--arms must include 'authors', the reference")

@@ -1,5 +1,6 @@
 from .asm_hook import ASMHook
 from .atomic_checkpoint_hook import AtomicCheckpointHook
+from .channels_last_hook import ChannelsLastHook
 from .lrm_export_hook import LRMExportHook
 from .num_class_check_hook import NumClassCheckHook
 from .rain_export_hook import RAINExportHook
@@ -7,6 +8,6 @@ from .rain_visualization_hook import RAINVisualizationHook
 from .running_stats_sync_hook import RunningStatsSyncHook
 
 __all__ = [
-    'ASMHook', 'AtomicCheckpointHook', 'LRMExportHook', 'NumClassCheckHook',
+    'ASMHook', 'AtomicCheckpointHook', 'ChannelsLastHook', 'LRMExportHook', 'NumClassCheckHook',
     'RAINExportHook', 'RAINVisualizationHook', 'RunningStatsSyncHook'
 ]
