@@ -2,7 +2,7 @@
 mmpretrain on the digits demo pair, one run per arm and seed.
 
 Every arm trains the same small ResNet-18 (``configs/demo_digits/``) on
-batches of 16 for the same 300 optimizer steps; seed ``s`` uses the pair's
+batches of 16 for the same 1500 optimizer steps; seed ``s`` uses the pair's
 ``s``-th one-shot image (``meta.json``) and ``s`` as the training seed.
 The metric is top-1 accuracy on the labelled target test split, measured
 once at the end of each run (no model selection on it). Finished runs
