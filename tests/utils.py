@@ -208,12 +208,12 @@ def finish_tool(process, log_path, timeout=240):
     return log
 
 
-def save_random_rain(path, seed=0):
-    """A He-initialised random RAIN saved as a state dict, with a decoder
-    output layer scaled so that outputs sit around mid-grey and depend on
-    content and style."""
+def save_random_rain(path, seed=0, encoder_tap='relu4_1'):
+    """A He-initialised random RAIN (encoder ending at ``encoder_tap``)
+    saved as a state dict, with a decoder output layer scaled so that
+    outputs sit around mid-grey and depend on content and style."""
     torch.manual_seed(seed)
-    rain = RAIN()
+    rain = RAIN(encoder_tap=encoder_tap)
     for module in rain.modules():
         if isinstance(module, (nn.Conv2d, nn.Linear)):
             nn.init.kaiming_normal_(module.weight, nonlinearity='relu')
