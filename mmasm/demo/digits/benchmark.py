@@ -32,8 +32,8 @@ DIGIT_ARMS = {
                           'target supervised (1000 labelled target images, upper bound)'),
 }
 DIGITS_DATA = 'data/digits'
-DIGITS_RAIN = 'work_dirs/rain_digits/rain_digits.pth'
-RAIN_CONFIG = 'rain/rain_digits_cpu.py'
+DIGITS_RAIN = 'work_dirs/rain_digits-relu2_1/rain_digits-relu2_1.pth'
+RAIN_CONFIG = 'rain/rain_digits-relu2_1_cpu.py'
 METRIC = 'accuracy/top1'
 
 
