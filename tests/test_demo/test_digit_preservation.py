@@ -10,19 +10,17 @@ from mmengine.config import Config
 
 from mmasm.apis import train_config
 from mmasm.utils import mmasm_config_root
-from utils import make_tiny_digits, run_tool, save_random_rain
+from utils import make_tiny_digits, run_tool
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
 @pytest.fixture(scope='module')
 def trained(tmp_path_factory):
-    """The tiny pair, a relu2_1 random RAIN and a source-only classifier
-    trained for 3 iterations (its checkpoint in ``run``)."""
+    """The tiny pair, its random RAINs (relu2_1 and relu4_1) and a
+    source-only classifier trained for 3 iterations (checkpoint in ``run``)."""
     root = tmp_path_factory.mktemp('preservation')
     digits = make_tiny_digits(root)
-    digits['rain_relu2'] = str(root / 'rain_relu2.pth')
-    save_random_rain(digits['rain_relu2'], encoder_tap='relu2_1')
     cfg = Config.fromfile(osp.join(mmasm_config_root(), 'demo_digits', 'source-only_digits.py'))
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[loader].dataset.data_root = digits['root']
@@ -53,8 +51,8 @@ def test_stylized_batch_round_trip_keeps_the_predictions(trained):
 def test_scores_rains_of_any_tap_and_draws_the_search(trained, tmp_path):
     from mmasm.demo.digits.digit_preservation import (labels_of, predictions,
                                                        source_batches, source_classifier)
-    result = run_tool('benchmarks/digit_preservation.py', '--rains', f'relu4_1={trained["rain"]}',
-                      f'relu2_1={trained["rain_relu2"]}', '--classifier-run', trained['run'],
+    result = run_tool('benchmarks/digit_preservation.py', '--rains', f'relu4_1={trained["rain_relu4_1"]}',
+                      f'relu2_1={trained["rain"]}', '--classifier-run', trained['run'],
                       '--data', trained['root'], '--num-images', '40', '--out', tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     results = json.loads((tmp_path / 'digit_preservation.json').read_text())

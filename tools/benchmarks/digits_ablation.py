@@ -10,7 +10,7 @@ batches of 16 for the same 1500 optimizer steps; seed ``s`` uses the pair's
 accuracy on the target test split (mean ± std over seeds) as
 ``WORK_DIR/digits_ablation.md`` and ``.png``. The pair
 (tools/make_digit_domains.py) and the digits RAIN
-(configs/rain/rain_digits_cpu.py) are made first if missing. Finished runs
+(configs/rain/rain_digits-relu2_1_cpu.py) are made first if missing. Finished runs
 are reused; ``--force`` reruns.
 """
 import argparse

@@ -113,8 +113,9 @@ def stylizations(hooks: dict, batch: dict, generator: torch.Generator) -> Dict[s
 def asm_search_picture(model, hook, batch: dict, num_images: int,
                        generator: torch.Generator) -> Tuple[List[torch.Tensor], float]:
     """Rows ASM search step 1..n (the n renders of ``ASMHook``: an
-    anchored draw, then n - 1 ascent steps) of one search on the first ``num_images`` of
-    ``batch`` against ``model``, and its seconds (n renders + backward)."""
+    anchored draw, then n - 1 ascent steps) of one search on the first
+    ``num_images`` of ``batch`` against ``model``, and its seconds (n
+    renders, n - 1 backward passes)."""
     batch = dict(inputs=batch['inputs'][:num_images],
                  data_samples=batch['data_samples'][:num_images])
     hook.update_anchor(batch['inputs'][0].shape[-2:])
@@ -135,21 +136,23 @@ def score_rain(rain: str, data: str, classifier_run: str, num_images: int = 1797
     generator = torch.Generator()
     correct = {mode: 0 for mode in PRESERVATION_MODES}
     total = 0
-    for index, batch in enumerate(source_batches(data, rain, one_shot, num_images,
-                                                 batch_size)):
+    batches = source_batches(data, rain, one_shot, num_images, batch_size)
+    for index, batch in enumerate(batches):
         seed_generator(generator, seed, index)
         labels = labels_of(batch)
-        styled = stylizations(hooks, batch, generator)
-        for mode, images in styled.items():
+        for mode, images in stylizations(hooks, batch, generator).items():
             correct[mode] += int((predictions(model, batch, images) == labels).sum())
         total += len(labels)
-        if index == 0 and picture:
-            depths, seconds = asm_search_picture(model, hooks['asm'], batch, 8, generator)
-            write_rgb_grid(picture, [images[:8] for images in styled.values()] + depths)
     scores = {mode: 100.0 * hits / total for mode, hits in correct.items()}
     scores.update(num_images=total, encoder_tap=checkpoint_encoder_tap(rain))
     if picture:
-        scores['asm_search_seconds'] = seconds
+        # 8 images spread over the classes, from a stream of their own
+        (batch, ) = source_batches(data, rain, one_shot, 8, 8)
+        seed_generator(generator, seed, len(batches))
+        rows = list(stylizations(hooks, batch, generator).values())
+        depths, scores['asm_search_seconds'] = asm_search_picture(model, hooks['asm'], batch,
+                                                                  8, generator)
+        write_rgb_grid(picture, rows + depths)
     return scores
 
 
