@@ -208,12 +208,12 @@ def finish_tool(process, log_path, timeout=240):
     return log
 
 
-def save_random_rain(path, seed=0):
-    """A He-initialised random RAIN saved as a state dict, with a decoder
-    output layer scaled so that outputs sit around mid-grey and depend on
-    content and style."""
+def save_random_rain(path, seed=0, encoder_tap='relu4_1'):
+    """A He-initialised random RAIN (encoder ending at ``encoder_tap``)
+    saved as a state dict, with a decoder output layer scaled so that
+    outputs sit around mid-grey and depend on content and style."""
     torch.manual_seed(seed)
-    rain = RAIN()
+    rain = RAIN(encoder_tap=encoder_tap)
     for module in rain.modules():
         if isinstance(module, (nn.Conv2d, nn.Linear)):
             nn.init.kaiming_normal_(module.weight, nonlinearity='relu')
@@ -226,14 +226,17 @@ def save_random_rain(path, seed=0):
 
 def make_tiny_digits(root):
     """A small digits demo pair (all source scans, 10 + 10 target images)
-    and a random RAIN under ``root``: paths of the pair, its seed-0
-    one-shot image and the RAIN."""
+    and random RAINs under ``root``: paths of the pair, its seed-0 one-shot
+    image, a RAIN with the digits demo's encoder tap (relu2_1, ``rain``) and
+    one with the paper's relu4_1 (``rain_relu4_1``)."""
     from mmasm.demo.digits import make_digit_domains
     domains = make_digit_domains(str(Path(root) / 'digits'), num_target_train=10,
                                  num_target_test=10, num_style=2)
-    save_random_rain(Path(root) / 'rain.pth')
+    save_random_rain(Path(root) / 'rain.pth', encoder_tap='relu2_1')
+    save_random_rain(Path(root) / 'rain_relu4_1.pth')
     return dict(root=domains.root, one_shot=domains.one_shot_images[0],
-                rain=str(Path(root) / 'rain.pth'))
+                rain=str(Path(root) / 'rain.pth'),
+                rain_relu4_1=str(Path(root) / 'rain_relu4_1.pth'))
 
 
 def logged_scalars(work_dir):

@@ -4,10 +4,10 @@
 #   python tools/train.py configs/demo_digits/source-only_digits.py
 # A batch holds 16 source images, as many as an ASM batch of 8 stylized +
 # 8 source images (keep_source): every arm trains on equal batches for the
-# same 300 optimizer steps.
+# same 1500 optimizer steps.
 _base_ = [
     '../_base_/models/resnet18-w16_cifar_digits.py',
     '../_base_/datasets/digits_demo_1shot.py',
-    '../_base_/schedules/digits_sgd_cos_300.py',
+    '../_base_/schedules/digits_sgd_cos_1500.py',
     '../_base_/default_runtime_cls.py',
 ]

@@ -1,5 +1,6 @@
-# RAIN for the digits demo (configs/asm_cls/): pretrained on CPU in a few
-# minutes with the demo RAIN's recipe (configs/rain/rain_demo_cpu.py: random
+# RAIN for the digits (configs/asm_cls/; the digits demo arms use the relu2_1
+# variant, rain_digits-relu2_1_cpu.py, which keeps the digit): pretrained on
+# CPU with the demo RAIN's recipe (configs/rain/rain_demo_cpu.py: random
 # centred VGG encoder, decoder warm-up, pixel term) on 32x32 images at their
 # own size: content = the source digits, style = the demo's texture images
 # (no target image; the paper pretrains on source + WikiArt paintings).

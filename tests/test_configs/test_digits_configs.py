@@ -83,7 +83,7 @@ def test_readme_example_mmpretrain_config_builds_mmasms_hook(digits, tmp_path):
     config.write_text(f"""
 _base_ = ['mmpretrain::resnet/resnet18_8xb16_cifar10.py', 'mmasm::_base_/asm/asm_cls.py']
 custom_hooks = [dict(_base_.asm_cls_hook, target='{digits["one_shot"]}',
-                     rain_checkpoint='{digits["rain"]}')]
+                     rain_checkpoint='{digits["rain_relu4_1"]}')]
 """)
     cfg = Config.fromfile(str(config))
     assert cfg.default_scope == 'mmpretrain' and cfg.model.type == 'ImageClassifier'

@@ -73,10 +73,10 @@ def test_benchmark_points_each_arm_at_the_pair_rain_and_one_shot_image():
             assert hook.rain_checkpoint == '/w/rain.pth'
             assert hook.target == (None if arm == 'random'
                                    else '/data/d/target/train/3/00007.png')
-        # equal budget: 300 optimizer steps on batches of 16 images
+        # equal budget: 1500 optimizer steps on batches of 16 images
         steps = cfg.train_cfg.max_iters * (hooks[0].search_depth if hooks else 1)
         batch = cfg.train_dataloader.batch_size * (2 if hooks and hooks[0].keep_source else 1)
-        assert (steps, batch) == (300, 16)
+        assert (steps, batch) == (1500, 16)
     runs = {s: {'accuracy/top1': a, 'seconds': 10.0} for s, a in enumerate((40.0, 50.0))}
     table = digits_table({'asm': runs})
     assert '| 45.0 ± 5.0 | 40.0 | 50.0 | 10 |' in table

@@ -4,7 +4,6 @@ errors (classes, target image, RAIN encoder tap)."""
 import os.path as osp
 
 import pytest
-import torch
 from mmengine.config import Config
 
 from mmasm.utils import build_runner, mmasm_config_root
@@ -72,13 +71,9 @@ def test_classifier_with_other_num_classes_fails_before_training(tmp_path, digit
 
 
 def test_rain_checkpoint_with_another_encoder_tap_is_refused(tmp_path, digits):
-    state = torch.load(digits['rain'], weights_only=True)
-    # a RAIN whose encoder stops at relu3_1: no conv3_2 .. conv4_1
-    for key in [k for k in state if k.startswith('encoder.conv3_') and k[14] != '1'
-                or k.startswith('encoder.conv4_')]:
-        del state[key]
-    torch.save(state, tmp_path / 'rain_relu3.pth')
+    # the digits arms' RAIN taps relu2_1; a relu4_1 RAIN (the paper's) does not fit
     cfg = demo_config('asm_digits.py', digits, tmp_path / 'work')
-    cfg.custom_hooks[0].rain_checkpoint = str(tmp_path / 'rain_relu3.pth')
-    with pytest.raises(ValueError, match=r'encoder ends at conv3_1.*taps relu4_1'):
+    assert cfg.custom_hooks[0].rain.encoder_tap == 'relu2_1'
+    cfg.custom_hooks[0].rain_checkpoint = digits['rain_relu4_1']
+    with pytest.raises(ValueError, match=r'encoder ends at conv4_1.*taps relu2_1'):
         build_runner(cfg)

@@ -5,12 +5,12 @@ images (seeds).
     OMP_NUM_THREADS=1 python tools/benchmarks/digits_ablation.py [--seeds 0 1 2] [--arms ...]
 
 Every arm trains the same small ResNet-18 (configs/demo_digits/) on
-batches of 16 for the same 300 optimizer steps; seed ``s`` uses the pair's
+batches of 16 for the same 1500 optimizer steps; seed ``s`` uses the pair's
 ``s``-th one-shot image and ``s`` as the training seed. Reports top-1
 accuracy on the target test split (mean ± std over seeds) as
 ``WORK_DIR/digits_ablation.md`` and ``.png``. The pair
 (tools/make_digit_domains.py) and the digits RAIN
-(configs/rain/rain_digits_cpu.py) are made first if missing. Finished runs
+(configs/rain/rain_digits-relu2_1_cpu.py) are made first if missing. Finished runs
 are reused; ``--force`` reruns.
 """
 import argparse

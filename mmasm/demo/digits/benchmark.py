@@ -2,7 +2,7 @@
 mmpretrain on the digits demo pair, one run per arm and seed.
 
 Every arm trains the same small ResNet-18 (``configs/demo_digits/``) on
-batches of 16 for the same 300 optimizer steps; seed ``s`` uses the pair's
+batches of 16 for the same 1500 optimizer steps; seed ``s`` uses the pair's
 ``s``-th one-shot image (``meta.json``) and ``s`` as the training seed.
 The metric is top-1 accuracy on the labelled target test split, measured
 once at the end of each run (no model selection on it). Finished runs
@@ -32,8 +32,8 @@ DIGIT_ARMS = {
                           'target supervised (1000 labelled target images, upper bound)'),
 }
 DIGITS_DATA = 'data/digits'
-DIGITS_RAIN = 'work_dirs/rain_digits/rain_digits.pth'
-RAIN_CONFIG = 'rain/rain_digits_cpu.py'
+DIGITS_RAIN = 'work_dirs/rain_digits-relu2_1/rain_digits-relu2_1.pth'
+RAIN_CONFIG = 'rain/rain_digits-relu2_1_cpu.py'
 METRIC = 'accuracy/top1'
 
 

@@ -1,9 +1,10 @@
-"""The AdaIN decoder: the mirror of the VGG encoder from relu4_1 back to RGB."""
+"""The AdaIN decoder: the mirror of the VGG encoder from its tap (relu4_1 by
+default) back to RGB."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .vgg_encoder import he_init, reflect_conv
+from .vgg_encoder import he_init, reflect_conv, tap_conv
 
 #: Layer names in forward order with (in_channels, out_channels); ``'up'``
 #: marks a nearest-neighbour x2 upsampling.
@@ -16,24 +17,35 @@ DECODER_LAYERS = (
 )
 
 
+def decoder_layers(tap: str = 'relu4_1') -> tuple:
+    """:data:`DECODER_LAYERS` from the mirror of the encoder's ``tap`` on
+    (``'relu2_1'``: conv2_1, up, conv1_2, conv1_1)."""
+    conv = tap_conv(tap)
+    start = next(i for i, layer in enumerate(DECODER_LAYERS)
+                 if layer != 'up' and layer[0] == conv)
+    return DECODER_LAYERS[start:]
+
+
 class AdaINDecoder(nn.Module):
-    """Maps relu4_1 features back to an image: the paper's decoder ``D``.
+    """Maps features at the encoder's ``tap`` (relu4_1 by default) back to
+    an image: the paper's decoder ``D``.
 
     3x3 reflection-padded convolutions with ReLU (none after the last),
     nearest x2 upsampling, output not clamped (RGB, nominally in [0, 1]).
     """
 
-    def __init__(self):
+    def __init__(self, tap: str = 'relu4_1'):
         super().__init__()
-        for layer in DECODER_LAYERS:
+        self.layers = decoder_layers(tap)
+        for layer in self.layers:
             if layer != 'up':
                 name, cin, cout = layer
                 self.add_module(name, nn.Conv2d(cin, cout, 3))
         he_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        last = DECODER_LAYERS[-1][0]
-        for layer in DECODER_LAYERS:
+        last = self.layers[-1][0]
+        for layer in self.layers:
             if layer == 'up':
                 x = F.interpolate(x, scale_factor=2, mode='nearest')
                 continue

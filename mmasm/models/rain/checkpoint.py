@@ -71,8 +71,10 @@ def depth_hints(rain: nn.Module, state: Mapping) -> str:
     if file_tap and file_tap != model_tap:
         hints.append(f'the file\'s encoder ends at {file_tap} (tap relu{file_tap[4:]}), '
                      f'the model taps relu{model_tap[4:]} ({model_tap}): its decoder and '
-                     f'style VAE expect relu{model_tap[4:]} features; pretrain a RAIN '
-                     f'with that tap (tools/train.py on a configs/rain config)')
+                     f'style VAE expect relu{model_tap[4:]} features: build '
+                     f'RAIN(encoder_tap=\'relu{file_tap[4:]}\') for this file, or '
+                     f'pretrain a RAIN with the model\'s tap (tools/train.py on a '
+                     f'configs/rain config)')
     return '; '.join(hints)
 
 

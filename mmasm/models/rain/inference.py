@@ -13,7 +13,7 @@ import torch
 from mmengine.logging import print_log
 
 from mmasm.utils.image_io import list_images, read_rgb
-from .checkpoint import load_rain_checkpoint
+from .checkpoint import encoder_tap_of, load_rain_checkpoint, rain_state_dict_from_file
 from .rain import RAIN
 from .resampling import bicubic_resize
 
@@ -38,8 +38,22 @@ def outside_inference(func):
     return wrapper
 
 
+def _existing(checkpoint) -> str:
+    checkpoint = os.fspath(checkpoint)
+    if not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'RAIN checkpoint not found: {checkpoint!r}')
+    return checkpoint
+
+
+def checkpoint_encoder_tap(checkpoint: str) -> str:
+    """The encoder tap of a RAIN checkpoint's weights (``'relu4_1'`` for a
+    file without encoder weights, e.g. a decoder + VAE file)."""
+    conv = encoder_tap_of(rain_state_dict_from_file(checkpoint)) or 'conv4_1'
+    return 'relu' + conv[len('conv'):]
+
+
 def load_rain(checkpoint: Optional[str] = None, device: str = 'cpu',
-              vae_depth: int = 3) -> RAIN:
+              vae_depth: int = 3, encoder_tap: Optional[str] = None) -> RAIN:
     """Build a frozen RAIN in eval mode, with weights from ``checkpoint``.
 
     Args:
@@ -47,17 +61,18 @@ def load_rain(checkpoint: Optional[str] = None, device: str = 'cpu',
             initialisation (stylized images are then noise).
         device: where to put the model.
         vae_depth: Linear layers per side of the style VAE (3 = authors').
+        encoder_tap: RAIN's ``encoder_tap``; ``None``: the checkpoint's
+            (relu4_1 without a checkpoint).
     """
-    rain = RAIN(vae_depth=vae_depth)
+    if encoder_tap is None:
+        encoder_tap = 'relu4_1' if checkpoint is None else checkpoint_encoder_tap(
+            _existing(checkpoint))
+    rain = RAIN(vae_depth=vae_depth, encoder_tap=encoder_tap)
     if checkpoint is None:
         print_log('load_rain: no checkpoint given, RAIN is randomly '
                   'initialised', logger='current', level=logging.WARNING)
     else:
-        checkpoint = os.fspath(checkpoint)
-        if not osp.isfile(checkpoint):
-            raise FileNotFoundError(
-                f'RAIN checkpoint not found: {checkpoint!r}')
-        load_rain_checkpoint(rain, checkpoint)
+        load_rain_checkpoint(rain, _existing(checkpoint))
     # channels_last: 1.9x faster stylization on CPU (bench_rain.py).
     return rain.to(device, memory_format=torch.channels_last).eval().requires_grad_(False)
 

@@ -20,7 +20,7 @@ class RAIN(nn.Module):
 
     ``x_style = D(AdaIN(E(x), D_vae(eps)))``: the VGG encoder ``E``, the
     AdaIN decoder ``D`` and the style VAE (``E_vae``, ``D_vae``) over the
-    1024-d relu4_1 style vector. ``eps`` is the latent style code the paper
+    1024-d relu4_1 style vector (``2 C``-d at another ``encoder_tap``). ``eps`` is the latent style code the paper
     samples from ``N(psi, xi) = E_vae(E(x_T))`` and ASM moves uphill.
 
     Usable from plain PyTorch; images are RGB in ``[0, 1]``, any size of at
@@ -31,6 +31,12 @@ class RAIN(nn.Module):
             authors' code and published weights (default), 2 as in the paper.
         latent_dim: dimension of ``eps``.
         frozen_encoder: keep the VGG encoder frozen (always, for RAIN).
+        encoder_tap: where the encoder ends, ``'relu4_1'`` (the paper's,
+            default), ``'relu3_1'`` or ``'relu2_1'``; the decoder mirrors it
+            and the style VAE reads its ``2 C`` statistics. Not in the
+            paper: a shallower tap keeps a larger feature map of small
+            images (32x32 digits: 16x16 at relu2_1, 4x4 at relu4_1). A
+            checkpoint of another tap is refused, naming both.
         checkpoint: weights to load (see :func:`load_rain_checkpoint`): a
             filename, or a dict of its arguments, e.g.
             ``dict(filename='vgg.pth', strict=False)``.
@@ -38,11 +44,12 @@ class RAIN(nn.Module):
 
     def __init__(self, vae_depth: int = 3, latent_dim: int = 512,
                  frozen_encoder: bool = True,
-                 checkpoint: Optional[Union[str, dict]] = None):
+                 checkpoint: Optional[Union[str, dict]] = None,
+                 encoder_tap: str = 'relu4_1'):
         super().__init__()
-        self.encoder = VGGEncoder(frozen=frozen_encoder)
-        self.decoder = AdaINDecoder()
-        self.style_vae = StyleVAE(512, latent_dim, depth=vae_depth)
+        self.encoder = VGGEncoder(frozen=frozen_encoder, tap=encoder_tap)
+        self.decoder = AdaINDecoder(encoder_tap)
+        self.style_vae = StyleVAE(self.encoder.channels, latent_dim, depth=vae_depth)
         if checkpoint is not None:
             if isinstance(checkpoint, str):
                 checkpoint = dict(filename=checkpoint)
@@ -53,12 +60,14 @@ class RAIN(nn.Module):
         return self.style_vae.latent_dim
 
     def content_features(self, images: torch.Tensor) -> torch.Tensor:
-        """``f_c = E(x)`` at relu4_1, of the image padded to a multiple of 8."""
-        return self.encoder(reflect_pad(images))
+        """``f_c = E(x)`` at the encoder's tap (relu4_1), of the image
+        padded to a multiple of the encoder's stride (8 at relu4_1)."""
+        return self.encoder(reflect_pad(images, self.encoder.stride))
 
     def style_statistics(self, images: torch.Tensor
                          ) -> Tuple[torch.Tensor, torch.Tensor]:
-        """relu4_1 channel ``(mean, std)`` of each image, each ``(N, 512)``."""
+        """Channel ``(mean, std)`` at the tap of each image, each ``(N, C)``
+        (``(N, 512)`` at relu4_1)."""
         return style_statistics(self.content_features(images))
 
     def anchor(self, images: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -71,7 +80,7 @@ class RAIN(nn.Module):
 
     def decode_style(self, eps: torch.Tensor
                      ) -> Tuple[torch.Tensor, torch.Tensor]:
-        """``D_vae(eps)``: latent style codes -> relu4_1 ``(mean, std)``."""
+        """``D_vae(eps)``: latent style codes -> ``(mean, std)`` at the tap."""
         return self.style_vae.decode(eps)
 
     adain = staticmethod(adain)
@@ -112,7 +121,7 @@ class RAIN(nn.Module):
                           std: torch.Tensor, size: Sequence[int],
                           alpha: float = 1.0) -> torch.Tensor:
         """``D(AdaIN(f_c, mean, std))`` cropped to ``size``: plain AdaIN with
-        given relu4_1 statistics; ``alpha`` < 1 blends in the content's."""
+        given statistics at the tap (relu4_1); ``alpha`` < 1 blends in the content's."""
         feat = self.adain(content, mean, std)
         if alpha != 1.0:
             feat = alpha * feat + (1 - alpha) * content

@@ -1,4 +1,5 @@
-"""The normalised VGG-19 encoder of AdaIN, truncated at relu4_1."""
+"""The normalised VGG-19 encoder of AdaIN, truncated at relu4_1 (the
+paper's tap) or at a shallower ReLU (``encoder_tap``)."""
 from typing import List
 
 import torch
@@ -20,6 +21,26 @@ VGG_LAYERS = (
 
 #: Layers whose ReLU outputs the style loss reads (relu1_1 ... relu4_1).
 STYLE_TAPS = ('conv1_1', 'conv2_1', 'conv3_1', 'conv4_1')
+
+#: Where RAIN's encoder may end: relu4_1 (the paper's, default) or a
+#: shallower tap with a larger feature map for small images (relu2_1 keeps
+#: 16x16 maps of a 32x32 digit, relu4_1 4x4).
+ENCODER_TAPS = ('relu2_1', 'relu3_1', 'relu4_1')
+
+
+def tap_conv(tap: str) -> str:
+    """The convolution whose ReLU is ``tap`` (``'relu3_1'`` -> ``'conv3_1'``),
+    checking that RAIN offers the tap."""
+    if tap not in ENCODER_TAPS:
+        raise ValueError(f'encoder_tap must be one of {ENCODER_TAPS}, got {tap!r}')
+    return 'conv' + tap[len('relu'):]
+
+
+def encoder_layers(tap: str = 'relu4_1') -> tuple:
+    """:data:`VGG_LAYERS` up to and including the conv of ``tap``."""
+    conv = tap_conv(tap)
+    end = next(i for i, layer in enumerate(VGG_LAYERS) if layer != 'pool' and layer[0] == conv)
+    return VGG_LAYERS[:end + 1]
 
 #: The caffe VGG input: BGR in [0, 255] minus the ImageNet BGR mean.
 CAFFE_BGR_MEAN = (103.939, 116.779, 123.68)
@@ -56,7 +77,9 @@ def reflect_conv(conv: nn.Conv2d, x: torch.Tensor) -> torch.Tensor:
 
 
 class VGGEncoder(nn.Module):
-    """VGG-19 up to relu4_1 (512 channels, stride 8), as in AdaIN.
+    """VGG-19 up to relu4_1 (512 channels, stride 8), as in AdaIN, or up to
+    a shallower ``tap`` (relu3_1: 256 channels, stride 4; relu2_1: 128,
+    stride 2).
 
     The paper calls its output ``f = E(x)``. Inputs are RGB images in
     ``[0, 1]``; the leading 1x1 ``conv0`` absorbs the caffe channel order and
@@ -64,15 +87,21 @@ class VGGEncoder(nn.Module):
     feature space in which styles are measured.
     """
 
+    #: Stride of the deepest tap (relu4_1); each instance has its own
+    #: ``stride`` (a padding to a multiple of 8 suits every tap).
     stride = 8
     #: Smallest input side: relu4_1 (at stride 8) must be at least 2 pixels
     #: wide for the reflection padding of conv4_1.
     min_size = MIN_IMAGE_SIZE
 
-    def __init__(self, frozen: bool = True):
+    def __init__(self, frozen: bool = True, tap: str = 'relu4_1'):
         super().__init__()
+        self.tap = tap
+        self.layers = encoder_layers(tap)
+        self.stride = 2 ** self.layers.count('pool')
+        self.channels = self.layers[-1][2]
         self.conv0 = nn.Conv2d(3, 3, 1)
-        for layer in VGG_LAYERS:
+        for layer in self.layers:
             if layer != 'pool':
                 name, cin, cout = layer
                 self.add_module(name, nn.Conv2d(cin, cout, 3))
@@ -88,7 +117,7 @@ class VGGEncoder(nn.Module):
         ``vgg_normalised.pth`` holds, He init for ``conv1_1`` and centred He
         filters (:func:`zero_mean_init`) for the deeper layers."""
         he_init(self)
-        for layer in VGG_LAYERS[1:]:
+        for layer in self.layers[1:]:
             if layer != 'pool':
                 zero_mean_init(getattr(self, layer[0]))
         self.conv0.weight.copy_(255 * torch.eye(3).flip(0)[..., None, None])
@@ -103,10 +132,11 @@ class VGGEncoder(nn.Module):
         return super().train(mode and not self.frozen)
 
     def forward_taps(self, x: torch.Tensor) -> List[torch.Tensor]:
-        """Features at relu1_1, relu2_1, relu3_1 and relu4_1 (the style taps)."""
+        """Features at relu1_1, relu2_1, relu3_1 and relu4_1 (the style
+        taps), up to the encoder's own tap (the last entry)."""
         taps = []
         x = self.conv0(x)
-        for layer in VGG_LAYERS:
+        for layer in self.layers:
             if layer == 'pool':
                 x = F.max_pool2d(x, 2, 2, ceil_mode=True)
                 continue
@@ -117,5 +147,5 @@ class VGGEncoder(nn.Module):
         return taps
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """relu4_1 features ``f = E(x)``."""
+        """Features ``f = E(x)`` at the encoder's tap (relu4_1 by default)."""
         return self.forward_taps(x)[-1]
