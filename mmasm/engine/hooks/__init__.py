@@ -2,11 +2,12 @@ from .asm_hook import ASMHook
 from .atomic_checkpoint_hook import AtomicCheckpointHook
 from .lrm_export_hook import LRMExportHook
 from .num_class_check_hook import NumClassCheckHook
+from .parameter_drift_hook import ParameterDriftHook
 from .rain_export_hook import RAINExportHook
 from .rain_visualization_hook import RAINVisualizationHook
 from .running_stats_sync_hook import RunningStatsSyncHook
 
 __all__ = [
     'ASMHook', 'AtomicCheckpointHook', 'LRMExportHook', 'NumClassCheckHook',
-    'RAINExportHook', 'RAINVisualizationHook', 'RunningStatsSyncHook'
+    'ParameterDriftHook', 'RAINExportHook', 'RAINVisualizationHook', 'RunningStatsSyncHook'
 ]
