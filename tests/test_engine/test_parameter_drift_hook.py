@@ -34,6 +34,13 @@ class TwoLayers(BaseModel):
         return dict(loss=((self.head(self.body(inputs)) - targets) ** 2).mean())
 
 
+class ZeroLoss(TwoLayers):
+    """A loss with zero gradient: only weight decay moves the weights."""
+
+    def forward(self, inputs, targets, mode='loss'):
+        return dict(loss=sum(p.sum() for p in self.parameters()) * 0.0)
+
+
 def samples(n=8):
     gen = torch.Generator().manual_seed(0)
     return [dict(inputs=torch.randn(4, generator=gen), targets=torch.randn(1, generator=gen))
@@ -43,7 +50,7 @@ def samples(n=8):
 def drift_records(work_dir):
     (path, ) = Path(work_dir).glob('*/vis_data/scalars.json')
     records = [json.loads(line) for line in path.read_text().splitlines()]
-    return {r['step']: r for r in records if 'drift/body' in r}
+    return {r['step']: r for r in records if any(k.startswith('drift/') for k in r)}
 
 
 def test_drift_is_the_relative_update_norm_of_each_module(tmp_path):
@@ -73,6 +80,29 @@ def test_drift_is_the_relative_update_norm_of_each_module(tmp_path):
     assert records[5]['drift/head'] == 0.0
     assert 0 < records[5]['drift/all'] < records[5]['drift/body']
     assert records[2]['drift/body'] < records[5]['drift/body']
+    # gradient steps move the body off theta_0's axis; the head does not move
+    assert 0 < records[5]['drift_off_axis/body'] <= records[5]['drift/body']
+    assert records[5]['drift_off_axis/head'] == 0.0
+
+
+def test_weight_decay_alone_moves_only_along_the_initial_weights(tmp_path):
+    """Zero loss gradient, SGD weight decay: theta shrinks along theta_0, so
+    the drift is the shrinkage and the off-axis drift is 0."""
+    torch.manual_seed(0)
+    model = ZeroLoss()
+    runner = Runner(
+        model=model, work_dir=str(tmp_path), default_scope='mmasm',
+        train_dataloader=dict(dataset=samples(), sampler=dict(type='DefaultSampler', shuffle=False),
+                              collate_fn=dict(type='pseudo_collate'), batch_size=2),
+        train_cfg=dict(by_epoch=False, max_iters=3),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1, weight_decay=0.5)),
+        custom_hooks=[dict(type='ParameterDriftHook', interval=3, modules=dict(all=''))],
+        default_hooks=dict(logger=dict(type='LoggerHook', interval=1), checkpoint=None),
+        visualizer=dict(type='Visualizer', vis_backends=[dict(type='LocalVisBackend')]))
+    runner.train()
+    (record, ) = drift_records(tmp_path).values()
+    assert record['drift/all'] == pytest.approx(1 - (1 - 0.1 * 0.5) ** 3, rel=1e-5)
+    assert record['drift_off_axis/all'] < 1e-6
 
 
 def test_bad_settings_are_named():

@@ -34,7 +34,9 @@ class ParameterDriftHook(Hook):
     of each named sub-network's trainable parameters every ``interval``
     iterations (``theta_0``: at the start of training), as ``drift/<name>``
     scalars of the runner's visualizer (``vis_data/scalars.json``, exact
-    per iteration, not window-averaged) and a log line.
+    per iteration, not window-averaged) and a log line; and
+    ``drift_off_axis/<name>``, the part orthogonal to ``theta_0``, which
+    weight decay (a pure rescaling) cannot produce.
 
     A diagnostic, e.g. whether ASH's conditioning net moves at all under the
     paper's SGD 2.5e-4 (issue 13 §3)::
@@ -60,12 +62,17 @@ class ParameterDriftHook(Hook):
         self.initial: Optional[Dict[str, torch.Tensor]] = None
 
     def drift(self, runner) -> Dict[str, float]:
-        """``name -> ||theta_t - theta_0|| / ||theta_0||`` now."""
+        """``drift/<name>``: ``||theta_t - theta_0|| / ||theta_0||``, and
+        ``drift_off_axis/<name>``: the same for the part of ``theta_t``
+        orthogonal to ``theta_0`` (weight decay alone only rescales
+        ``theta_0``, so this part is the loss gradients' work)."""
         out = {}
         for name, path in self.modules.items():
             start = self.initial[name]
             now = trainable_vector(submodule(unwrap_model(runner.model), path))
-            out[name] = ((now - start).norm() / start.norm()).item()
+            off_axis = now - (now @ start) / (start @ start) * start
+            out[f'drift/{name}'] = ((now - start).norm() / start.norm()).item()
+            out[f'drift_off_axis/{name}'] = (off_axis.norm() / start.norm()).item()
         return out
 
     def before_train(self, runner) -> None:
@@ -78,6 +85,6 @@ class ParameterDriftHook(Hook):
         if step % self.interval and step != runner.max_iters:
             return
         drift = self.drift(runner)
-        runner.visualizer.add_scalars({f'drift/{k}': v for k, v in drift.items()}, step=step)
+        runner.visualizer.add_scalars(drift, step=step)
         runner.logger.info(f'parameter drift at iteration {step}: '
                            + ', '.join(f'{k} {v:.3e}' for k, v in drift.items()))
