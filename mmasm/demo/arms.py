@@ -6,6 +6,7 @@ from typing import Optional
 
 from mmengine.config import Config
 
+from mmasm.models.rain.inference import checkpoint_encoder_tap
 from mmasm.utils import mmasm_config_root
 
 #: the demo pair's arms: name -> segmentor config (relative to mmasm's
@@ -68,10 +69,16 @@ def point_datasets(cfg: Config, data: str, one_shot: str) -> None:
 
 def point_hooks(cfg: Config, data: str, rain: str, one_shot: str) -> None:
     """The style methods of ``cfg`` use ``rain``, ``one_shot`` and the style
-    folder of ``data``: ASM's settings sit in its hook, ASH's in its model."""
+    folder of ``data``: ASM's settings sit in its hook, ASH's in its model.
+    The RAIN they build ends at the encoder tap of the ``rain`` file (the
+    configs' RAIN is the paper's relu4_1; a demo RAIN may tap relu3_1 or
+    relu2_1, see configs/rain/rain_demo-relu3_1_cpu.py)."""
+    tap = checkpoint_encoder_tap(rain) if osp.isfile(rain) else None
     for holder in [*cfg.get('custom_hooks', []), cfg.model]:
         if 'rain_checkpoint' in holder:
             holder.rain_checkpoint = rain
+            if tap is not None:
+                holder.rain = dict(holder.get('rain', dict(type='RAIN')), encoder_tap=tap)
         if holder.get('target'):
             holder.target = one_shot
         if holder.get('style'):

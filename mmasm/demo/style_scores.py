@@ -151,6 +151,26 @@ class Generators:
         return ash.hallucinator(images, styles, logits, ash.style_stream.generator).stylized
 
 
+def mean_anchor_distance(data: str, rain: str, seed: int, num_images: int,
+                         batch_size: int = 4) -> float:
+    """Mean ``||eps - psi||_2`` of the demo ASM hook's first draws
+    ``eps ~ N(psi, xi)`` (depth 0, before any ascent step) on the first
+    ``num_images`` source images, drawn from ``(seed, batch index)``: the
+    scale of the latent space the search's fixed-length steps
+    (``step_rule='l2'``) move in."""
+    with open(osp.join(data, 'meta.json')) as f:
+        one_shot = one_shot_images(data, json.load(f), [seed])[seed]
+    mining = arm_hook('asm', data, rain, one_shot, seed).mining
+    batches, _ = source_batches(data, rain, one_shot, num_images, batch_size)
+    generator, distances = torch.Generator(), []
+    for index, batch in enumerate(batches):
+        seed_generator(generator, seed, index)
+        with torch.no_grad():
+            search = mining.search(bgr255_to_rgb01(batch['inputs'], 'cpu'), generator)
+        distances.append(search.anchor_distance())
+    return torch.cat(distances).mean().item()
+
+
 def score_seed(bench_dir: str, data: str, rain: str, seed: int, generators: Sequence[str],
                num_images: int, batch_size: int, grid_path: Optional[str] = None) -> dict:
     """The label-consistency scores of one seed's generators; with

@@ -3,11 +3,12 @@ from .atomic_checkpoint_hook import AtomicCheckpointHook
 from .channels_last_hook import ChannelsLastHook
 from .lrm_export_hook import LRMExportHook
 from .num_class_check_hook import NumClassCheckHook
+from .parameter_drift_hook import ParameterDriftHook
 from .rain_export_hook import RAINExportHook
 from .rain_visualization_hook import RAINVisualizationHook
 from .running_stats_sync_hook import RunningStatsSyncHook
 
 __all__ = [
     'ASMHook', 'AtomicCheckpointHook', 'ChannelsLastHook', 'LRMExportHook', 'NumClassCheckHook',
-    'RAINExportHook', 'RAINVisualizationHook', 'RunningStatsSyncHook'
+    'ParameterDriftHook', 'RAINExportHook', 'RAINVisualizationHook', 'RunningStatsSyncHook'
 ]

@@ -115,7 +115,8 @@ class ASHStyleHallucinator(nn.Module):
             ``1 + V`` (:func:`singular_vector_noise`, the authors' code);
             ``'rotation'`` mixes their channels by a random orthogonal
             matrix (:func:`orthogonal_noise`; not the authors'); None: none.
-        conditioning_net: extra arguments of :class:`SemanticConditioningNet`.
+        conditioning_net: extra arguments of :class:`SemanticConditioningNet`
+            (its ``style_channels`` default to the RAIN encoder's width).
         render_scale: run RAIN on source and style images resized by this
             factor and resize the stylizations back (not in the paper; as
             ASM's ``render_scale``): 0.5 makes RAIN 4x cheaper, for small
@@ -142,7 +143,10 @@ class ASHStyleHallucinator(nn.Module):
         if not isinstance(self.rain, RAIN):
             raise TypeError(f'rain must be a RAIN module or config, got {type(self.rain)}')
         self.rain.requires_grad_(False).eval().to(memory_format=torch.channels_last)
-        self.conditioning_net = SemanticConditioningNet(num_classes, **(conditioning_net or {}))
+        # gamma, beta sized to the RAIN's features (512 at relu4_1, fewer at a shallower tap)
+        self.conditioning_net = SemanticConditioningNet(
+            num_classes, **dict(dict(style_channels=self.rain.encoder.channels),
+                                **(conditioning_net or {})))
         self.num_classes = num_classes
         self.label_smoothing = float(label_smoothing)
         self.conditioning = conditioning
