@@ -1,5 +1,6 @@
 """The one-command demo: one-shot adaptation with ASM on mmasm's own
-sim-to-real domain pair, on the CPU, in about 15 minutes.
+sim-to-real domain pair, on the CPU, in about 7 minutes on an idle 2-core
+machine (measured: README).
 
     python tools/quickstart.py [--work-dir work_dirs/quickstart] [--data data/demo]
 
@@ -15,7 +16,7 @@ sim-to-real domain pair, on the CPU, in about 15 minutes.
    (the two panels of the paper's Fig. 7).
 
 Every step logs its progress. A second run reuses the demo pair and the
-RAIN and trains the two segmentors again (about 7 minutes). The steps are
+RAIN and trains the two segmentors again (about 3 minutes). The steps are
 ``mmasm.demo``'s (``run_quickstart``).
 """
 import argparse

@@ -1,4 +1,4 @@
-# The demo's RAIN (tools/quickstart.py): pretrained on CPU in ~5 minutes on
+# The demo's RAIN (tools/quickstart.py): pretrained on CPU in ~3.5 minutes on
 # the demo domain pair (content = source images, style = the style folder of
 # tools/make_demo_domains.py), 64x64 crops of the 256x128 images at their own
 # scale. No VGG weights can be downloaded, so the encoder is random (centred
