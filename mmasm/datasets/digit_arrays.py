@@ -1,5 +1,6 @@
 """Base of the digit datasets read from array files (USPS, SVHN)."""
 import os.path as osp
+from abc import ABCMeta, abstractmethod
 from typing import List, Tuple
 
 import numpy as np
@@ -15,7 +16,7 @@ def gray_to_bgr(images: np.ndarray) -> np.ndarray:
     return np.repeat(images[..., None], 3, axis=3) if images.ndim == 3 else images
 
 
-class DigitArrayDataset(BaseDataset):
+class DigitArrayDataset(BaseDataset, metaclass=ABCMeta):
     """Digits held in memory as ``img`` (BGR ``uint8`` ``(H, W, 3)``, the
     convention of mmcv's ``LoadImageFromFile``: pipelines start after
     loading) and ``gt_label`` (0-9), as mmpretrain's ``MNIST`` does.
@@ -42,9 +43,9 @@ class DigitArrayDataset(BaseDataset):
     def split_file(self) -> str:
         return osp.join(self.data_root, self.FILES[self.split])
 
+    @abstractmethod
     def read_split(self, path: str) -> Tuple[np.ndarray, np.ndarray]:
         """``(images, labels)``: uint8 ``(N, H, W[, 3])`` RGB/grey, int 0-9."""
-        raise NotImplementedError
 
     def load_data_list(self) -> List[dict]:
         path = self.split_file
