@@ -6,7 +6,7 @@ machine (measured: README).
 
 1. renders the demo domain pair (game-like source, photo-like target, style
    images) into ``--data`` unless it is there already;
-2. pretrains the demo's RAIN (``configs/rain/rain_demo_cpu.py``), or reuses it;
+2. pretrains the demo's RAIN (``configs/rain/rain_demo-relu2_1_cpu.py``), or reuses it;
 3. trains the small DeepLab-v2 source-only and with ASM (one unlabelled
    target image) for the same number of optimizer steps
    (``configs/demo/{source-only,asm}_demo.py``) and evaluates both on the

@@ -1,6 +1,6 @@
 # Demo pair, zero-shot ASH: the source-only demo plus Adversarial Semantic
 # Hallucination, with styles from the demo's style folder and the demo's
-# RAIN (configs/rain/rain_demo_cpu.py, pretrained by tools/quickstart.py).
+# RAIN (configs/rain/rain_demo-relu2_1_cpu.py, pretrained by tools/quickstart.py).
 # No target image is used. Same segmentor, data, batch and number of
 # segmentor steps as configs/demo/source-only_demo.py: a step sees the
 # source-only batch of labelled source images (segmentation loss, as every

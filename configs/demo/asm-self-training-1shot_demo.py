@@ -1,6 +1,6 @@
 # Demo pair, ASM + one-shot self-training: ASM stylizes the labelled source
 # images around the one-shot target image's anchor (as ./asm_demo.py:
-# search depth 2, l2 steps of 8, RAIN at half resolution) and DACS
+# search depth 2, l2 steps of 1, RAIN at half resolution) and DACS
 # self-trains on that one-shot image (as ./self-training-1shot_demo.py: the
 # same recipe, no FD / MIC, no pseudo-label row cropping).
 # Per step, as asm_demo.py: 2 source images plus their 2 stylizations (4

@@ -1,6 +1,6 @@
 # Demo pair, one-shot ASM: RAIN styles searched adversarially around the
 # one-shot target image's anchor (Alg. 1), with the demo's RAIN
-# (configs/rain/rain_demo_cpu.py, pretrained by tools/quickstart.py).
+# (configs/rain/rain_demo-relu2_1_cpu.py, pretrained by tools/quickstart.py).
 # Same segmentor, data and number of optimizer steps as source-only_demo.py.
 _base_ = ['./source-only_demo.py', '../_base_/asm/asm_demo_search.py']
 train_dataloader = dict(batch_size=2)  # x2 with the source copies

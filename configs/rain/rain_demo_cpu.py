@@ -1,5 +1,7 @@
-# The demo's RAIN (tools/quickstart.py): pretrained on CPU in ~3.5 minutes on
-# the demo domain pair (content = source images, style = the style folder of
+# The demo's RAIN recipe at the paper's encoder tap relu4_1 (the base of the
+# demo's RAIN, rain_demo-relu2_1_cpu.py, which tools/quickstart.py
+# pretrains; this relu4_1 file was the demo's before issue 13): on the
+# demo domain pair (content = source images, style = the style folder of
 # tools/make_demo_domains.py), 64x64 crops of the 256x128 images at their own
 # scale. No VGG weights can be downloaded, so the encoder is random (centred
 # He filters, see VGGEncoder.init_weights); two additions to the paper's

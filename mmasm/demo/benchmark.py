@@ -19,8 +19,9 @@ from .arms import ARM_LABELS, DEFAULT_DATA, DEFAULT_RAIN, config_path
 from .benchmark_report import write_benchmark_report
 from .quickstart import demo_domains, log, pretrain_rain, train_arm
 
-#: the LRM arm's translator config (relative to mmasm's configs)
-LRM_CONFIG = 'lrm/lrm_tiny_demo.py'
+#: the LRM arms' translator configs (relative to mmasm's configs)
+LRM_CONFIGS = {'lrm': 'lrm/lrm_tiny_demo.py',
+               'lrm-no-perceptual': 'lrm/lrm_tiny_demo-no-perceptual.py'}
 
 
 def one_shot_images(data: str, meta: dict, seeds: Sequence[int]) -> Dict[int, str]:
@@ -39,9 +40,10 @@ def one_shot_images(data: str, meta: dict, seeds: Sequence[int]) -> Dict[int, st
 
 
 def train_translator(work_dir: str, data: str, one_shot: str, seed: int,
-                     iters: Optional[int] = None) -> str:
-    """The LRM arm's translator for this one-shot image, trained into
-    ``work_dir/translator`` unless exported there already; its path."""
+                     iters: Optional[int] = None, arm: str = 'lrm') -> str:
+    """The translator of the LRM ``arm`` (:data:`LRM_CONFIGS`) for this
+    one-shot image, trained into ``work_dir/translator`` unless exported
+    there already; its path."""
     translator_dir = osp.join(work_dir, 'translator')
     exported = osp.join(translator_dir, 'lrm_translator.pth')
     if osp.isfile(exported):
@@ -52,7 +54,7 @@ def train_translator(work_dir: str, data: str, one_shot: str, seed: int,
     if iters:
         options['train_cfg.max_iters'] = iters
     log(f'training the LRM translator for {one_shot} ...')
-    train_config(config_path(LRM_CONFIG), translator_dir, options)
+    train_config(config_path(LRM_CONFIGS[arm]), translator_dir, options)
     return exported
 
 
@@ -66,8 +68,8 @@ def run_arm(arm: str, seed: int, work_dir: str, data: str, rain: str, one_shot: 
     if osp.isfile(done) and not force:
         with open(done) as f:
             return json.load(f)
-    translator = train_translator(run_dir, data, one_shot, seed,
-                                  lrm_iters) if arm == 'lrm' else None
+    translator = train_translator(run_dir, data, one_shot, seed, lrm_iters,
+                                  arm) if arm in LRM_CONFIGS else None
     _, metrics = train_arm(arm, run_dir, data, rain, one_shot, seed, max_steps, translator)
     metrics['one_shot_image'] = one_shot
     with open(done, 'w') as f:

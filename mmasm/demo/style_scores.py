@@ -12,7 +12,13 @@ benchmark's arms use them (same RAIN, same one-shot image, same settings):
 - ``asm-depth<d>``: ASM's style search after ``d`` ascent steps, against the
   source-only segmentor of the same seed (depth 0 is an anchored draw);
 - ``ash``: the ASH arm's trained hallucinator, with its style folder;
-- ``lrm``: the LRM arm's translator towards the one-shot image.
+- ``lrm`` / ``lrm-no-perceptual``: the LRM arms' translators towards the
+  one-shot image.
+
+The raw source images and the LRM translations are also scored against
+the *one-shot image's* labels (``<name>@one-shot-layout``): a translation
+that takes on the target's layout through LRM's mixed latent channels
+agrees with them more than the raw source images do.
 
 Needs a finished benchmark run (``tools/benchmarks/ablation.py``) of the
 arms ``target-supervised`` and ``source-only``, and of ``ash`` / ``lrm`` to
@@ -41,7 +47,11 @@ from .arms import demo_config
 from .benchmark import one_shot_images
 
 #: the generators scored, in the table's order
-GENERATORS = ('source', 'random', 'anchored', 'asm', 'ash', 'lrm')
+GENERATORS = ('source', 'random', 'anchored', 'asm', 'ash', 'lrm', 'lrm-no-perceptual')
+#: the translators among them (arm names of the benchmark)
+TRANSLATORS = ('lrm', 'lrm-no-perceptual')
+#: the generators also scored against the one-shot image's layout
+LAYOUT_GENERATORS = ('source', ) + TRANSLATORS
 #: ASM search depths scored (the arms train at depth 2; deeper shows where
 #: the search goes)
 SCORE_DEPTHS = 4
@@ -65,9 +75,13 @@ def trained_model(arm: str, bench_dir: str, data: str, rain: str, one_shot: str,
     return model.eval()
 
 
-def arm_hook(arm: str, data: str, rain: str, one_shot: str, seed: int):
-    """The ASM hook of a RAIN arm, its mining's anchor computed."""
+def arm_hook(arm: str, data: str, rain: str, one_shot: str, seed: int,
+             step_size: Optional[float] = None):
+    """The ASM hook of a RAIN arm, its mining's anchor computed; with
+    ``step_size``, its ascent step (beta) replaced."""
     cfg = demo_config(arm, data, rain, one_shot, seed)
+    if step_size is not None:
+        cfg.custom_hooks[0].step_size = step_size
     hook = build_module(cfg.custom_hooks[0], HOOKS)
     if hook.target_images:
         hook.mining.anchor_mean, hook.mining.anchor_std = compute_anchor(
@@ -96,19 +110,21 @@ class Generators:
     returning ``name -> RGB (N, 3, H, W) in [0, 1]``."""
 
     def __init__(self, bench_dir: str, data: str, rain: str, one_shot: str, seed: int,
-                 generators: Sequence[str]):
+                 generators: Sequence[str], asm_step_size: Optional[float] = None):
         self.seed, self.generators = seed, set(generators)
-        self.hooks = {arm: arm_hook(arm, data, rain, one_shot, seed)
+        self.hooks = {arm: arm_hook(arm, data, rain, one_shot, seed, asm_step_size)
                       for arm in ('random', 'anchored', 'asm') if arm in self.generators}
         if 'asm' in self.generators:
             self.attacked = trained_model('source-only', bench_dir, data, rain, one_shot, seed)
         if 'ash' in self.generators:
             self.ash = trained_model('ash', bench_dir, data, rain, one_shot, seed)
-        if 'lrm' in self.generators:
-            self.translator = load_lrm_translator(osp.join(
-                bench_dir, 'lrm', f'seed{seed}', 'translator', 'lrm_translator.pth'))
+        self.translators = {
+            arm: load_lrm_translator(osp.join(bench_dir, arm, f'seed{seed}', 'translator',
+                                              'lrm_translator.pth'))
+            for arm in TRANSLATORS if arm in self.generators}
+        if self.translators:
             self.one_shot = read_rgb(osp.join(data, 'target', one_shot))[None] * 255
-            self.target_latents = {}  # source size -> the one-shot image's latents
+            self.target_latents = {}  # (arm, source size) -> the one-shot image's latents
         self.generator = torch.Generator()
 
     def __call__(self, batch: dict, index: int) -> Dict[str, torch.Tensor]:
@@ -124,19 +140,18 @@ class Generators:
             out.update({f'asm-depth{d}': img for d, img in enumerate(trace.images)})
         if 'ash' in self.generators:
             out['ash'] = self.hallucinate(batch, images, index)
-        if 'lrm' in self.generators:
-            out['lrm'] = self.translate(images)
+        for arm in self.translators:
+            out[arm] = self.translate(arm, images)
         return {name: img.detach().clamp(0, 1) for name, img in out.items()}
 
     @torch.no_grad()
-    def translate(self, images: torch.Tensor) -> torch.Tensor:
-        """The LRM arm's translations towards the one-shot image (its
-        latents encoded once per source size)."""
-        size = tuple(images.shape[-2:])
-        if size not in self.target_latents:
-            self.target_latents[size] = self.translator.encode_target(self.one_shot, size)
-        return self.translator.translate(images * 255,
-                                         target_latents=self.target_latents[size]) / 255
+    def translate(self, arm: str, images: torch.Tensor) -> torch.Tensor:
+        """The LRM ``arm``'s translations towards the one-shot image (its
+        latents encoded once per arm and source size)."""
+        translator, key = self.translators[arm], (arm, tuple(images.shape[-2:]))
+        if key not in self.target_latents:
+            self.target_latents[key] = translator.encode_target(self.one_shot, key[1])
+        return translator.translate(images * 255, target_latents=self.target_latents[key]) / 255
 
     @torch.no_grad()
     def hallucinate(self, batch: dict, images: torch.Tensor, index: int) -> torch.Tensor:
@@ -172,26 +187,48 @@ def mean_anchor_distance(data: str, rain: str, seed: int, num_images: int,
 
 
 def score_seed(bench_dir: str, data: str, rain: str, seed: int, generators: Sequence[str],
-               num_images: int, batch_size: int, grid_path: Optional[str] = None) -> dict:
+               num_images: int, batch_size: int, grid_path: Optional[str] = None,
+               asm_step_size: Optional[float] = None) -> dict:
     """The label-consistency scores of one seed's generators; with
-    ``grid_path``, a picture of the first batch (one row per generator)."""
+    ``grid_path``, a picture of the first batch (one row per generator);
+    ``asm_step_size`` replaces the ASM arm's ascent step."""
     with open(osp.join(data, 'meta.json')) as f:
         meta = json.load(f)
     one_shot = one_shot_images(data, meta, [seed])[seed]
     scorer_model = trained_model('target-supervised', bench_dir, data, rain, one_shot, seed)
-    make = Generators(bench_dir, data, rain, one_shot, seed, generators)
+    make = Generators(bench_dir, data, rain, one_shot, seed, generators, asm_step_size)
     batches, names = source_batches(data, rain, one_shot, num_images, batch_size)
     demo_classes = [c['name'] for c in meta['classes']]
+    layout = one_shot_labels(data, one_shot) if make.translators else None
     scores = {}
+
+    def update(name, generated, labels):
+        if name not in scores:
+            scores[name] = LabelConsistencyScore(scorer_model, names, demo_classes)
+        scores[name].update(generated, labels)
+
     for index, batch in enumerate(batches):
         images = make(batch, index)
         if index == 0 and grid_path:
             cv2.imwrite(grid_path, rgb_grid(list(images.values()))[..., ::-1])
         for name, generated in images.items():
-            if name not in scores:
-                scores[name] = LabelConsistencyScore(scorer_model, names, demo_classes)
-            scores[name].update(generated, labels_of(batch))
+            update(name, generated, labels_of(batch))
+        for name in LAYOUT_GENERATORS if layout is not None else ():
+            if name in images:
+                update(f'{name}@one-shot-layout', images[name],
+                       layout.expand(len(images[name]), -1, -1))
     return {name: score.result() for name, score in scores.items()}
+
+
+def one_shot_labels(data: str, one_shot: str) -> torch.Tensor:
+    """The train-id label map ``(H, W)`` of the one-shot image (relative to
+    the target root, Cityscapes layout)."""
+    path = osp.join(data, 'target', one_shot.replace('leftImg8bit/', 'gtFine/', 1)
+                    .replace('_leftImg8bit.png', '_gtFine_labelTrainIds.png'))
+    labels = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    if labels is None:
+        raise FileNotFoundError(f'no label map of the one-shot image at {path}')
+    return torch.from_numpy(labels.astype(np.int64))
 
 
 def scores_table(results: Dict[int, dict], reference: Dict[int, float]) -> str:
@@ -215,15 +252,17 @@ def scores_table(results: Dict[int, dict], reference: Dict[int, float]) -> str:
 def run_style_scores(work_dir: str, bench_dir: str, data: str, rain: str,
                      seeds: Sequence[int] = (0, 1, 2),
                      generators: Sequence[str] = GENERATORS,
-                     num_images: int = 100, batch_size: int = 4) -> Dict[int, dict]:
-    """Score ``generators`` for every seed; write ``style_scores.md``,
+                     num_images: int = 100, batch_size: int = 4,
+                     asm_step_size: Optional[float] = None) -> Dict[int, dict]:
+    """Score ``generators`` for every seed (the ASM arm's ascent step
+    replaced by ``asm_step_size`` if given); write ``style_scores.md``,
     ``style_scores.json`` and ``style_seed<s>.png`` into ``work_dir``."""
     os.makedirs(work_dir, exist_ok=True)
     results, reference = {}, {}
     for seed in seeds:
         grid = osp.join(work_dir, f'style_seed{seed}.png')
         results[seed] = score_seed(bench_dir, data, rain, seed, generators, num_images,
-                                   batch_size, grid)
+                                   batch_size, grid, asm_step_size)
         with open(osp.join(bench_dir, 'target-supervised', f'seed{seed}', 'metrics.json')) as f:
             reference[seed] = json.load(f)['mIoU13']
     with open(osp.join(work_dir, 'style_scores.json'), 'w') as f:

@@ -19,8 +19,9 @@ from mmasm.visualization import project_search_path
 
 from utils import TINY_SEGFORMER_CFG, run_tool, save_random_rain
 
-DEMO_ARMS = ('source-only', 'random', 'anchored', 'asm', 'target-supervised', 'ash', 'lrm',
-             'self-training', 'self-training-1shot', 'asm-self-training-1shot')
+DEMO_ARMS = ('source-only', 'random', 'anchored', 'asm', 'target-supervised', 'ash',
+             'ash-frozen', 'lrm', 'lrm-no-perceptual', 'self-training', 'self-training-1shot',
+             'asm-self-training-1shot')
 SELF_TRAINING_ARMS = ('self-training', 'self-training-1shot', 'asm-self-training-1shot')
 #: random / anchored are asm's machinery with other sampling (config test)
 BENCHMARK_ARMS = ('source-only', 'asm', 'ash', 'lrm', 'target-supervised')
@@ -73,15 +74,16 @@ def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair)
         assert hooks[0].sampling == arm.replace('-self-training-1shot', '')
         # n = 2 optimizer steps per ASM iteration: equal budgets
         assert cfg.train_cfg.max_iters == 4
-    elif arm == 'ash':
+    elif arm.startswith('ash'):
         assert not hooks and cfg.model.rain_checkpoint == 'r.pth'
+        assert cfg.model.get('train_hallucinator', True) == (arm == 'ash')
         # 4 labelled source images per optimizer step, as every arm (the
         # stylized copies only enter the adversarial loss)
         assert cfg.train_dataloader.batch_size == 4 and cfg.train_cfg.max_iters == 8
         assert cfg.model.damping_iters == 8  # the adversarial weights reach 0 at the end
         assert osp.normpath(cfg.model.style) == str(data / 'style')
         assert 'target' not in cfg.model
-    elif arm == 'lrm':
+    elif arm.startswith('lrm'):
         cfg = demo_config(arm, str(data), 'r.pth', shot, 3, 8, translator='t.pth')
         translate = next(t for t in cfg.train_dataloader.dataset.pipeline
                          if t.type == 'LRMTranslate')

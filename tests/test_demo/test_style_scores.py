@@ -38,9 +38,10 @@ def finished_runs(tmp_path_factory):
         torch.save(dict(state_dict=model.state_dict()), run_dir / 'iter_2.pth')
         (run_dir / 'last_checkpoint').write_text(str(run_dir / 'iter_2.pth'))
     (bench / 'target-supervised' / 'seed0' / 'metrics.json').write_text('{"mIoU13": 12.5}')
-    (bench / 'lrm' / 'seed0' / 'translator').mkdir(parents=True)
-    save_lrm_translator(LRMTranslator(),
-                        bench / 'lrm' / 'seed0' / 'translator' / 'lrm_translator.pth')
+    for arm in ('lrm', 'lrm-no-perceptual'):
+        (bench / arm / 'seed0' / 'translator').mkdir(parents=True)
+        save_lrm_translator(LRMTranslator(),
+                            bench / arm / 'seed0' / 'translator' / 'lrm_translator.pth')
     return data, rain, bench
 
 
@@ -52,10 +53,13 @@ def test_every_generator_is_scored_by_the_target_supervised_model(finished_runs,
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     scores = json.loads((tmp_path / 'style_scores.json').read_text())['0']
     names = ['source', 'random', 'anchored',
-             *[f'asm-depth{d}' for d in range(SCORE_DEPTHS + 1)], 'ash', 'lrm']
-    assert list(scores) == names
+             *[f'asm-depth{d}' for d in range(SCORE_DEPTHS + 1)], 'ash', 'lrm',
+             'lrm-no-perceptual']
+    layout = ['source@one-shot-layout', 'lrm@one-shot-layout',
+              'lrm-no-perceptual@one-shot-layout']
+    assert list(scores) == names + layout
     table = (tmp_path / 'style_scores.md').read_text()
-    for name in names:
+    for name in names + layout:
         assert f'| {name} | {scores[name]["mIoU"]:.2f} |' in table
     assert '| 12.50 | 0.00 | 12.50 |' in table.splitlines()[-1]
     # one row of 4 images (the first batch) per generator
@@ -72,6 +76,28 @@ def test_every_generator_is_scored_by_the_target_supervised_model(finished_runs,
         labels = torch.stack([s.gt_sem_seg.data[0] for s in batch['data_samples']])
         direct.update(torch.stack(batch['inputs']).flip(1) / 255.0, labels)
     assert scores['source']['mIoU'] == pytest.approx(direct.result()['mIoU'], abs=1e-6)
+    # the layout rows score the same images against the one-shot image's labels
+    one_shot = cv2.imread(str(data / 'target' / SHOT.replace('leftImg8bit/', 'gtFine/').replace(
+        '_leftImg8bit.png', '_gtFine_labelTrainIds.png')), cv2.IMREAD_UNCHANGED)
+    direct = LabelConsistencyScore(scorer, classes, [c['name'] for c in json.loads(
+        (data / 'meta.json').read_text())['classes']])
+    for batch in batches:
+        labels = torch.from_numpy(one_shot).long().expand(len(batch['inputs']), -1, -1)
+        direct.update(torch.stack(batch['inputs']).flip(1) / 255.0, labels)
+    assert scores['source@one-shot-layout']['mIoU'] == pytest.approx(
+        direct.result()['mIoU'], abs=1e-6)
+    assert json.dumps(scores['source@one-shot-layout']) != json.dumps(scores['source'])
+
+
+def test_a_zero_ascent_step_leaves_every_depth_at_the_anchored_draw(finished_runs):
+    data, rain, bench = finished_runs
+    scores = score_seed(str(bench), str(data), str(rain), 0, ('asm', ), 4, 4, asm_step_size=0.0)
+    depths = [scores[f'asm-depth{d}']['mIoU'] for d in range(SCORE_DEPTHS + 1)]
+    assert depths == [depths[0]] * len(depths)
+    moved = score_seed(str(bench), str(data), str(rain), 0, ('asm', ), 4, 4, asm_step_size=50.0)
+    assert moved['asm-depth0']['mIoU'] == depths[0]
+    assert json.dumps([moved[f'asm-depth{d}'] for d in range(1, SCORE_DEPTHS + 1)]) != \
+        json.dumps([scores[f'asm-depth{d}'] for d in range(1, SCORE_DEPTHS + 1)])
 
 
 def test_seeded_and_missing_runs_named(finished_runs):

@@ -136,6 +136,25 @@ def test_each_iteration_trains_the_three_networks_with_their_own_wrappers(traine
     assert len(grids) == 2
 
 
+def test_frozen_conditioning_net_stays_at_its_initialisation(tmp_path, files):
+    """``train_hallucinator=False`` (the ablation): the conditioning net
+    ends bit-identical to its initialisation (no step, not even weight
+    decay), while the segmentor and the discriminator train."""
+    runner = Runner.from_cfg(ash_cfg(tmp_path / 'work', files, ash_adv_weight=1.0,
+                                     train_hallucinator=False))
+    model = runner.model
+    initial = {name: cloned_state(getattr(model, name)) for name in NETWORKS}
+    runner.train()
+    for name in NETWORKS:
+        same = [torch.equal(v, initial[name][k])
+                for k, v in getattr(model, name).state_dict().items()]
+        if name == 'hallucinator':
+            assert all(same)
+        else:
+            assert not all(same), name
+    assert np.isfinite(runner.message_hub.get_scalar('train/loss_ash_adv').current())
+
+
 def test_checkpoint_holds_every_network_optimizer_and_scheduler(trained):
     checkpoint = torch.load(trained['work_dir'] / 'iter_2.pth', map_location='cpu',
                             weights_only=False)

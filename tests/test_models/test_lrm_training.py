@@ -44,14 +44,14 @@ def write_source_and_target(root: Path):
     return root / 'source', root / 'target.png'
 
 
-def train(work_dir, source, target, resume=False):
-    """The demo config on the tiny data: constant lr 1e-2 (the recipe's
+def train(work_dir, source, target, resume=False, config=DEMO_CFG, max_iters=MAX_ITERS):
+    """The demo ``config`` on the tiny data: constant lr 1e-2 (the recipe's
     one-cycle warm-up needs ~40 iterations before anything moves) and a
     narrow discriminator, to keep the run short; the trained runner."""
-    return train_config(str(DEMO_CFG), str(work_dir), {
+    return train_config(str(config), str(work_dir), {
         'train_dataloader.dataset.source.data_root': str(source),
         'train_dataloader.dataset.target': str(target),
-        'train_cfg.max_iters': MAX_ITERS, 'param_scheduler': [],
+        'train_cfg.max_iters': max_iters, 'param_scheduler': [],
         'optim_wrapper.translator.optimizer.lr': 0.01,
         'optim_wrapper.discriminator.optimizer.lr': 0.01,
         'model.discriminator.channels': (3, 8, 16, 16, 16, 1),
@@ -100,6 +100,18 @@ def test_training_lowers_the_objective(trained):
     for term in ('loss_rec_source', 'loss_rec_target'):
         assert mean(term, last) < mean(term, first), term
     assert all(np.isfinite(log[i]['loss_disc']) for i in log)
+
+
+def test_ablation_without_perceptual_terms_trains_on_reconstruction_and_lsgan(data, tmp_path):
+    runner = train(tmp_path, *data, config=DEMO_CFG.with_name('lrm_tiny_demo-no-perceptual.py'),
+                   max_iters=2)
+    assert runner.model.perceptual_loss is None
+    assert not any('vgg' in name for name, _ in runner.model.named_modules())
+    log = logged_scalars(tmp_path)
+    for values in log.values():
+        assert not {'loss_content', 'loss_style'} & set(values)
+        assert values['loss'] == pytest.approx(
+            values['loss_rec_source'] + values['loss_rec_target'] + values['loss_adv'], rel=1e-4)
 
 
 def test_exported_translator_is_the_trained_one(trained):

@@ -30,6 +30,8 @@ def parse_args(argv=None):
                         choices=list(GENERATORS))
     parser.add_argument('--num-images', type=int, default=100,
                         help='source images scored (the first ones)')
+    parser.add_argument('--asm-step-size', type=float, default=None,
+                        help="the ASM arm's ascent step (default: its config's)")
     return parser.parse_args(argv)
 
 
@@ -37,7 +39,8 @@ def main(argv=None):
     args = parse_args(argv)
     register_config_packages()
     return run_style_scores(args.work_dir, args.bench_dir, args.data, args.rain, args.seeds,
-                            args.generators, args.num_images)
+                            args.generators, args.num_images,
+                            asm_step_size=args.asm_step_size)
 
 
 if __name__ == '__main__':

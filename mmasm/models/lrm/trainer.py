@@ -44,7 +44,8 @@ class LRMTrainer(BaseModel):
         translator, discriminator, perceptual_loss: configs (or modules) of
             ``LRMTranslator``, ``LRMPatchDiscriminator``,
             ``LRMPerceptualLoss``; the optim wrappers are named after the
-            first two attributes.
+            first two attributes. ``perceptual_loss=None`` drops the VGG
+            content and Gram style terms (an ablation, not the paper).
         rec_weight: weight of each L1 reconstruction term (30).
         adv_weight: weight of the LSGAN terms of both players (1000).
         pixel_scale: factor from the preprocessor's range to the
@@ -57,7 +58,7 @@ class LRMTrainer(BaseModel):
                      type='LRMTranslator'),
                  discriminator: Union[dict, nn.Module] = dict(
                      type='LRMPatchDiscriminator'),
-                 perceptual_loss: Union[dict, nn.Module] = dict(
+                 perceptual_loss: Optional[Union[dict, nn.Module]] = dict(
                      type='LRMPerceptualLoss'),
                  rec_weight: float = 30.0,
                  adv_weight: float = 1000.0,
@@ -69,7 +70,8 @@ class LRMTrainer(BaseModel):
                          init_cfg=init_cfg)
         self.translator = build_module(translator)
         self.discriminator = build_module(discriminator)
-        self.perceptual_loss = build_module(perceptual_loss)
+        self.perceptual_loss = (build_module(perceptual_loss)
+                                if perceptual_loss is not None else None)
         self.rec_weight = rec_weight
         self.adv_weight = adv_weight
         self.pixel_scale = pixel_scale
@@ -93,7 +95,8 @@ class LRMTrainer(BaseModel):
             loss_rec_source=self.rec_weight * F.l1_loss(rec_source, source),
             loss_rec_target=self.rec_weight * F.l1_loss(rec_target, target),
             loss_adv=self.adv_weight * adversarial)
-        losses.update(self.perceptual_loss(mixed, source, target))
+        if self.perceptual_loss is not None:
+            losses.update(self.perceptual_loss(mixed, source, target))
         return losses
 
     def discriminator_losses(self, target, mixed) -> Dict[str, torch.Tensor]:

@@ -91,6 +91,9 @@ class ASH(UDASegmentor):
         vis_interval: add a source / style / stylized grid
             (``ash_hallucination``) to the current visualizer every this
             many iterations (0: never).
+        train_hallucinator: False freezes the conditioning net at its
+            initialisation (an ablation, not the paper): update 1 renders
+            without gradient and makes no step; updates 2 and 3 as usual.
         seed: of the style / noise stream; None draws it from torch's
             global generator (seeded by the runner's ``randomness``). Kept
             in the state dict (``style_seed``), so resuming restores it.
@@ -102,8 +105,8 @@ class ASH(UDASegmentor):
                  discriminator: Optional[dict] = None, adv_weight: float = 1e-3,
                  ash_adv_weight: float = 1e-3, content_weight: float = 0.0,
                  style_weight: float = 0.0, damping_iters: Optional[int] = None,
-                 vis_interval: int = 500, seed: Optional[int] = None,
-                 segmentor_type: str = 'EncoderDecoder',
+                 vis_interval: int = 500, train_hallucinator: bool = True,
+                 seed: Optional[int] = None, segmentor_type: str = 'EncoderDecoder',
                  **segmentor):
         weights = dict(adv_weight=adv_weight, ash_adv_weight=ash_adv_weight,
                        content_weight=content_weight, style_weight=style_weight)
@@ -124,6 +127,7 @@ class ASH(UDASegmentor):
         self.adv_weight, self.ash_adv_weight = adv_weight, ash_adv_weight
         self.content_weight, self.style_weight = content_weight, style_weight
         self.vis_interval = vis_interval
+        self.train_hallucinator = train_hallucinator
         self.damping_iters = damping_iters
         #: the factor of both adversarial weights in the current iteration
         self.damping = 1.0
@@ -218,7 +222,11 @@ class ASH(UDASegmentor):
         """Update 1: render ``images`` (RGB [0, 1]) in ``styles`` conditioned
         on G's ``source_logits`` (noise ``Z`` from ``generator``) and make
         one step of the conditioning net; gradients reach no other network.
-        Returns the rendering and the terms before the step (detached)."""
+        Returns the rendering and the terms before the step (detached).
+        With ``train_hallucinator=False``: the rendering only, no terms."""
+        if not self.train_hallucinator:
+            with torch.no_grad():
+                return self.hallucinator(images, styles, source_logits, generator), {}
         with optim_wrapper.optim_context(self.hallucinator):
             hallucination = self.hallucinator(images, styles, source_logits, generator)
             terms = self.ash_objective(hallucination, data_samples)
