@@ -128,13 +128,16 @@ class Generators:
         self.generator = torch.Generator()
 
     def __call__(self, batch: dict, index: int) -> Dict[str, torch.Tensor]:
-        seed_generator(self.generator, self.seed, index)
+        """Each RAIN generator draws from its own copy of the batch's stream
+        ``(seed, index)``: its images do not depend on the others scored."""
         images = bgr255_to_rgb01(batch['inputs'], 'cpu')
         out = {'source': images} if 'source' in self.generators else {}
         for arm in ('random', 'anchored'):
             if arm in self.hooks:
+                seed_generator(self.generator, self.seed, index)
                 out[arm] = self.hooks[arm].mining.search(images, self.generator).stylized()
         if 'asm' in self.hooks:
+            seed_generator(self.generator, self.seed, index)
             trace = trace_search(self.attacked, self.hooks['asm'].mining, batch,
                                  SCORE_DEPTHS, self.generator)
             out.update({f'asm-depth{d}': img for d, img in enumerate(trace.images)})

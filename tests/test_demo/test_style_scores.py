@@ -105,5 +105,10 @@ def test_seeded_and_missing_runs_named(finished_runs):
     first = score_seed(str(bench), str(data), str(rain), 0, ('random', ), 4, 4)
     again = score_seed(str(bench), str(data), str(rain), 0, ('random', ), 4, 4)
     assert json.dumps(first) == json.dumps(again)  # NaN for absent classes
+    # each generator's images do not depend on which others are scored
+    together = score_seed(str(bench), str(data), str(rain), 0, ('random', 'anchored', 'asm'), 4, 4)
+    alone = score_seed(str(bench), str(data), str(rain), 0, ('asm', 'anchored'), 4, 4)
+    for name in ('anchored', *[f'asm-depth{d}' for d in range(SCORE_DEPTHS + 1)]):
+        assert json.dumps(together[name]) == json.dumps(alone[name]), name
     with pytest.raises(FileNotFoundError, match=r"no finished 'target-supervised' run .*seed1"):
         score_seed(str(bench), str(data), str(rain), 1, ('source', ), 4, 4)
