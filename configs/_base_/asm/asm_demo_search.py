@@ -16,7 +16,7 @@ demo_asm_hook = dict(
     # largest of 8, 4, 2, 1 whose stylizations keep the scene at every
     # depth 1-4 (label consistency >= half the scorer's target-val mIoU13,
     # seed 0; README, "A demo RAIN that keeps the scene"): 1.0 (8.0 before
-    # the relu2_1 RAIN; 8, 4 and 2 erase the layout by depth 1, 2, 3).
+    # the relu2_1 RAIN; 8, 4 and 2 fall below that bar at depth 1, 2, 3).
     step_rule='l2',
     step_size=1.0,
     # RAIN at 128x64, 4x cheaper than at the images' 256x128, where it
