@@ -202,7 +202,7 @@ def score_seed(bench_dir: str, data: str, rain: str, seed: int, generators: Sequ
     make = Generators(bench_dir, data, rain, one_shot, seed, generators, asm_step_size)
     batches, names = source_batches(data, rain, one_shot, num_images, batch_size)
     demo_classes = [c['name'] for c in meta['classes']]
-    layout = one_shot_labels(data, one_shot) if make.translators else None
+    layout = one_shot_labels(data, rain, one_shot) if make.translators else None
     scores = {}
 
     def update(name, generated, labels):
@@ -223,15 +223,16 @@ def score_seed(bench_dir: str, data: str, rain: str, seed: int, generators: Sequ
     return {name: score.result() for name, score in scores.items()}
 
 
-def one_shot_labels(data: str, one_shot: str) -> torch.Tensor:
+def one_shot_labels(data: str, rain: str, one_shot: str) -> torch.Tensor:
     """The train-id label map ``(H, W)`` of the one-shot image (relative to
-    the target root, Cityscapes layout)."""
-    path = osp.join(data, 'target', one_shot.replace('leftImg8bit/', 'gtFine/', 1)
-                    .replace('_leftImg8bit.png', '_gtFine_labelTrainIds.png'))
-    labels = cv2.imread(path, cv2.IMREAD_UNCHANGED)
-    if labels is None:
-        raise FileNotFoundError(f'no label map of the one-shot image at {path}')
-    return torch.from_numpy(labels.astype(np.int64))
+    the target root), read through the target train set as its arm reads it."""
+    dataset_cfg = demo_config('target-supervised', data, rain, one_shot, 0).train_dataloader.dataset
+    dataset = build_module(dict(dataset_cfg, pipeline=SCORE_PIPELINE), DATASETS)
+    path = osp.join(data, 'target', one_shot)
+    for index in range(len(dataset)):
+        if osp.samefile(dataset.get_data_info(index)['img_path'], path):
+            return dataset[index]['data_samples'].gt_sem_seg.data[0]
+    raise FileNotFoundError(f'the one-shot image {path} is not in the target train set')
 
 
 def scores_table(results: Dict[int, dict], reference: Dict[int, float]) -> str:
