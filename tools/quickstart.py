@@ -1,5 +1,5 @@
 """The one-command demo: one-shot adaptation with ASM on mmasm's own
-sim-to-real domain pair, on the CPU, in about 7 minutes on an idle 2-core
+sim-to-real domain pair, on the CPU, in about 6 minutes on an idle 2-core
 machine (measured: README).
 
     python tools/quickstart.py [--work-dir work_dirs/quickstart] [--data data/demo]
@@ -16,7 +16,7 @@ machine (measured: README).
    (the two panels of the paper's Fig. 7).
 
 Every step logs its progress. A second run reuses the demo pair and the
-RAIN and trains the two segmentors again (about 3 minutes). The steps are
+RAIN and trains the two segmentors again (about 4 minutes). The steps are
 ``mmasm.demo``'s (``run_quickstart``).
 """
 import argparse
