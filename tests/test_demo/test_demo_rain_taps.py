@@ -57,9 +57,10 @@ def test_demo_arms_build_the_rain_files_tap(pair, arm):
         assert cfg.custom_hooks[0].rain.vae_depth == 3  # the rest of the config's RAIN kept
         hook = arm_hook(arm, str(data), str(rain), SHOT, 0)
         assert hook.mining.rain.encoder.tap == tap
-    # a file not there yet (the quickstart's, before pretraining) leaves the config's RAIN
+    # a file not there yet (the quickstart's, before pretraining) leaves the
+    # config's RAIN: the demo RAIN's relu2_1
     missing = demo_config(arm, str(data), str(data / 'none.pth'), SHOT, 0)
-    assert 'encoder_tap' not in missing.custom_hooks[0].rain
+    assert missing.custom_hooks[0].rain.encoder_tap == 'relu2_1'
 
 
 def test_anchor_distance_is_the_spread_of_the_first_draws(pair):
@@ -74,3 +75,20 @@ def test_anchor_distance_is_the_spread_of_the_first_draws(pair):
     spread = hook.mining.anchor_std.norm(dim=1).item()
     assert spread > 0
     assert measured == pytest.approx(spread, rel=0.15)
+
+
+@pytest.mark.parametrize('config', ['demo/random_demo.py', 'demo/anchored_demo.py',
+                                    'demo/asm_demo.py', 'demo/asm-self-training-1shot_demo.py',
+                                    'ash/ash_demo.py', 'ash/ash_demo-frozen-conditioning.py'])
+def test_demo_configs_build_the_tap_of_the_demo_rain(config, tmp_path):
+    """Run as they are (tools/train.py), the demo configs load the file
+    configs/rain/rain_demo-relu2_1_cpu.py exports: their RAIN taps relu2_1."""
+    from mmasm.models.rain import load_rain_checkpoint
+    cfg = Config.fromfile(REPO_ROOT / 'configs' / config)
+    holders = [h for h in [*cfg.get('custom_hooks', []), cfg.model] if 'rain_checkpoint' in h]
+    assert [h.rain_checkpoint for h in holders] == ['work_dirs/quickstart/rain/rain_demo.pth']
+    demo_tap = Config.fromfile(RAIN_CONFIGS / 'rain_demo-relu2_1_cpu.py').encoder_tap
+    save_random_rain(tmp_path / 'rain_demo.pth', encoder_tap=demo_tap)
+    rain = build_module(holders[0].rain, MODELS)
+    load_rain_checkpoint(rain, str(tmp_path / 'rain_demo.pth'))  # raises on another tap
+    assert rain.encoder.tap == demo_tap

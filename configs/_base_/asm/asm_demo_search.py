@@ -9,6 +9,9 @@ rain_checkpoint = 'work_dirs/quickstart/rain/rain_demo.pth'
 demo_asm_hook = dict(
     _base_.asm_hook,
     rain_checkpoint=rain_checkpoint,
+    # the demo RAIN's tap (configs/rain/rain_demo-relu2_1_cpu.py), not the
+    # paper's relu4_1, so that tools/train.py loads its file as it is
+    rain=dict(_base_.asm_hook.rain, encoder_tap='relu2_1'),
     search_depth=search_depth,
     # Here the raw gradient moves eps by ~0.5 while eps ~ N(psi, xi) lies
     # ~18 from psi (asm_step_norm vs asm_anchor_distance): take steps of
