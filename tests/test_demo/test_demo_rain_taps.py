@@ -8,6 +8,7 @@ from mmengine.config import Config
 
 from mmasm.demo import demo_config, make_demo_domains
 from mmasm.demo.style_scores import arm_hook
+from mmasm.models.rain import load_rain_checkpoint
 from mmasm.registry import MODELS
 from mmasm.utils import build_module
 
@@ -83,7 +84,6 @@ def test_anchor_distance_is_the_spread_of_the_first_draws(pair):
 def test_demo_configs_build_the_tap_of_the_demo_rain(config, tmp_path):
     """Run as they are (tools/train.py), the demo configs load the file
     configs/rain/rain_demo-relu2_1_cpu.py exports: their RAIN taps relu2_1."""
-    from mmasm.models.rain import load_rain_checkpoint
     cfg = Config.fromfile(REPO_ROOT / 'configs' / config)
     holders = [h for h in [*cfg.get('custom_hooks', []), cfg.model] if 'rain_checkpoint' in h]
     assert [h.rain_checkpoint for h in holders] == ['work_dirs/quickstart/rain/rain_demo.pth']
