@@ -55,10 +55,9 @@ def test_metafiles_follow_the_openmmlab_schema():
             config = REPO_ROOT / model['Config']
             assert config.is_file(), f'{path}: {model["Config"]} missing'
             assert model['Name'] == config.stem
-            assert model['Name'] in collections[
-                model['In Collection']]['README'] or model['Name'] in (
-                    REPO_ROOT / collections[model['In Collection']]['README']
-                ).read_text(), f'{model["Name"]} not on its README'
+            readme = REPO_ROOT / collections[model['In Collection']]['README']
+            assert model['Name'] in readme.read_text(), (
+                f'{model["Name"]} is not on {readme.name}')
             results = model.get('Results')
             if results is not None:
                 assert {'Task', 'Dataset', 'Metrics'} <= set(results)
