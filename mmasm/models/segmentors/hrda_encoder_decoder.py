@@ -5,6 +5,7 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 import torch.nn.functional as F
+from mmengine.config import ConfigDict
 from mmseg.models.segmentors import EncoderDecoder
 from mmseg.models.utils import resize
 from mmseg.utils import add_prefix
@@ -98,6 +99,8 @@ class HRDAEncoderDecoder(EncoderDecoder):
             raise ValueError(f'HRDAEncoderDecoder: feature_scale '
                              f'{feature_scale} is not one of {scales}')
         super().__init__(backbone, dict(decode_head, scales=scales), **kwargs)
+        # attribute access as mmseg's inference expects, from plain dicts too
+        self.test_cfg = ConfigDict(self.test_cfg or {})
         self.scales, self.feature_scale = scales, feature_scale
         self.crop_size = None if hr_crop_size is None else tuple(hr_crop_size)
         self.hr_slide_inference = hr_slide_inference
