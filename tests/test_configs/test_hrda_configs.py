@@ -32,7 +32,8 @@ def data_roots(tmp_path_factory):
     convert_label_dir(str(root / 'gta5' / 'labels'), gta5_label_to_train_ids)
     (root / 'synthia' / 'GT').mkdir(parents=True)
     shutil.copytree(root / 'gta5' / 'images', root / 'synthia' / 'RGB')
-    shutil.copytree(root / 'gta5' / 'labels', root / 'synthia' / 'GT' / 'LABELS')
+    shutil.copytree(root / 'gta5' / 'labels',
+                    root / 'synthia' / 'GT' / 'LABELS')
     write_cityscapes(root / 'cityscapes', 'train', num_images=2, size=SIZE)
     write_cityscapes(root / 'cityscapes', 'val', num_images=1, size=SIZE,
                      seed=1)
@@ -103,8 +104,8 @@ def runner_of(cfg: Config) -> Runner:
     """``Runner.from_cfg`` without the config object: the same arguments,
     minus the yapf formatting of the whole config that the runner logs and
     dumps (seconds per call on a shared CPU)."""
-    names = set(inspect.signature(Runner.__init__).parameters) - {'self',
-                                                                 'cfg'}
+    names = set(inspect.signature(Runner.__init__).parameters)
+    names -= {'self', 'cfg'}
     return Runner(**{k: cfg[k] for k in names if k in cfg})
 
 
@@ -132,7 +133,8 @@ def test_the_configs_hold_the_authors_recipe():
         assert model.data_preprocessor.size == (1024, 1024)
         assert data.batch_size == 2
         assert data.dataset.rare_class_sampling.min_crop_ratio == 2.0
-        target = [t['type'].split('.')[-1] for t in data.dataset.target.pipeline]
+        target = [t['type'].split('.')[-1]
+                  for t in data.dataset.target.pipeline]
         assert ('PseudoLabelMargins' in target) == ('datum' not in path.stem)
     code = [line for line in (REPO_ROOT / 'configs' / 'hrda' /
                               f'{FROM_MMSEG}.py').read_text().splitlines()

@@ -41,6 +41,7 @@ def model_config(arm: str, size: int, tiny: bool, fd: bool = True,
     """The DACS model of mmasm's HRDA (``arm='hrda'``) or DAFormer config
     with random weights at ``size`` crops (HRDA's detail crop: half)."""
     from mmengine.config import Config
+
     from mmasm.utils import register_config_packages
     register_config_packages()
     cfg = Config.fromfile(str(HRDA_CONFIG if arm == 'hrda'
@@ -225,8 +226,10 @@ def main() -> None:
           f'+{daformer["peak_mib"]:.0f} MiB')
     print(f'  HRDA     step {hrda["step_s"]:.3f} s, peak '
           f'+{hrda["peak_mib"]:.0f} MiB')
-    print(f'  HRDA / DAFormer: step x{hrda["step_s"] / daformer["step_s"]:.2f}'
-          f', peak memory x{hrda["peak_mib"] / max(daformer["peak_mib"], 1):.2f}')
+    step_ratio = hrda['step_s'] / daformer['step_s']
+    memory_ratio = hrda['peak_mib'] / max(daformer['peak_mib'], 1)
+    print(f'  HRDA / DAFormer: step x{step_ratio:.2f}, peak memory '
+          f'x{memory_ratio:.2f}')
     for name in ('slide_batched', 'slide_sequential'):
         r = result[name]
         print(f'  {name}: {r["seconds"]:.3f} s, peak +{r["peak_mib"]:.0f} '

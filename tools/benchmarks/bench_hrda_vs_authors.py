@@ -9,7 +9,7 @@ with pixel weights, the gradients of every parameter and of the features,
 and the sliding-window detail inference. Nothing of the authors' is stored
 in mmasm.
 
-    git --git-dir=<lhoyer/HRDA bare repo> archive HEAD | tar -x -C /tmp/hrda_src
+    git --git-dir=<lhoyer/HRDA bare> archive HEAD | tar -x -C /tmp/hrda_src
     python tools/benchmarks/bench_hrda_vs_authors.py /tmp/hrda_src
     python tools/benchmarks/bench_hrda_vs_authors.py /tmp/hrda_src \\
         --save-golden tests/data/hrda_golden.pt
