@@ -6,7 +6,9 @@ imports that mmseg 1.x / mmcv 2.x no longer have, builds both heads with
 the same weights, and compares on the same inputs and crop box: fused /
 context / detail logits, the scale attention, the fused and detail losses
 with pixel weights, the gradients of every parameter and of the features,
-and the sliding-window detail inference. Nothing of the authors' is stored
+the sliding-window detail inference, the authors' segmentor inference
+(``encode_decode``) against mmasm's, and the offsets their crop draw can
+reach. Nothing of the authors' is stored
 in mmasm.
 
     git --git-dir=<lhoyer/HRDA bare> archive HEAD | tar -x -C /tmp/hrda_src
@@ -307,6 +309,63 @@ def max_differences(expected: dict, actual: dict) -> dict:
     return out
 
 
+TINY_MIT = dict(type='MixVisionTransformer', in_channels=3, embed_dims=4,
+                num_stages=2, num_layers=[1, 1], num_heads=[1, 2],
+                patch_sizes=[7, 3], strides=[4, 2], sr_ratios=[4, 2],
+                out_indices=(0, 1), mlp_ratio=2, qkv_bias=True)
+
+
+def compare_segmentor_inference(theirs, state: dict) -> dict:
+    """The authors' ``HRDAEncoderDecoder.encode_decode`` (context at 0.5,
+    overlapping 16x16 detail windows, fusion, resize) called on a namespace
+    holding a tiny MiT and their head, against mmasm's segmentor with the
+    same weights (their state after the training forward, BN statistics
+    included), on a 32x48 image; and whether their ``get_crop_bbox`` and
+    mmasm's ``random_crop_box`` reach different offsets (1) or the same (0)
+    over 2000 draws."""
+    import functools
+
+    import numpy as np
+    from mmengine.registry import init_default_scope
+
+    from mmasm.models.segmentors.hrda_encoder_decoder import (
+        random_crop_box)
+    from mmasm.registry import MODELS
+    init_default_scope('mmasm')
+    torch.manual_seed(1)
+    ours = MODELS.build(dict(type='HRDAEncoderDecoder', backbone=TINY_MIT,
+                             decode_head=MMASM_HEAD, hr_crop_size=(16, 16),
+                             test_cfg=dict(mode='whole'))).eval()
+    ours.decode_head.load_state_dict(state)
+    theirs.eval()
+    theirs.debug = False
+    segmentor = sys.modules[
+        'hrda_authors.models.segmentors.hrda_encoder_decoder']
+    namespace = types.SimpleNamespace(
+        scales=[0.5, 1], blur_hr_crop=False, hr_slide_inference=True,
+        hr_slide_overlapping=True, crop_size=(16, 16), align_corners=False,
+        decode_head=theirs, extract_unscaled_feat=ours.extract_feat,
+        _decode_head_forward_test=lambda x, metas: theirs.forward_test(
+            x, metas, None))
+    for name in ('resize', 'extract_slide_feat'):
+        setattr(namespace, name, functools.partial(
+            getattr(segmentor.HRDAEncoderDecoder, name), namespace))
+    image = torch.randn(1, 3, 32, 48, generator=torch.Generator()
+                        .manual_seed(2))
+    with torch.no_grad():
+        expected = segmentor.HRDAEncoderDecoder.encode_decode(
+            namespace, image, None)
+        actual = ours.encode_decode(image, None)
+    np.random.seed(0)
+    their_offsets = {segmentor.get_crop_bbox(64, 96, (32, 32), 8)[::2]
+                     for _ in range(2000)}
+    gen = torch.Generator().manual_seed(0)
+    our_offsets = {random_crop_box(64, 96, (32, 32), 8, gen)[::2]
+                   for _ in range(2000)}
+    return dict(segmentor_inference=float((expected - actual).abs().max()),
+                crop_offsets_differ=float(their_offsets != our_offsets))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('hrda_src', help='checkout of lhoyer/HRDA')
@@ -323,6 +382,8 @@ def main() -> None:
     ours = build_mmasm_head(state)
     expected = run_authors(theirs, inputs)
     differences = max_differences(expected, run_mmasm(ours, inputs))
+    differences.update(compare_segmentor_inference(
+        theirs, to_mmasm_state(theirs.state_dict())))
     for key, value in differences.items():
         print(f'{key:14s} max |authors - mmasm| = {value:.2e}')
     if args.save_golden:
