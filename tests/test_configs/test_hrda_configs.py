@@ -125,6 +125,8 @@ def test_the_configs_hold_the_authors_recipe():
         assert (model.crop_coord_divisible, model.feature_scale) == (8, 0.5)
         assert model.decode_head.hr_loss_weight == 0.1
         assert model.decode_head.lr_loss_weight == 0.0
+        loss = model.decode_head.single_scale_head.loss_decode
+        assert not loss.get('avg_non_ignore', False)  # as mmseg 0.x averaged
         assert model.test_cfg.crop_size == (1024, 1024)
         assert model.test_cfg.stride == (512, 512)
         assert model.alpha == 0.999 and model.imnet_feature_dist
