@@ -3,7 +3,8 @@ resumed from the uninterrupted run's ``iter_2.pth`` ends, on both ranks,
 with the uninterrupted run's weights; and with plain BN both ranks (so
 distributed validation and the checkpoint) hold the same statistics.
 
-A kind (ASM, ASH, DACS self-training, DACS with an HRDA student) is a function writing a config (tiny SegFormer with plain BN, 2 gloo
+A kind (ASM, ASH, DACS self-training, DACS with an HRDA student) is a
+function writing a config (tiny SegFormer with plain BN, 2 gloo
 ranks, checkpoints every 2 iterations, deterministic pipeline); add a model
 kind by adding one. The checkpoint at iteration 2 is the same whether the
 run was later killed or not, so resuming from the full run's is the killed
