@@ -1,8 +1,8 @@
 # MIC (Hoyer et al., CVPR 2023) on DAFormer, GTA5 -> Cityscapes: DAFormer's
 # self-training plus masked image consistency on the target (64x64 patches,
 # ratio 0.7, weight 1). The MIC paper's headline number (75.9 mIoU) is
-# MIC(HRDA), a higher-resolution framework mmasm does not implement; this
-# config was not trained here.
+# MIC(HRDA): ./mic-hrda_mit-b5_1xb2-40k_gta5-to-cityscapes-1024x1024.py;
+# this config was not trained here.
 _base_ = ['../daformer/daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py',
           '../_base_/uda/mic.py']
 model = dict(mic=_base_.mic)

@@ -13,7 +13,8 @@ from mmasm.registry import DATASETS, MODELS
 from utils import REPO_ROOT, write_cityscapes, write_gta5
 
 CONFIGS = sorted(p for folder in ('dacs', 'daformer', 'mic')
-                 for p in (REPO_ROOT / 'configs' / folder).glob('*.py'))
+                 for p in (REPO_ROOT / 'configs' / folder).glob('*.py')
+                 if 'hrda' not in p.stem)  # HRDA's: test_hrda_configs.py
 FROM_MMSEG = REPO_ROOT / 'configs/daformer/daformer_mit-b0_gta5-to-cityscapes_from-mmseg-config.py'
 
 

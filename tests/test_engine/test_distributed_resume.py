@@ -3,7 +3,8 @@ resumed from the uninterrupted run's ``iter_2.pth`` ends, on both ranks,
 with the uninterrupted run's weights; and with plain BN both ranks (so
 distributed validation and the checkpoint) hold the same statistics.
 
-A kind (ASM, ASH, DACS self-training) is a function writing a config (tiny SegFormer with plain BN, 2 gloo
+A kind (ASM, ASH, DACS self-training, DACS with an HRDA student) is a
+function writing a config (tiny SegFormer with plain BN, 2 gloo
 ranks, checkpoints every 2 iterations, deterministic pipeline); add a model
 kind by adding one. The checkpoint at iteration 2 is the same whether the
 run was later killed or not, so resuming from the full run's is the killed
@@ -84,7 +85,23 @@ def dacs_config(files):
             "custom_hooks = [dict(type='RankStateDumpHook')]"]
 
 
-MODEL_KINDS = dict(asm=asm_config, ash=ash_config, dacs=dacs_config)
+def hrda_config(files):
+    """``dacs_config`` with the tiny SegFormer as an HRDA student (16x16
+    detail crops of the 32x64 images, sliding detail windows for the
+    pseudo-labels), thing-class feature distance and MIC."""
+    lines = dacs_config(files)
+    head = dict(type='HRDAHead', attention_embed_dim=8, hr_loss_weight=0.1)
+    hrda = dict(segmentor_type='HRDAEncoderDecoder', hr_crop_size=(16, 16),
+                crop_coord_divisible=8, feature_scale=0.5,
+                imnet_feature_dist=dict(loss_weight=0.005),
+                mic=dict(block_size=8))
+    single = f"dict(_base_.model.decode_head, **{PLAIN_BN_HEAD['decode_head']!r})"
+    return lines + [f'model.update(decode_head=dict(_delete_=True, '
+                    f'single_scale_head={single}, **{head!r}), **{hrda!r})']
+
+
+MODEL_KINDS = dict(asm=asm_config, ash=ash_config, dacs=dacs_config,
+                   hrda=hrda_config)
 
 
 @pytest.fixture(scope='module')

@@ -1,3 +1,4 @@
 from .asm_encoder_decoder import ASMEncoderDecoder
+from .hrda_encoder_decoder import HRDAEncoderDecoder
 
-__all__ = ['ASMEncoderDecoder']
+__all__ = ['ASMEncoderDecoder', 'HRDAEncoderDecoder']

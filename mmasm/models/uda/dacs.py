@@ -16,6 +16,7 @@ from ..utils import (ImageNormalization, block_masks, class_mix_masks, mix,
                      pixel_weighted_losses, strong_augment)
 from .ema_teacher import copy_weights, ema_alpha, teacher_mode, update_ema
 from .feature_distance import ImageNetFeatureDistance, capture_last_features
+from .hrda_parts import feature_distance_inputs, masked_pseudo_labels
 from .mix_visualization import label_palette, mix_grid
 from .pseudo_labels import PseudoLabels, pseudo_labels
 from .uda_segmentor import UDASegmentor
@@ -140,6 +141,7 @@ class DACS(UDASegmentor):
             log_vars = self._source_loss(source, labels, wrapper)
             pseudo = pseudo_labels(self._teacher_logits(target['inputs']), self.pseudo_threshold,
                                    *self.ignore_rows)
+            pseudo = masked_pseudo_labels(pseudo, target['data_samples'])
             paired, paired_pseudo = self._pair_targets(len(labels), target['inputs'], pseudo)
             mixed = self._class_mix(source['inputs'], paired, labels, paired_pseudo, generators)
             log_vars.update(self._weighted_loss('mix', mixed['inputs'], mixed['labels'],
@@ -237,7 +239,7 @@ class DACS(UDASegmentor):
         losses = {f'src.{k}': v for k, v in losses.items()}
         if self.feature_distance is not None:
             losses['src.loss_imnet_feat_dist'] = self.feature_distance(
-                features[-1], source['inputs'], labels)
+                *feature_distance_inputs(student, features, source['inputs']), labels)
         return self._backward_term('src', losses, wrapper, last=False)
 
     @torch.no_grad()
