@@ -1,0 +1,5 @@
+"""Placeholder replaced below."""
+
+
+def config_table(daformer_root, mic_root):
+    return ''
