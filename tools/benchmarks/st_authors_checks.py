@@ -166,27 +166,45 @@ def optimizer_groups_check(student_cfg, cfg_file=DAFORMER_CFG):
             'optimizer weight decay per parameter': [wd_diff]}
 
 
+def counts_matrix(counts=CLASS_COUNTS, num_classes=19):
+    return torch.tensor([[c.get(k, 0) for k in range(num_classes)]
+                         for c in counts])
+
+
 def golden_inputs():
-    """Fixed small inputs of the golden values (plain tensors)."""
+    """Fixed small inputs of the golden values (plain tensors); the random
+    decisions are mmasm's draws from ``Generator().manual_seed(seed)``."""
     g = torch.Generator().manual_seed(0)
     labels = torch.randint(0, 5, (2, 4, 4), generator=g)
     labels = labels.repeat_interleave(4, 1).repeat_interleave(4, 2)
     labels[0, :4, :4] = 255
     return dict(
-        logits=torch.randn(2, 19, 16, 16, generator=g) * 6,
+        logits=torch.randn(2, 19, 8, 8, generator=g) * 6,
         labels=labels,
         images=torch.randn(2, 3, 16, 16, generator=g),
         target_images=torch.randn(2, 3, 16, 16, generator=g),
         pseudo_label=torch.randint(0, 19, (2, 16, 16), generator=g),
-        pseudo_weight=torch.full((2, 16, 16), 0.375),
-        perms=torch.stack([torch.randperm(6, generator=g)[:3]
-                           for _ in range(2)]),
+        mix_seeds=torch.tensor([11, 12]),
+        jitter_image=torch.rand(1, 3, 12, 12, generator=g),
+        jitter_factors=torch.tensor([1.15, 0.85, 1.1, -0.15]),
+        jitter_order=torch.tensor([2, 0, 3, 1]),
         blur_image=torch.rand(1, 3, 20, 24, generator=g),
+        blur_sigma=torch.tensor(0.7),
         fd_student=torch.randn(2, 4, 4, 4, generator=g),
         fd_imnet=torch.randn(2, 4, 4, 4, generator=g),
+        fd_classes=torch.tensor([1, 3]),
         ema_teacher=torch.randn(5, 3, generator=g),
         ema_student=torch.randn(5, 3, generator=g),
-        mask_grid=torch.rand(2, 1, 4, 4, generator=g))
+        mask_seeds=torch.tensor([21, 22]),
+        class_counts=counts_matrix())
+
+
+def _mmasm_perm(labels, seed):
+    """mmasm's ClassMix draw (``mix_classes='authors'``): a permutation of
+    the batch's classes, the first half kept."""
+    n = len(torch.unique(labels))
+    gen = torch.Generator().manual_seed(int(seed))
+    return torch.randperm(n, generator=gen)[:(n + 1) // 2]
 
 
 def write_golden(code, path):
@@ -200,23 +218,31 @@ def write_golden(code, path):
     out['pseudo_label'] = label
     out['pseudo_weight'] = code.mic_dacs.filter_valid_pseudo_region(
         self_, weight, None)
-    for perm in x['perms']:
-        code.draws.plan('choice', perm.numpy())
+    for seed in x['mix_seeds']:
+        code.draws.plan('choice', _mmasm_perm(x['labels'], seed).numpy())
     masks = t.get_class_masks(x['labels'].unsqueeze(1))
-    out['class_masks'] = torch.cat(masks).bool()
+    out['class_masks'] = torch.cat(masks).bool().squeeze(1)
     mixed = [t.one_mix(masks[i], torch.stack((x['images'][i],
                                                x['target_images'][i])),
                        torch.stack((x['labels'][i], x['pseudo_label'][i])))
              for i in range(2)]
     out['mixed_images'] = torch.cat([m[0] for m in mixed])
     out['mixed_labels'] = torch.cat([m[1] for m in mixed])
-    if code.kornia is not None:
-        code.draws.plan('uniform', 0.7)
-        out['blurred'] = t.gaussian_blur(1.0, data=x['blur_image'])[0]
+    f = x['jitter_factors']
+    code.draws.plan('jitter', dict(
+        brightness_factor=f[0:1], contrast_factor=f[1:2],
+        saturation_factor=f[2:3], hue_factor=f[3:4],
+        order=x['jitter_order']))
+    with code.planned_jitter():
+        out['jittered'] = t.color_jitter(
+            1.0, torch.zeros(1, 3, 1, 1), torch.full((1, 3, 1, 1), 255.0),
+            data=x['jitter_image'].clone(), s=0.2, p=0.2)[0]
+    code.draws.plan('uniform', float(x['blur_sigma']))
+    out['blurred'] = t.gaussian_blur(1.0, data=x['blur_image'])[0]
     cells = code.utils.downscale_label_ratio(x['labels'].unsqueeze(1), 4,
                                              0.75, 19, 255)
     out['fd_cells'] = cells.squeeze(1)
-    mask = torch.any(cells[..., None] == torch.tensor([1, 3]), -1)
+    mask = torch.any(cells[..., None] == x['fd_classes'], -1)
     out['fd_distance'] = code.daformer_dacs.masked_feat_dist(
         None, x['fd_student'], x['fd_imnet'], mask)
     teacher = torch.nn.Linear(3, 5, bias=False)
@@ -230,7 +256,9 @@ def write_golden(code, path):
     code.daformer_dacs._update_ema(ns, 2000)
     out['ema_after_iter2000'] = teacher.weight.detach().clone()
     gen = code.masking.BlockMaskGenerator(mask_ratio=0.7, mask_block_size=4)
-    code.draws.plan('rand', x['mask_grid'])
+    code.draws.plan('rand', torch.stack([
+        torch.rand((4, 4), generator=torch.Generator().manual_seed(int(s)))
+        for s in x['mask_seeds']]).unsqueeze(1))
     out['block_masks'] = gen.generate_mask(torch.zeros(2, 3, 16, 16))
     theirs = authors_rcs(code, CLASS_COUNTS)
     out['rcs_classes'] = torch.tensor(theirs.rcs_classes)
@@ -239,4 +267,7 @@ def write_golden(code, path):
     out['lr_iters'] = torch.tensor(its)
     out['lr'] = torch.tensor([authors_lr(i) for i in its],
                              dtype=torch.float64)
+    left = code.draws.left()
+    if left:
+        raise RuntimeError(f'planned draws left unused: {left}')
     torch.save(dict(inputs=x, authors=out), path)
