@@ -152,3 +152,16 @@ def test_daformer_optimizer_leaves_every_norm_undecayed():
     assert decay['backbone.layers.1.1.0.norm1.weight'] == (6e-5, 0.0)
     assert decay['backbone.layers.0.0.projection.weight'] == (6e-5, 0.01)
     assert decay['decode_head.conv_seg.weight'] == pytest.approx((6e-4, 0.01))
+
+
+def test_daformer_and_mic_configs_hold_the_authors_switches():
+    """The values the benchmark's --configs mode found different before:
+    MIC's 32-pixel blocks at DAFormer's half resolution (MIC's
+    experiments.py), the batch-wide ClassMix draw and kornia 0.5's jitter."""
+    mic = Config.fromfile(
+        str(REPO / 'configs/mic/mic-daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py'))
+    assert mic.model.mic.block_size == 32 and mic.model.mic.mask_ratio == 0.7
+    for cfg in (mic, Config.fromfile(str(DAFORMER))):
+        assert cfg.model.mix_classes == 'authors'
+        assert cfg.model.color_jitter_mode == 'authors'
+        assert cfg.optim_wrapper.paramwise_cfg.norm_decay_mult == 0.0
