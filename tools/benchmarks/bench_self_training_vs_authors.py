@@ -11,7 +11,9 @@ stores none of their files) and, for the colour jitter, the authors' kornia
     # + --configs: mmasm's resolved configs against the authors', key by key
     # + --write-golden tests/data/self_training_golden.pt
 
-The step check builds one tiny SegFormer student, copies it to both sides,
+The step check builds one tiny SegFormer student (with dropout and
+DropPath, which both teachers must switch off; the students draw the same
+masks from the same global seed), copies it to both sides,
 and runs ``--iters`` iterations of DAFormer + MIC on the same source /
 target batches and the same random decisions (st_authors_step.py), then
 compares pseudo-labels and weights, ClassMix masks, mixed images / labels /
@@ -47,10 +49,10 @@ TINY_STUDENT = dict(
         type='MixVisionTransformer', in_channels=3, embed_dims=8,
         num_stages=2, num_layers=[1, 1], num_heads=[1, 2],
         patch_sizes=[7, 3], strides=[4, 2], sr_ratios=[4, 2],
-        out_indices=(0, 1), mlp_ratio=2, qkv_bias=True),
+        out_indices=(0, 1), mlp_ratio=2, qkv_bias=True, drop_path_rate=0.1),
     decode_head=dict(
         type='SegformerHead', in_channels=[8, 16], in_index=[0, 1],
-        channels=16, dropout_ratio=0.0, num_classes=19,
+        channels=16, dropout_ratio=0.1, num_classes=19,
         norm_cfg=dict(type='BN', requires_grad=True), align_corners=False,
         loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False,
                          loss_weight=1.0)),
@@ -58,7 +60,11 @@ TINY_STUDENT = dict(
 THINGS = [6, 7, 11, 12, 13, 14, 15, 16, 17, 18]
 #: τ for the random tiny student, whose confidence never reaches 0.968
 #: (a weight of 0 would hide the pseudo-label losses)
-THRESHOLD = 0.09
+THRESHOLD = 0.06
+#: rows that differ by design (see docs/en/benchmarks/self_training_fidelity.md)
+EXPECTED = {'teacher_bn_buffers': 'by design'}
+#: mmasm's loss values of the last step check, to show they are not 0
+LOSSES = {}
 
 
 def parse_args(argv=None):
@@ -168,7 +174,9 @@ def step_rows(code, args, jitter):
                              (size // block, size // block))
         record = {}
         with record_mmasm(model, record):
+            torch.manual_seed(100 + it)  # the students' dropout masks
             log = model.train_step(data, wrapper)
+        torch.manual_seed(100 + it)
         ours = authors.step(src['inputs'], gt.long(), trg['inputs'], plans,
                             mean, std)
         diffs = dict(
@@ -197,6 +205,9 @@ def step_rows(code, args, jitter):
         diffs['teacher_bn_buffers'] = bufs
         for k, v in diffs.items():
             rows.setdefault(k, []).append(v)
+        for k in ('src.decode.loss_ce', 'src.loss_imnet_feat_dist',
+                  'mix.decode.loss_ce', 'masked.decode.loss_ce'):
+            LOSSES.setdefault(k, []).append(float(log[k]))
     left = code.draws.left()
     if left:
         raise RuntimeError(f'planned draws left unused: {left}')
@@ -249,7 +260,14 @@ def print_table(title, rows, tolerance=1e-5):
     for k, values in rows.items():
         text = ', '.join(f'{v:.2e}' for v in values)
         ok = 'yes' if max(values) <= tolerance else '**no**'
+        if k in EXPECTED and ok != 'yes':
+            ok = f'no ({EXPECTED[k]})'
         print(f'| {k} | {text} | {ok} |')
+    if LOSSES:
+        print('\nmmasm\'s losses: ' + '; '.join(
+            f'{k} ' + ', '.join(f'{v:.4g}' for v in vs)
+            for k, vs in LOSSES.items()))
+        LOSSES.clear()
 
 
 def main(argv=None):
