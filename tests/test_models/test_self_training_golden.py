@@ -15,15 +15,15 @@ import torch.nn as nn
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import PARAM_SCHEDULERS, init_default_scope
+from utils import TINY_SEGFORMER_CFG
 
 from mmasm.datasets.rare_class_sampling import RareClassSampling
-from mmasm.models.uda import (ImageNetFeatureDistance, downscale_label_ratio, ema_alpha,
-                              pseudo_labels, update_ema)
+from mmasm.models.uda import (ImageNetFeatureDistance, downscale_label_ratio,
+                              ema_alpha, pseudo_labels, update_ema)
 from mmasm.models.utils import block_masks, class_mix_masks, mix
 from mmasm.models.utils.color_jiggle import color_jiggle
 from mmasm.models.utils.strong_augmentation import gaussian_blur
 from mmasm.registry import MODELS
-from utils import TINY_SEGFORMER_CFG
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 GOLDEN = Path(__file__).parents[1] / 'data' / 'self_training_golden.pt'

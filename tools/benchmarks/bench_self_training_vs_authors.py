@@ -20,8 +20,9 @@ compares pseudo-labels and weights, ClassMix masks, mixed images / labels /
 weights, MIC's masked images, every loss, the student's gradients and the
 EMA teacher. It runs twice: colour jitter off (the same math must agree
 to float rounding) and as drawn (kornia 0.5's jitter against mmasm's).
-Component checks: rare-class sampling, the warm-up + poly schedule and the
-optimizer's parameter groups.
+Component checks: rare-class sampling, the warm-up + poly schedule, the
+optimizer's parameter groups and the DAFormer head (the authors' forward
+with their weights converted to mmasm's head, st_authors_head.py).
 """
 import argparse
 import sys
@@ -35,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from st_authors_checks import (optimizer_groups_check, rcs_check,  # noqa
                                schedule_check, write_golden)
 from st_authors_configs import config_table  # noqa: E402
+from st_authors_head import daformer_head_check  # noqa: E402
 from st_authors_import import AuthorsCode  # noqa: E402
 from st_authors_step import (AuthorsStep, max_abs, relative,  # noqa
                              replay_draws, teacher_difference)
@@ -61,7 +63,7 @@ THINGS = [6, 7, 11, 12, 13, 14, 15, 16, 17, 18]
 #: τ for the random tiny student, whose confidence never reaches 0.968
 #: (a weight of 0 would hide the pseudo-label losses)
 THRESHOLD = 0.06
-#: rows that differ by design (see docs/en/benchmarks/self_training_fidelity.md)
+#: rows that differ by design (docs/en/benchmarks/self_training_fidelity.md)
 EXPECTED = {'teacher_bn_buffers': 'by design'}
 #: mmasm's loss values of the last step check, to show they are not 0
 LOSSES = {}
@@ -281,7 +283,8 @@ def main(argv=None):
         print_table('step, colour jitter as drawn (kornia 0.5 vs mmasm)',
                     step_rows(code, args, True))
     print_table('components', {**rcs_check(code), **schedule_check(),
-                               **optimizer_groups_check(TINY_STUDENT)})
+                               **optimizer_groups_check(TINY_STUDENT),
+                               **daformer_head_check(args.daformer)})
     if args.configs:
         print(config_table(args.daformer, args.mic))
     if args.write_golden:

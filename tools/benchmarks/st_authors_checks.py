@@ -139,6 +139,7 @@ def optimizer_groups_check(student_cfg, cfg_file=DAFORMER_CFG):
     from mmengine.config import Config
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import init_default_scope
+
     from mmasm.registry import MODELS
     init_default_scope('mmasm')
     cfg = Config.fromfile(str(cfg_file))
@@ -222,10 +223,11 @@ def write_golden(code, path):
         code.draws.plan('choice', _mmasm_perm(x['labels'], seed).numpy())
     masks = t.get_class_masks(x['labels'].unsqueeze(1))
     out['class_masks'] = torch.cat(masks).bool().squeeze(1)
-    mixed = [t.one_mix(masks[i], torch.stack((x['images'][i],
-                                               x['target_images'][i])),
-                       torch.stack((x['labels'][i], x['pseudo_label'][i])))
-             for i in range(2)]
+    mixed = [
+        t.one_mix(masks[i],
+                  torch.stack((x['images'][i], x['target_images'][i])),
+                  torch.stack((x['labels'][i], x['pseudo_label'][i])))
+        for i in range(2)]
     out['mixed_images'] = torch.cat([m[0] for m in mixed])
     out['mixed_labels'] = torch.cat([m[1] for m in mixed])
     f = x['jitter_factors']

@@ -14,7 +14,8 @@ import copy
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-DAFORMER_GTA = 'configs/daformer/gta2cs_uda_warm_fdthings_rcs_croppl_a999_daformer_mitb5_s0.py'
+DAFORMER_GTA = ('configs/daformer/'
+                'gta2cs_uda_warm_fdthings_rcs_croppl_a999_daformer_mitb5_s0.py')
 GTA_DATA = '../_base_/datasets/uda_gta_to_cityscapes_512x512.py'
 SYNTHIA_DATA = '../_base_/datasets/uda_synthia_to_cityscapes_512x512.py'
 #: MIC's experiments.py, DAFormer (512x512) arm of its method comparison
@@ -23,10 +24,12 @@ MIC_UDA = dict(mask_mode='separatetrgaug', mask_alpha='same',
                mask_generator=dict(type='block', mask_ratio=0.7,
                                    mask_block_size=32))
 MMASM = {
-    'DAFormer GTA5': 'configs/daformer/daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py',
+    'DAFormer GTA5': 'configs/daformer/'
+    'daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py',
     'DAFormer SYNTHIA': 'configs/daformer/'
     'daformer_mit-b5_1xb2-40k_synthia-to-cityscapes-512x512.py',
-    'MIC (DAFormer) GTA5': 'configs/mic/mic-daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py',
+    'MIC (DAFormer) GTA5': 'configs/mic/'
+    'mic-daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py',
 }
 
 

@@ -260,9 +260,8 @@ def teacher_difference(mmasm_teacher, authors_teacher):
     """(parameters, floating buffers) largest differences."""
     params = max(max_abs(p, q) for p, q in zip(
         mmasm_teacher.parameters(), authors_teacher.parameters()))
-    bufs = [max_abs(p, q) for p, q in zip(mmasm_teacher.buffers(),
-                                         authors_teacher.buffers())
-            if p.is_floating_point()]
+    pairs = zip(mmasm_teacher.buffers(), authors_teacher.buffers())
+    bufs = [max_abs(p, q) for p, q in pairs if p.is_floating_point()]
     return params, max(bufs) if bufs else 0.0
 
 
