@@ -14,8 +14,8 @@ import copy
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-DAFORMER_GTA = ('configs/daformer/'
-                'gta2cs_uda_warm_fdthings_rcs_croppl_a999_daformer_mitb5_s0.py')
+DAFORMER_GTA = ('configs/daformer/gta2cs_uda_warm_fdthings_rcs_croppl_'
+                'a999_daformer_mitb5_s0.py')
 GTA_DATA = '../_base_/datasets/uda_gta_to_cityscapes_512x512.py'
 SYNTHIA_DATA = '../_base_/datasets/uda_synthia_to_cityscapes_512x512.py'
 #: MIC's experiments.py, DAFormer (512x512) arm of its method comparison
