@@ -165,3 +165,18 @@ def test_daformer_and_mic_configs_hold_the_authors_switches():
         assert cfg.model.mix_classes == 'authors'
         assert cfg.model.color_jitter_mode == 'authors'
         assert cfg.optim_wrapper.paramwise_cfg.norm_decay_mult == 0.0
+
+
+def test_colour_jitter_mode_is_a_checked_switch():
+    from mmasm.models.utils.strong_augmentation import strong_augment
+    images = torch.rand(2, 3, 8, 8)
+    kornia = strong_augment(images, generators([1, 2]), jitter_prob=1.0, blur_prob=0.0)
+    tv = strong_augment(images, generators([1, 2]), jitter_prob=1.0, blur_prob=0.0,
+                        jitter_mode='torchvision')
+    assert (kornia - tv).abs().max() > 1e-3  # the same draws, other operations
+    with pytest.raises(ValueError, match='colour jitter mode'):
+        strong_augment(images, generators([1, 2]), jitter_prob=1.0, jitter_mode='pil')
+    init_default_scope('mmasm')
+    cfg = Config.fromfile(str(TINY_SEGFORMER_CFG)).model.to_dict()
+    with pytest.raises(ValueError, match='color_jitter_mode'):
+        MODELS.build(dict(cfg, type='DACS', color_jitter_mode='pil'))

@@ -14,6 +14,7 @@ from mmseg.structures import SegDataSample
 from mmasm.registry import MODELS
 from ..utils import (ImageNormalization, block_masks, class_mix_masks, mix,
                      pixel_weighted_losses, strong_augment)
+from ..utils.strong_augmentation import JITTER_MODES
 from .ema_teacher import copy_weights, ema_alpha, teacher_mode, update_ema
 from .feature_distance import ImageNetFeatureDistance, capture_last_features
 from .mix_visualization import label_palette, mix_grid
@@ -89,6 +90,9 @@ class DACS(UDASegmentor):
         super().__init__(segmentor_type, **segmentor)
         if eval_network not in ('student', 'teacher'):
             raise ValueError(f"eval_network must be 'student' or 'teacher', got {eval_network!r}")
+        if color_jitter_mode not in JITTER_MODES:
+            raise ValueError(f'color_jitter_mode must be one of {JITTER_MODES}, '
+                             f'got {color_jitter_mode!r}')
         if not 0.0 <= alpha < 1.0:
             raise ValueError(f'alpha must be in [0, 1), got {alpha}')
         student = self.segmentor_module
