@@ -145,11 +145,11 @@ def asm_figures(tiny):
         else:
             args = ['--models', 'deeplabv2_r101', '--sizes', '1024x512',
                     '--device', 'cuda', '--rounds', '1', '--iters', '3',
-                    '--amp', '--arms', 'authors', 'runner', 'runner-amp']
+                    '--amp', '--arms', 'authors', 'runner']  # + runner-amp
         proc = subprocess.run(
             [sys.executable, str(HERE / 'bench_asm_vs_authors.py'), *args,
              '--results', results], cwd=REPO, capture_output=True,
-            text=True, timeout=200 if not tiny else 120)
+            text=True, timeout=240 if not tiny else 150)
         if proc.returncode:
             raise RuntimeError(proc.stderr[-2000:])
         with open(results) as f:
@@ -169,7 +169,7 @@ def datum_figures(tiny):
             argv = ['--tiny', '--device', 'cpu', '--steps', '1',
                     '--batch-sizes', '1', '--inference-steps', '2']
         else:
-            argv = ['--device', 'cuda', '--steps', '5', '--batch-sizes', '1',
+            argv = ['--device', 'cuda', '--steps', '3', '--batch-sizes', '1',
                     '4', '--inference-steps', '20']
         return bench_datum.main([*argv, '--out', out])
 
