@@ -11,7 +11,8 @@ class RareClassSampling:
     source image uniformly among those with more than ``min_pixels`` pixels of
     ``c`` (the authors' code; the paper only says "containing c").
 
-    As the authors' code: classes with no pixel at all are not drawn, ``f_c``
+    As the authors' code: classes are held rarest first (a seeded draw
+    picks what theirs picks), classes with no pixel at all are not drawn, ``f_c``
     is normalised over the classes present. A present class without any image
     above ``min_pixels`` cannot be drawn either: it is dropped (with a
     warning) and ``P`` renormalised over the rest (the authors assert).
@@ -32,7 +33,9 @@ class RareClassSampling:
         totals = self._totals(class_counts, num_classes)
         if not totals:
             raise ValueError('rare-class sampling: the source labels contain no class pixels')
-        classes = sorted(totals)
+        # the authors' order (rarest first), so that a seeded draw picks
+        # the class and the image theirs picks
+        classes = sorted(totals, key=totals.get)
         freq = np.array([totals[c] for c in classes], dtype=np.float64)
         freq /= freq.sum()
         logits = (1.0 - freq) / class_temp

@@ -13,6 +13,7 @@ dacs = dict(
     color_jitter_strength=0.2,
     color_jitter_prob=0.8,
     blur=True,
+    color_jitter_mode='authors',  # kornia 0.5's jitter; or 'torchvision'
     # options (absent = off): imnet_feature_dist=dict(...) (./daformer.py),
     # mic=dict(...) (./mic.py)
     teacher_norm='batch',  # the authors' teacher: target-batch BN statistics

@@ -6,6 +6,7 @@
 _base_ = ['./dacs.py']
 dacs = dict(
     alpha=0.999,
+    mix_classes='authors',  # DAFormer's code: classes drawn from the batch
     pseudo_weight_ignore_top=15,
     pseudo_weight_ignore_bottom=120,
     imnet_feature_dist=dict(

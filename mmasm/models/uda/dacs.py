@@ -14,6 +14,7 @@ from mmseg.structures import SegDataSample
 from mmasm.registry import MODELS
 from ..utils import (ImageNormalization, block_masks, class_mix_masks, mix,
                      pixel_weighted_losses, strong_augment)
+from ..utils.strong_augmentation import JITTER_MODES
 from .ema_teacher import copy_weights, ema_alpha, teacher_mode, update_ema
 from .feature_distance import ImageNetFeatureDistance, capture_last_features
 from .hrda_parts import feature_distance_inputs, masked_pseudo_labels
@@ -64,6 +65,8 @@ class DACS(UDASegmentor):
             ``'authors'`` (DAFormer's code: the batch's, ignore included).
         color_jitter_strength / color_jitter_prob / blur: DACS' strong
             augmentation (0.2, 0.8, True; blur with probability 0.5).
+        color_jitter_mode: ``'authors'`` (kornia 0.5's operations, as
+            DAFormer's and MIC's code) or ``'torchvision'``.
         imnet_feature_dist: ``None`` or the arguments of
             :class:`ImageNetFeatureDistance` (``loss_weight`` ``λ``,
             ``classes``, ``scale_min_ratio`` ``r``).
@@ -81,12 +84,16 @@ class DACS(UDASegmentor):
                  pseudo_weight_ignore_top: int = 0, pseudo_weight_ignore_bottom: int = 0,
                  mix_classes: str = 'image', color_jitter_strength: float = 0.2,
                  color_jitter_prob: float = 0.8, blur: bool = True,
+                 color_jitter_mode: str = 'authors',
                  imnet_feature_dist: Optional[dict] = None, mic: Optional[dict] = None,
                  teacher_norm: str = 'batch', eval_network: str = 'student',
                  vis_interval: int = 1000, segmentor_type: str = 'EncoderDecoder', **segmentor):
         super().__init__(segmentor_type, **segmentor)
         if eval_network not in ('student', 'teacher'):
             raise ValueError(f"eval_network must be 'student' or 'teacher', got {eval_network!r}")
+        if color_jitter_mode not in JITTER_MODES:
+            raise ValueError(f'color_jitter_mode must be one of {JITTER_MODES}, '
+                             f'got {color_jitter_mode!r}')
         if not 0.0 <= alpha < 1.0:
             raise ValueError(f'alpha must be in [0, 1), got {alpha}')
         student = self.segmentor_module
@@ -98,7 +105,7 @@ class DACS(UDASegmentor):
         self.ignore_rows = (pseudo_weight_ignore_top, pseudo_weight_ignore_bottom)
         self.mix_classes, self.blur = mix_classes, blur
         self.jitter = dict(jitter_strength=color_jitter_strength, jitter_prob=color_jitter_prob,
-                           blur_prob=0.5 if blur else 0.0)
+                           blur_prob=0.5 if blur else 0.0, jitter_mode=color_jitter_mode)
         self.mic = None if mic is None else dict(
             dict(mask_ratio=0.7, block_size=64, loss_weight=1.0, augment=True), **mic)
         self.teacher_norm, self.eval_network = teacher_norm, eval_network
