@@ -31,5 +31,8 @@ def test_tiny_gpu_check_writes_every_figure(tmp_path):
 
 
 def test_checks_are_named_functions_of_tiny():
-    assert list(gpu_check.CHECKS) == ['daformer_self_training', 'asm_deeplabv2', 'datum']
+    assert list(gpu_check.CHECKS) == [
+        'daformer_self_training', 'hrda_self_training', 'asm_deeplabv2',
+        'datum'
+    ]
     assert all(callable(check) for check in gpu_check.CHECKS.values())

@@ -8,6 +8,9 @@ what it measured:
 * ``daformer_self_training``: DAFormer MiT-B5 (random weights, synthetic
   batches of 2 source + 2 target 512x512 crops) train-step time and peak
   memory, without FD / MIC, with FD, with MIC, with both;
+* ``hrda_self_training``: the same for HRDA MiT-B5 at 1024x1024 crops
+  (context 512 + detail 512), without FD / MIC, with FD, with FD + MIC,
+  beside DAFormer at 512 (bench_hrda_cost.py);
 * ``asm_deeplabv2``: ASM on DeepLab-v2 R101 at 1024x512, mmasm's runner
   in float32 and AMP beside the authors' loop rebuilt by
   bench_asm_vs_authors.py (its own processes);
@@ -174,11 +177,18 @@ def datum_figures(tiny):
         return bench_datum.main([*argv, '--out', out])
 
 
-#: name -> check(tiny); add a check here (e.g. HRDA's
-#: ``hrda_gpu_figures`` from bench_hrda_cost.py) to have it run and
-#: reported.
+def hrda_figures(tiny):
+    """HRDA (MiT-B5, 1024x1024 crops, batch 2 + 2) step time and peak
+    memory without FD / MIC, with FD, with FD + MIC, beside DAFormer at 512
+    (bench_hrda_cost.py)."""
+    import bench_hrda_cost
+    return bench_hrda_cost.hrda_gpu_figures(tiny=tiny)
+
+
+#: name -> check(tiny); add a check here to have it run and reported.
 CHECKS = {
     'daformer_self_training': daformer_figures,
+    'hrda_self_training': hrda_figures,
     'asm_deeplabv2': asm_figures,
     'datum': datum_figures,
 }
