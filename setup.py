@@ -3,7 +3,6 @@
 import os
 import os.path as osp
 import shutil
-
 from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
@@ -18,7 +17,8 @@ def read_requirements(name):
         for line in f:
             line = line.strip()
             if line.startswith('-r '):
-                requirements += read_requirements(line[3:].strip()[:-len('.txt')])
+                requirements += read_requirements(
+                    line[3:].strip()[:-len('.txt')])
             elif line and not line.startswith('#'):
                 requirements.append(line)
     return requirements
@@ -42,8 +42,10 @@ class BuildWithConfigs(build_py):
         target = osp.join(self.build_lib, 'mmasm', '.mim')
         shutil.rmtree(target, ignore_errors=True)
         os.makedirs(target)
-        shutil.copytree(osp.join(HERE, 'configs'), osp.join(target, 'configs'),
-                        ignore=shutil.ignore_patterns('__pycache__'))
+        shutil.copytree(
+            osp.join(HERE, 'configs'),
+            osp.join(target, 'configs'),
+            ignore=shutil.ignore_patterns('__pycache__'))
         shutil.copy(osp.join(HERE, 'model-index.yml'), target)
 
 

@@ -9,9 +9,9 @@ modules freely. Configs of other toolkits (e.g. ``default_scope =
 ``type='mmasm.ASMHook'``; :func:`join_toolkit` lists mmasm's nodes among
 that toolkit's children so that its registries resolve the prefix (mmengine
 looks a prefixed name up among the children of the registry it searches,
-then of the root, and mmasm's nodes are grandchildren of the root). Each node imports its ``locations`` the first
-time it is searched (mmseg's modules as well as mmasm's), so a config
-needs no ``custom_imports``.
+then of the root, and mmasm's nodes are grandchildren of the root). Each
+node imports its ``locations`` the first time it is searched (mmseg's
+modules as well as mmasm's), so a config needs no ``custom_imports``.
 """
 import sys
 from importlib import import_module
@@ -47,7 +47,11 @@ SCOPE = 'mmasm'
 def _child(name: str, parent: Registry, *locations: str) -> Registry:
     # Every node names a location: a node without one in a scope listed in
     # mmengine's MODULE2PACKAGE would fall back to `mmasm.utils.register_all_modules`.
-    return Registry(name, parent=parent, scope=SCOPE, locations=list(locations) or ['mmasm.engine'])
+    return Registry(
+        name,
+        parent=parent,
+        scope=SCOPE,
+        locations=list(locations) or ['mmasm.engine'])
 
 
 RUNNERS = _child('runner', MMSEG_RUNNERS, 'mmasm.engine.runners')
@@ -55,8 +59,10 @@ RUNNER_CONSTRUCTORS = _child('runner constructor', MMSEG_RUNNER_CONSTRUCTORS,
                              'mmasm.engine.runners')
 LOOPS = _child('loop', MMSEG_LOOPS, 'mmasm.engine')
 HOOKS = _child('hook', MMSEG_HOOKS, 'mmseg.engine.hooks', 'mmasm.engine.hooks')
-DATASETS = _child('dataset', MMSEG_DATASETS, 'mmseg.datasets', 'mmasm.datasets')
-DATA_SAMPLERS = _child('data sampler', MMSEG_DATA_SAMPLERS, 'mmasm.datasets.samplers')
+DATASETS = _child('dataset', MMSEG_DATASETS, 'mmseg.datasets',
+                  'mmasm.datasets')
+DATA_SAMPLERS = _child('data sampler', MMSEG_DATA_SAMPLERS,
+                       'mmasm.datasets.samplers')
 TRANSFORMS = _child('transform', MMSEG_TRANSFORMS, 'mmseg.datasets.transforms',
                     'mmasm.datasets.transforms')
 MODELS = _child('model', MMSEG_MODELS, 'mmseg.models', 'mmasm.models')
@@ -68,21 +74,27 @@ OPTIM_WRAPPERS = _child('optim_wrapper', MMSEG_OPTIM_WRAPPERS,
                         'mmseg.engine.optimizers', 'mmasm.engine.optimizers')
 OPTIM_WRAPPER_CONSTRUCTORS = _child('optimizer wrapper constructor',
                                     MMSEG_OPTIM_WRAPPER_CONSTRUCTORS,
-                                    'mmseg.engine.optimizers', 'mmasm.engine.optimizers')
+                                    'mmseg.engine.optimizers',
+                                    'mmasm.engine.optimizers')
 PARAM_SCHEDULERS = _child('parameter scheduler', MMSEG_PARAM_SCHEDULERS,
                           'mmseg.engine.schedulers', 'mmasm.engine.schedulers')
-METRICS = _child('metric', MMSEG_METRICS, 'mmseg.evaluation', 'mmasm.evaluation')
+METRICS = _child('metric', MMSEG_METRICS, 'mmseg.evaluation',
+                 'mmasm.evaluation')
 EVALUATOR = _child('evaluator', MMSEG_EVALUATOR, 'mmseg.evaluation')
 TASK_UTILS = _child('task util', MMSEG_TASK_UTILS, 'mmseg.models')
 VISUALIZERS = _child('visualizer', MMSEG_VISUALIZERS, 'mmseg.visualization')
 VISBACKENDS = _child('vis_backend', MMSEG_VISBACKENDS, 'mmseg.visualization')
-LOG_PROCESSORS = _child('log_processor', MMSEG_LOG_PROCESSORS, 'mmseg.visualization')
-INFERENCERS = _child('inferencer', MMSEG_INFERENCERS, 'mmseg.apis', 'mmasm.apis')
-
+LOG_PROCESSORS = _child('log_processor', MMSEG_LOG_PROCESSORS,
+                        'mmseg.visualization')
+INFERENCERS = _child('inferencer', MMSEG_INFERENCERS, 'mmseg.apis',
+                     'mmasm.apis')
 
 #: mmasm's nodes, by the name of the registry module variable they mirror.
-NODES = {name: node for name, node in dict(globals()).items()
-         if isinstance(node, Registry) and node.scope == SCOPE}
+NODES = {
+    name: node
+    for name, node in dict(globals()).items()
+    if isinstance(node, Registry) and node.scope == SCOPE
+}
 
 #: Toolkits whose configs may name mmasm's modules as ``'mmasm.X'``.
 TOOLKITS = ('mmpretrain', )

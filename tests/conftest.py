@@ -6,10 +6,10 @@ Helpers and the tiny SegFormer config live in tests/utils.py
 import pytest
 import torch
 from mmengine.registry import init_default_scope
+from utils import write_cityscapes, write_gta5
 
 import mmasm  # noqa: F401
 from mmasm.utils import register_config_packages
-from utils import write_cityscapes, write_gta5
 
 # What mmasm's tools do before reading a config: `mmseg::` / `mmasm::` bases.
 register_config_packages()

@@ -15,7 +15,6 @@ import numpy as np
 import torch
 import torch.nn as nn
 from mmengine.config import Config
-
 from mmseg.datasets import CityscapesDataset
 
 from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
@@ -141,7 +140,8 @@ def write_lrm_translator(root, seed=0):
     ``root/target.png``; returns their paths as strings."""
     torch.manual_seed(seed)
     save_lrm_translator(LRMTranslator(), Path(root) / 'lrm.pth')
-    target = np.random.default_rng(seed + 1).integers(0, 256, (24, 40, 3), dtype=np.uint8)
+    target = np.random.default_rng(seed + 1).integers(
+        0, 256, (24, 40, 3), dtype=np.uint8)
     assert cv2.imwrite(str(Path(root) / 'target.png'), target)
     return str(Path(root) / 'lrm.pth'), str(Path(root) / 'target.png')
 
@@ -179,9 +179,14 @@ def tool_env(**extra):
 def run_tool(path, *args, timeout=240):
     """Run ``python tools/<path> ARGS`` like a user (CPU, one thread); the
     ``CompletedProcess`` (stdout and stderr as text)."""
-    return subprocess.run([sys.executable, str(REPO_ROOT / 'tools' / path), *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout,
-                          env=tool_env(), cwd=REPO_ROOT)
+    return subprocess.run(
+        [sys.executable,
+         str(REPO_ROOT / 'tools' / path), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=tool_env(),
+        cwd=REPO_ROOT)
 
 
 def start_tool(args, log_path, **env):
@@ -230,13 +235,18 @@ def make_tiny_digits(root):
     image, a RAIN with the digits demo's encoder tap (relu2_1, ``rain``) and
     one with the paper's relu4_1 (``rain_relu4_1``)."""
     from mmasm.demo.digits import make_digit_domains
-    domains = make_digit_domains(str(Path(root) / 'digits'), num_target_train=10,
-                                 num_target_test=10, num_style=2)
+    domains = make_digit_domains(
+        str(Path(root) / 'digits'),
+        num_target_train=10,
+        num_target_test=10,
+        num_style=2)
     save_random_rain(Path(root) / 'rain.pth', encoder_tap='relu2_1')
     save_random_rain(Path(root) / 'rain_relu4_1.pth')
-    return dict(root=domains.root, one_shot=domains.one_shot_images[0],
-                rain=str(Path(root) / 'rain.pth'),
-                rain_relu4_1=str(Path(root) / 'rain_relu4_1.pth'))
+    return dict(
+        root=domains.root,
+        one_shot=domains.one_shot_images[0],
+        rain=str(Path(root) / 'rain.pth'),
+        rain_relu4_1=str(Path(root) / 'rain_relu4_1.pth'))
 
 
 def logged_scalars(work_dir):
@@ -260,7 +270,8 @@ def write_tiny_sd_pipeline(folder, seed=0, safe_serialization=True):
     shapes = Config.fromfile(str(TINY_SD_SHAPES)).sd_shapes.to_dict()
     tokenizer_dir = write_char_tokenizer(str(folder) + '_tokenizer')
     pipeline = build_random_pipeline(shapes, tokenizer_dir, seed=seed)
-    pipeline.save_pretrained(str(folder), safe_serialization=safe_serialization)
+    pipeline.save_pretrained(
+        str(folder), safe_serialization=safe_serialization)
     return folder
 
 
@@ -269,14 +280,29 @@ def tiny_datum_config(model_dir, one_shot_image, work_dir, out_dir=None):
     at the tiny model's size: 32x32 crops of the image resized to a short
     side of 40, 32x32 images, 4 denoising steps, CPU."""
     cfg = Config.fromfile(str(DATUM_CONFIG))
-    cfg.merge_from_dict(dict(
-        model_dir=str(model_dir), one_shot_image=str(one_shot_image), work_dir=str(work_dir),
-        personalize=dict(resize_short_side=40, crop_size=32, max_steps=4,
-                         checkpoint_interval=2, log_interval=1, device='cpu'),
-        generate=dict(checkpoint_step=4, out_dir=str(out_dir) if out_dir else None,
-                      num_images=12, height=32, width=32, num_inference_steps=4,
-                      batch_size=4, device='cpu',
-                      contact_sheet=dict(num_images=10, num_columns=5, tile_size=32))))
+    cfg.merge_from_dict(
+        dict(
+            model_dir=str(model_dir),
+            one_shot_image=str(one_shot_image),
+            work_dir=str(work_dir),
+            personalize=dict(
+                resize_short_side=40,
+                crop_size=32,
+                max_steps=4,
+                checkpoint_interval=2,
+                log_interval=1,
+                device='cpu'),
+            generate=dict(
+                checkpoint_step=4,
+                out_dir=str(out_dir) if out_dir else None,
+                num_images=12,
+                height=32,
+                width=32,
+                num_inference_steps=4,
+                batch_size=4,
+                device='cpu',
+                contact_sheet=dict(num_images=10, num_columns=5,
+                                   tile_size=32))))
     return cfg
 
 

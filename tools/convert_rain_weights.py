@@ -35,18 +35,23 @@ def parse_args():
     conv.add_argument('--decoder', help="the authors' decoder.pth")
     conv.add_argument('--fc-encoder', help="the authors' fc_encoder.pth")
     conv.add_argument('--fc-decoder', help="the authors' fc_decoder.pth")
-    conv.add_argument('--imagenet-vgg',
-                      help='an ImageNet VGG-19 checkpoint for the encoder, '
-                      'instead of --vgg')
-    conv.add_argument('--imagenet-layout', default='torchvision',
-                      choices=sorted(IMAGENET_LAYOUTS))
+    conv.add_argument(
+        '--imagenet-vgg',
+        help='an ImageNet VGG-19 checkpoint for the encoder, '
+        'instead of --vgg')
+    conv.add_argument(
+        '--imagenet-layout',
+        default='torchvision',
+        choices=sorted(IMAGENET_LAYOUTS))
     conv.add_argument('--out', required=True, help='output .pth file')
     exp = sub.add_parser('export', help='Runner checkpoint -> state dict')
     exp.add_argument('src', help='mmengine Runner checkpoint')
     exp.add_argument('out', help='output .pth file')
-    exp.add_argument('--trusted', action='store_true',
-                     help='unpickle fully (weights_only=False); only for '
-                     'files of known origin that the safe loader refuses')
+    exp.add_argument(
+        '--trusted',
+        action='store_true',
+        help='unpickle fully (weights_only=False); only for '
+        'files of known origin that the safe loader refuses')
     return parser.parse_args()
 
 
@@ -63,8 +68,11 @@ def main():
         save(export_runner_checkpoint(args.src, args.trusted), args.out)
         return
     state, report = convert_rain_weights(
-        vgg=args.vgg, decoder=args.decoder, fc_encoder=args.fc_encoder,
-        fc_decoder=args.fc_decoder, imagenet_vgg=args.imagenet_vgg,
+        vgg=args.vgg,
+        decoder=args.decoder,
+        fc_encoder=args.fc_encoder,
+        fc_decoder=args.fc_decoder,
+        imagenet_vgg=args.imagenet_vgg,
         imagenet_layout=args.imagenet_layout)
     print(f'parts: {", ".join(report["parts"])}')
     if report['vae_depth']:

@@ -17,11 +17,14 @@ from mmasm.utils import register_config_packages
 
 
 def main(argv: Optional[List[str]] = None) -> str:
-    parser = datum_arg_parser("Generate DATUM's pseudo-target images with a personalised "
-                              'model', 'generate')
-    parser.add_argument('--checkpoint', help='a checkpoint folder of datum_personalize.py')
+    parser = datum_arg_parser(
+        "Generate DATUM's pseudo-target images with a personalised "
+        'model', 'generate')
+    parser.add_argument(
+        '--checkpoint', help='a checkpoint folder of datum_personalize.py')
     parser.add_argument('--out-dir', help='root of the generated dataset')
-    parser.add_argument('--num-images', type=int, help='default: generate.num_images (2975)')
+    parser.add_argument(
+        '--num-images', type=int, help='default: generate.num_images (2975)')
     args = parser.parse_args(argv)
     register_config_packages()
     cfg = datum_config(args.config, args.cfg_options, args.work_dir)

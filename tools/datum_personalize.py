@@ -15,8 +15,9 @@ from mmasm.utils import register_config_packages
 
 
 def main(argv: Optional[List[str]] = None) -> str:
-    args = datum_arg_parser('DreamBooth (full or LoRA) of Stable Diffusion on one image '
-                            '(DATUM)', 'personalize').parse_args(argv)
+    args = datum_arg_parser(
+        'DreamBooth (full or LoRA) of Stable Diffusion on one image '
+        '(DATUM)', 'personalize').parse_args(argv)
     register_config_packages()
     cfg = datum_config(args.config, args.cfg_options, args.work_dir)
     if args.device:

@@ -14,7 +14,8 @@ import cv2
 
 from mmasm.registry import DATASETS, join_toolkit
 
-DATASET_TYPES = dict(svhn='mmasm.SVHNDataset', usps='mmasm.USPSDataset', mnist='MNIST')
+DATASET_TYPES = dict(
+    svhn='mmasm.SVHNDataset', usps='mmasm.USPSDataset', mnist='MNIST')
 
 
 def build_digits(name: str, data_root: str, split: str):
@@ -22,13 +23,19 @@ def build_digits(name: str, data_root: str, split: str):
     if name == 'mnist':
         join_toolkit('mmpretrain')
         from mmpretrain.registry import DATASETS as PRETRAIN_DATASETS
-        return PRETRAIN_DATASETS.build(dict(type='mmpretrain.MNIST', data_root=data_root,
-                                            download=False, test_mode=split == 'test'))
-    return DATASETS.build(dict(type=DATASET_TYPES[name], data_root=data_root, split=split))
+        return PRETRAIN_DATASETS.build(
+            dict(
+                type='mmpretrain.MNIST',
+                data_root=data_root,
+                download=False,
+                test_mode=split == 'test'))
+    return DATASETS.build(
+        dict(type=DATASET_TYPES[name], data_root=data_root, split=split))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description='Export one digit image as a PNG.')
+    parser = argparse.ArgumentParser(
+        description='Export one digit image as a PNG.')
     parser.add_argument('dataset', choices=sorted(DATASET_TYPES))
     parser.add_argument('data_root')
     parser.add_argument('--split', default='train', choices=('train', 'test'))
@@ -37,8 +44,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     dataset = build_digits(args.dataset, args.data_root, args.split)
     if not 0 <= args.index < len(dataset):
-        print(f'export_digit_image: error: --index must be in [0, {len(dataset)})',
-              file=sys.stderr)
+        print(
+            f'export_digit_image: error: --index must be in [0, {len(dataset)})',
+            file=sys.stderr)
         return 2
     info = dataset.get_data_info(args.index)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)

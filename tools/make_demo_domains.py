@@ -23,22 +23,36 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Render the demo source (game-like, GTA5 layout) and '
         'target (photo-like, Cityscapes layout) street-scene domains.')
-    parser.add_argument('out_dir', help='output folder (must not exist '
-                        'unless --force)')
+    parser.add_argument(
+        'out_dir', help='output folder (must not exist '
+        'unless --force)')
     parser.add_argument('--seed', type=int, default=0, help='random seed')
-    parser.add_argument('--num-source', type=int, default=300,
-                        help='source images')
-    parser.add_argument('--num-target-train', type=int, default=20,
-                        help='target train images (the first is the '
-                        'one-shot image)')
-    parser.add_argument('--num-target-val', type=int, default=50,
-                        help='labelled target val images')
-    parser.add_argument('--size', type=int, nargs=2, default=(256, 128),
-                        metavar=('W', 'H'), help='image width and height')
-    parser.add_argument('--force', action='store_true',
-                        help='replace OUT_DIR if it exists')
-    parser.add_argument('--preview', action='store_true',
-                        help='also write OUT_DIR/preview.png')
+    parser.add_argument(
+        '--num-source', type=int, default=300, help='source images')
+    parser.add_argument(
+        '--num-target-train',
+        type=int,
+        default=20,
+        help='target train images (the first is the '
+        'one-shot image)')
+    parser.add_argument(
+        '--num-target-val',
+        type=int,
+        default=50,
+        help='labelled target val images')
+    parser.add_argument(
+        '--size',
+        type=int,
+        nargs=2,
+        default=(256, 128),
+        metavar=('W', 'H'),
+        help='image width and height')
+    parser.add_argument(
+        '--force', action='store_true', help='replace OUT_DIR if it exists')
+    parser.add_argument(
+        '--preview',
+        action='store_true',
+        help='also write OUT_DIR/preview.png')
     return parser.parse_args(argv)
 
 
@@ -47,10 +61,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     start = time.perf_counter()
     try:
         domains = make_demo_domains(
-            args.out_dir, seed=args.seed, num_source=args.num_source,
+            args.out_dir,
+            seed=args.seed,
+            num_source=args.num_source,
             num_target_train=args.num_target_train,
-            num_target_val=args.num_target_val, size=tuple(args.size),
-            force=args.force, preview=args.preview)
+            num_target_val=args.num_target_val,
+            size=tuple(args.size),
+            force=args.force,
+            preview=args.preview)
     except (ValueError, OSError) as error:
         print(f'make_demo_domains: error: {error}', file=sys.stderr)
         return 2

@@ -27,19 +27,26 @@ from mmasm.demo import DEFAULT_DATA, run_quickstart
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir', default='work_dirs/quickstart')
-    parser.add_argument('--data', default=DEFAULT_DATA, help='demo domain pair folder')
-    parser.add_argument('--rain-iters', type=int, default=None,
-                        help='RAIN pretraining iterations (default: the config\'s)')
-    parser.add_argument('--max-steps', type=int, default=None,
-                        help='segmentor optimizer steps per arm (default: the configs\')')
+    parser.add_argument(
+        '--data', default=DEFAULT_DATA, help='demo domain pair folder')
+    parser.add_argument(
+        '--rain-iters',
+        type=int,
+        default=None,
+        help='RAIN pretraining iterations (default: the config\'s)')
+    parser.add_argument(
+        '--max-steps',
+        type=int,
+        default=None,
+        help='segmentor optimizer steps per arm (default: the configs\')')
     parser.add_argument('--seed', type=int, default=0)
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> str:
     args = parse_args(argv)
-    return run_quickstart(args.work_dir, args.data, args.rain_iters, args.max_steps,
-                          args.seed)
+    return run_quickstart(args.work_dir, args.data, args.rain_iters,
+                          args.max_steps, args.seed)
 
 
 if __name__ == '__main__':

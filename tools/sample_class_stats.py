@@ -20,11 +20,17 @@ from mmasm.utils import register_config_packages
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('config', help='training config with the source dataset')
-    parser.add_argument('--nproc', type=int, default=1, help='worker processes')
-    parser.add_argument('--out', help='output file (default: where UDADataset reads it)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings (KEY=VALUE)')
+    parser.add_argument(
+        'config', help='training config with the source dataset')
+    parser.add_argument(
+        '--nproc', type=int, default=1, help='worker processes')
+    parser.add_argument(
+        '--out', help='output file (default: where UDADataset reads it)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings (KEY=VALUE)')
     return parser.parse_args(argv)
 
 

@@ -14,8 +14,7 @@ See ``mmasm.apis.stylize_folder``.
 import argparse
 from typing import List, Optional
 
-from mmasm.apis import (STYLIZE_MODES, check_stylize_options,
-                        stylize_folder)
+from mmasm.apis import STYLIZE_MODES, check_stylize_options, stylize_folder
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -23,18 +22,26 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         description='Stylize images with RAIN (random / anchored / target '
         'styles) and save a comparison grid.')
     parser.add_argument('input', help='image file or folder')
-    parser.add_argument('--checkpoint', required=True,
-                        help='mmasm RAIN checkpoint')
+    parser.add_argument(
+        '--checkpoint', required=True, help='mmasm RAIN checkpoint')
     parser.add_argument('--out', required=True, help='output folder')
     parser.add_argument('--mode', default='random', choices=STYLIZE_MODES)
-    parser.add_argument('--target', nargs='+',
-                        help="target image(s) or folder for modes "
-                        "'anchored' and 'target'")
-    parser.add_argument('--num-styles', type=int, default=None,
-                        help="styles per input (default 4; mode 'target' "
-                        'uses one style per target image)')
-    parser.add_argument('--alpha', type=float, default=1.0,
-                        help='content-style trade-off, 1 = full style')
+    parser.add_argument(
+        '--target',
+        nargs='+',
+        help='target image(s) or folder for modes '
+        "'anchored' and 'target'")
+    parser.add_argument(
+        '--num-styles',
+        type=int,
+        default=None,
+        help="styles per input (default 4; mode 'target' "
+        'uses one style per target image)')
+    parser.add_argument(
+        '--alpha',
+        type=float,
+        default=1.0,
+        help='content-style trade-off, 1 = full style')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--vae-depth', type=int, default=3)

@@ -18,7 +18,8 @@ class RunnerFromConfig:
 
     @staticmethod
     def from_cfg(cfg):
-        use_safe_checkpoint_loader(cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
+        use_safe_checkpoint_loader(
+            cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
         return build_runner(cfg)
 
 

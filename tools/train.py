@@ -14,8 +14,8 @@ checkpoints load weights-only (``use_safe_checkpoint_loader``; opt in with
 ``trusted_checkpoints``), are saved atomically, and ``--resume`` takes the
 newest complete one.
 """
-from mmasm.utils import (build_runner, distributed_session,
-                         load_mmseg_tool, register_config_packages, tool_config,
+from mmasm.utils import (build_runner, distributed_session, load_mmseg_tool,
+                         register_config_packages, tool_config,
                          use_safe_checkpoint_loader)
 
 
@@ -23,7 +23,8 @@ def main():
     register_config_packages()
     args = load_mmseg_tool('train').parse_args()
     cfg = tool_config(args)
-    use_safe_checkpoint_loader(cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
+    use_safe_checkpoint_loader(
+        cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
     with distributed_session():
         build_runner(cfg).train()
 

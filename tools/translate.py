@@ -21,20 +21,30 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Translate a source dataset with a trained LRM '
         'translator, mirroring its layout (labels linked or copied).')
-    parser.add_argument('checkpoint', help='LRM translator checkpoint '
-                        '(lrm_translator.pth from tools/train.py with an LRM '
-                        'config)')
+    parser.add_argument(
+        'checkpoint',
+        help='LRM translator checkpoint '
+        '(lrm_translator.pth from tools/train.py with an LRM '
+        'config)')
     parser.add_argument('target', help='the one-shot target image')
     parser.add_argument('src_dir', help='source dataset root')
     parser.add_argument('out_dir', help='root of the translated dataset')
     parser.add_argument(
-        '--img-dir', nargs='+', default=None, metavar='SUB',
+        '--img-dir',
+        nargs='+',
+        default=None,
+        metavar='SUB',
         help='image folder(s) relative to SRC_DIR, "." for SRC_DIR itself '
         f'(default: the first of {", ".join(DEFAULT_IMG_DIRS)} that exists)')
-    parser.add_argument('--labels', choices=('link', 'copy'), default='link',
-                        help='symlink (default) or copy the other files')
-    parser.add_argument('--force', action='store_true',
-                        help='write into a non-empty OUT_DIR, replacing files')
+    parser.add_argument(
+        '--labels',
+        choices=('link', 'copy'),
+        default='link',
+        help='symlink (default) or copy the other files')
+    parser.add_argument(
+        '--force',
+        action='store_true',
+        help='write into a non-empty OUT_DIR, replacing files')
     parser.add_argument('--device', default='cpu')
     return parser.parse_args(argv)
 

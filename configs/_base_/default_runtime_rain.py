@@ -6,10 +6,15 @@ randomness = dict(seed=0)
 # No fixed `name`: the Runner then names the visualizer after the experiment,
 # so a second run in the same process gets its own (and its own save_dir)
 # instead of reusing the first run's global instance.
-visualizer = dict(type='Visualizer', _delete_=True,
-                  vis_backends=[dict(type='LocalVisBackend')])
+visualizer = dict(
+    type='Visualizer',
+    _delete_=True,
+    vis_backends=[dict(type='LocalVisBackend')])
 custom_hooks = [
-    dict(type='RAINVisualizationHook', interval=1000, num_images=4,
-         num_random=2),
+    dict(
+        type='RAINVisualizationHook',
+        interval=1000,
+        num_images=4,
+        num_random=2),
     dict(type='RAINExportHook', filename='rain_final.pth'),
 ]

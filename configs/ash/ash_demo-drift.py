@@ -5,6 +5,10 @@
 #   python tools/train.py configs/ash/ash_demo-drift.py
 _base_ = ['./ash_demo.py']
 custom_hooks = [
-    dict(type='mmasm.ParameterDriftHook', interval=50,
-         modules=dict(hallucinator='hallucinator.conditioning_net', segmentor='segmentor'))
+    dict(
+        type='mmasm.ParameterDriftHook',
+        interval=50,
+        modules=dict(
+            hallucinator='hallucinator.conditioning_net',
+            segmentor='segmentor'))
 ]

@@ -13,7 +13,8 @@ model = dict(
     _base_.ash_model,
     segmentor_type='ASMEncoderDecoder',
     rain_checkpoint=rain_checkpoint,
-    rain=dict(_base_.ash_model.rain, encoder_tap='relu2_1'),  # the demo RAIN's tap
+    rain=dict(_base_.ash_model.rain,
+              encoder_tap='relu2_1'),  # the demo RAIN's tap
     style=style_images,
     # RAIN at half the images' size, 4x cheaper (as asm_demo.py); not the
     # paper's

@@ -13,12 +13,13 @@ _base_ = [
     '../_base_/ash/ash.py',
 ]
 # ASH batches hold no (stylized, source) pairs: no ASM consistency loss
-model = dict(_base_.ash_model,
-             segmentor_type='ASMEncoderDecoder',
-             data_preprocessor=dict(size=_base_.crop_size),
-             consistency_weight=0.0,
-             # the authors damp both adversarial weights by 1 - iter / 100k
-             damping_iters=100000)
+model = dict(
+    _base_.ash_model,
+    segmentor_type='ASMEncoderDecoder',
+    data_preprocessor=dict(size=_base_.crop_size),
+    consistency_weight=0.0,
+    # the authors damp both adversarial weights by 1 - iter / 100k
+    damping_iters=100000)
 optim_wrapper = _base_.ash_optim_wrapper
 # The schedule's list (5k warm-up, poly 0.9 over 100k) steps all three
 # optimizers: the authors warm up and decay the conditioning net's and the

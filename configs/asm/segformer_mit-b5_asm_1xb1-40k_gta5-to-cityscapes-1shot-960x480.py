@@ -9,6 +9,7 @@ _base_ = [
 ]
 model = dict(data_preprocessor=dict(size=_base_.crop_size))
 custom_hooks = [
-    dict(_base_.asm_hook,
-         target=_base_.target_data_root + _base_.one_shot_image)
+    dict(
+        _base_.asm_hook,
+        target=_base_.target_data_root + _base_.one_shot_image)
 ]

@@ -13,7 +13,8 @@ _base_ = [
     '../_base_/default_runtime_cls.py',
     '../_base_/asm/asm_cls.py',
 ]
-train_dataloader = dict(batch_size=32, dataset=_base_.mnist_train)  # x2 with the sources
+train_dataloader = dict(
+    batch_size=32, dataset=_base_.mnist_train)  # x2 with the sources
 val_dataloader = dict(dataset=_base_.svhn_test)
 test_dataloader = val_dataloader
 one_shot_image = 'data/svhn/one_shot/svhn_train_00000.png'
@@ -21,5 +22,8 @@ one_shot_image = 'data/svhn/one_shot/svhn_train_00000.png'
 # configs/rain/rain_digits_cpu.py pointed at MNIST images)
 rain_checkpoint = 'checkpoints/rain_digits.pth'
 custom_hooks = [
-    dict(_base_.asm_cls_hook, target=one_shot_image, rain_checkpoint=rain_checkpoint)
+    dict(
+        _base_.asm_cls_hook,
+        target=one_shot_image,
+        rain_checkpoint=rain_checkpoint)
 ]

@@ -6,5 +6,7 @@ _base_ = ['./resnet18_asm_1xb64-30k_mnist-to-svhn-1shot-64x64.py']
 val_dataloader = dict(dataset=dict(_base_.usps_test, _delete_=True))
 test_dataloader = val_dataloader
 custom_hooks = [
-    dict(_base_.custom_hooks[0], target='data/usps/one_shot/usps_train_00000.png')
+    dict(
+        _base_.custom_hooks[0],
+        target='data/usps/one_shot/usps_train_00000.png')
 ]

@@ -3,4 +3,5 @@
 # DAFormer on it plus generated images). No published number for this exact
 # setting; not trained here.
 _base_ = ['./daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py']
-train_dataloader = dict(dataset=dict(target=dict(_base_.uda_one_shot_target, _delete_=True)))
+train_dataloader = dict(
+    dataset=dict(target=dict(_base_.uda_one_shot_target, _delete_=True)))

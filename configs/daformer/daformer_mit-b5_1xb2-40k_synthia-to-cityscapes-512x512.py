@@ -12,7 +12,8 @@ _base_ = [
 model = dict(_base_.dacs, type='DACS')
 train_dataloader = dict(
     dataset=dict(
-        rare_class_sampling=dict(class_temp=0.01, min_pixels=3000, min_crop_ratio=0.5)))
+        rare_class_sampling=dict(
+            class_temp=0.01, min_pixels=3000, min_crop_ratio=0.5)))
 default_hooks = dict(checkpoint=dict(save_best='mIoU16'))
 # mmseg 1.x names MiT's per-stage LayerNorm `layers.i.2`, without the
 # 'norm' the authors' optimizer key matches (their `norm1`..`norm4`): no

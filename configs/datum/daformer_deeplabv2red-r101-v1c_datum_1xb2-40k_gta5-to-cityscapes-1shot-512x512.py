@@ -15,6 +15,7 @@ _base_ = [
 model = dict(_base_.dacs, type='DACS')
 train_dataloader = dict(
     dataset=dict(
-        rare_class_sampling=dict(class_temp=0.01, min_pixels=3000, min_crop_ratio=0.5),
+        rare_class_sampling=dict(
+            class_temp=0.01, min_pixels=3000, min_crop_ratio=0.5),
         target=dict(_base_.uda_datum_target, _delete_=True)))
 randomness = dict(seed=0)

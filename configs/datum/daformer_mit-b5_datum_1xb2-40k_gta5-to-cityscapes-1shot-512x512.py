@@ -9,4 +9,5 @@ _base_ = [
     '../daformer/daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py',
     '../_base_/datum/datum_target.py',
 ]
-train_dataloader = dict(dataset=dict(target=dict(_base_.uda_datum_target, _delete_=True)))
+train_dataloader = dict(
+    dataset=dict(target=dict(_base_.uda_datum_target, _delete_=True)))

@@ -5,4 +5,5 @@
 # into the base model. Not run here (no GPU); not compared with full
 # DreamBooth on the segmentation task.
 _base_ = ['./datum_sd-v1-4_dreambooth-1k_cityscapes-1shot.py']
-personalize = dict(lora=dict(_delete_=True, rank=4, alpha=4), optimizer=dict(lr=1e-4))
+personalize = dict(
+    lora=dict(_delete_=True, rank=4, alpha=4), optimizer=dict(lr=1e-4))

@@ -12,5 +12,7 @@ param_scheduler = [
     for scheduler in _base_.param_scheduler
 ]
 custom_hooks = [
-    dict(_base_.demo_asm_hook, target=_base_.target_data_root + _base_.one_shot_image)
+    dict(
+        _base_.demo_asm_hook,
+        target=_base_.target_data_root + _base_.one_shot_image)
 ]

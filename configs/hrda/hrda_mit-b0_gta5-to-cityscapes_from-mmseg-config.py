@@ -5,8 +5,13 @@ _base_ = [
     'mmseg::segformer/segformer_mit-b0_8xb1-160k_cityscapes-1024x1024.py',
     'mmasm::_base_/uda/hrda_gta5_to_cityscapes.py'
 ]
-model = dict(_base_.dacs, **_base_.hrda_segmentor, type='mmasm.DACS',
-             segmentor_type='mmasm.HRDAEncoderDecoder',
-             decode_head=dict(_base_.hrda_head, _delete_=True,
-                              single_scale_head=_base_.model.decode_head))
+model = dict(
+    _base_.dacs,
+    **_base_.hrda_segmentor,
+    type='mmasm.DACS',
+    segmentor_type='mmasm.HRDAEncoderDecoder',
+    decode_head=dict(
+        _base_.hrda_head,
+        _delete_=True,
+        single_scale_head=_base_.model.decode_head))
 train_dataloader = dict(_base_.uda_hr_train_dataloader, _delete_=True)

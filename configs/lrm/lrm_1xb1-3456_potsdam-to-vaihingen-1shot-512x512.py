@@ -40,8 +40,10 @@ train_dataloader = dict(
         #      data_prefix=dict(img_path='img_dir/train',
         #                       seg_map_path='ann_dir/train'),
         #      pipeline=load_image)
-        source=dict(type='ImageFolderDataset', data_root=source_root,
-                    pipeline=load_image),
+        source=dict(
+            type='ImageFolderDataset',
+            data_root=source_root,
+            pipeline=load_image),
         target=target_image,
         target_pipeline=load_image,
         pipeline=[dict(type='PackContentStyleInputs')]))
@@ -57,20 +59,24 @@ train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters)
 paper_optimizer = dict(type='Adam', lr=1e-3, betas=(0.5, 0.999))
 optimizer = dict(type='Adam', lr=1e-3 / 25, betas=(0.95, 0.999))
 one_cycle = [
-    dict(type='OneCycleLR', eta_max=1e-3, total_steps=max_iters,
-         by_epoch=False)
+    dict(
+        type='OneCycleLR', eta_max=1e-3, total_steps=max_iters, by_epoch=False)
 ]
-optim_wrapper = dict(translator=dict(optimizer=optimizer),
-                     discriminator=dict(optimizer=optimizer))
+optim_wrapper = dict(
+    translator=dict(optimizer=optimizer),
+    discriminator=dict(optimizer=optimizer))
 param_scheduler = []
 randomness = dict(seed=0)
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1000,
-                    max_keep_ckpts=2),
+    checkpoint=dict(
+        type='CheckpointHook', by_epoch=False, interval=1000,
+        max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'))
 custom_hooks = [dict(type='LRMExportHook', filename='lrm_translator.pth')]
-visualizer = dict(type='Visualizer', _delete_=True,
-                  vis_backends=[dict(type='LocalVisBackend')])
+visualizer = dict(
+    type='Visualizer',
+    _delete_=True,
+    vis_backends=[dict(type='LocalVisBackend')])

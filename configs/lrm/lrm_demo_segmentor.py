@@ -15,8 +15,11 @@ one_shot_target = ('data/demo/target/leftImg8bit/train/demo/'
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     # before any geometric augmentation: the whole image is translated
-    dict(type='LRMTranslate', checkpoint=lrm_translator,
-         target=one_shot_target, prob=1.0),
+    dict(
+        type='LRMTranslate',
+        checkpoint=lrm_translator,
+        target=one_shot_target,
+        prob=1.0),
     dict(type='LoadAnnotations'),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackSegInputs'),

@@ -26,12 +26,12 @@ train_cfg = dict(max_iters=max_iters)
 # iterations would barely move the translator: the one-cycle schedule
 # their script builds, peak 1e-3, stepped.
 optimizer = _base_.paper_optimizer
-optim_wrapper = dict(translator=dict(optimizer=optimizer),
-                     discriminator=dict(optimizer=optimizer))
+optim_wrapper = dict(
+    translator=dict(optimizer=optimizer),
+    discriminator=dict(optimizer=optimizer))
 param_scheduler = [
-    dict(type='OneCycleLR', eta_max=1e-3, total_steps=max_iters,
-         by_epoch=False)
+    dict(
+        type='OneCycleLR', eta_max=1e-3, total_steps=max_iters, by_epoch=False)
 ]
 default_hooks = dict(
-    logger=dict(interval=10),
-    checkpoint=dict(interval=50, max_keep_ckpts=1))
+    logger=dict(interval=10), checkpoint=dict(interval=50, max_keep_ckpts=1))

@@ -14,6 +14,8 @@ _base_ = ['./rain_demo-relu3_1_cpu.py']
 encoder_tap = 'relu2_1'
 model = dict(rain=dict(encoder_tap=encoder_tap))
 custom_hooks = [
-    dict(type='RAINVisualizationHook', interval=500, num_images=2, num_random=2),
+    dict(
+        type='RAINVisualizationHook', interval=500, num_images=2,
+        num_random=2),
     dict(type='RAINExportHook', filename='rain_demo.pth'),
 ]

@@ -11,6 +11,8 @@ _base_ = ['./rain_demo_cpu.py']
 encoder_tap = 'relu3_1'
 model = dict(rain=dict(encoder_tap=encoder_tap))
 custom_hooks = [
-    dict(type='RAINVisualizationHook', interval=500, num_images=2, num_random=2),
+    dict(
+        type='RAINVisualizationHook', interval=500, num_images=2,
+        num_random=2),
     dict(type='RAINExportHook', filename=f'rain_demo-{encoder_tap}.pth'),
 ]

@@ -17,9 +17,7 @@ _base_ = [
     '../_base_/default_runtime_rain.py',
 ]
 warmup_iters = 1000
-model = dict(
-    decoder_warmup_iters=warmup_iters,
-    loss=dict(pixel_weight=1.0))
+model = dict(decoder_warmup_iters=warmup_iters, loss=dict(pixel_weight=1.0))
 # The warm-up's loss leaves the style VAE out: distributed runs need DDP to
 # allow unused parameters (no effect in one process).
 find_unused_parameters = True
@@ -32,20 +30,23 @@ train_dataloader = dict(
     num_workers=0,
     persistent_workers=False,
     dataset=dict(
-        content=dict(data_root='data/demo/source/images',
-                     pipeline=demo_pipeline),
+        content=dict(
+            data_root='data/demo/source/images', pipeline=demo_pipeline),
         style=dict(data_root='data/demo/style', pipeline=demo_pipeline)))
 optim_wrapper = dict(optimizer=dict(lr=3e-4))
 param_scheduler = [
-    dict(type='MultiStepLR', milestones=[warmup_iters], gamma=1 / 3,
-         by_epoch=False)
+    dict(
+        type='MultiStepLR',
+        milestones=[warmup_iters],
+        gamma=1 / 3,
+        by_epoch=False)
 ]
 train_cfg = dict(max_iters=1450)
 default_hooks = dict(
-    logger=dict(interval=50),
-    checkpoint=dict(interval=500, max_keep_ckpts=1))
+    logger=dict(interval=50), checkpoint=dict(interval=500, max_keep_ckpts=1))
 custom_hooks = [
-    dict(type='RAINVisualizationHook', interval=500, num_images=2,
-         num_random=2),
+    dict(
+        type='RAINVisualizationHook', interval=500, num_images=2,
+        num_random=2),
     dict(type='RAINExportHook', filename='rain_demo.pth'),
 ]

@@ -10,5 +10,7 @@ _base_ = ['./rain_digits_cpu.py']
 encoder_tap = 'relu2_1'
 model = dict(rain=dict(encoder_tap=encoder_tap))
 # the base's hooks, the RAIN exported under this tap's name
-custom_hooks = [_base_.custom_hooks[0],
-                dict(_base_.custom_hooks[1], filename=f'rain_digits-{encoder_tap}.pth')]
+custom_hooks = [
+    _base_.custom_hooks[0],
+    dict(_base_.custom_hooks[1], filename=f'rain_digits-{encoder_tap}.pth')
+]

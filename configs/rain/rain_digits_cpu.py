@@ -17,14 +17,22 @@ digits_pipeline = [dict(type='LoadImageFromFile', color_type='color')]
 train_dataloader = dict(
     batch_size=8,
     dataset=dict(
-        content=dict(data_root='data/digits/source/train', pipeline=digits_pipeline),
+        content=dict(
+            data_root='data/digits/source/train', pipeline=digits_pipeline),
         style=dict(data_root='data/digits/style', pipeline=digits_pipeline)))
 param_scheduler = [
-    dict(type='MultiStepLR', milestones=[warmup_iters], gamma=1 / 3, by_epoch=False)
+    dict(
+        type='MultiStepLR',
+        milestones=[warmup_iters],
+        gamma=1 / 3,
+        by_epoch=False)
 ]
 train_cfg = dict(max_iters=1800)
-default_hooks = dict(logger=dict(interval=100), checkpoint=dict(interval=600, max_keep_ckpts=1))
+default_hooks = dict(
+    logger=dict(interval=100), checkpoint=dict(interval=600, max_keep_ckpts=1))
 custom_hooks = [
-    dict(type='RAINVisualizationHook', interval=600, num_images=2, num_random=2),
+    dict(
+        type='RAINVisualizationHook', interval=600, num_images=2,
+        num_random=2),
     dict(type='RAINExportHook', filename='rain_digits.pth'),
 ]

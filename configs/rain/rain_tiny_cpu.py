@@ -19,15 +19,15 @@ train_dataloader = dict(
     num_workers=0,
     persistent_workers=False,
     dataset=dict(
-        content=dict(data_root='data/rain_tiny/content',
-                     pipeline=tiny_pipeline),
+        content=dict(
+            data_root='data/rain_tiny/content', pipeline=tiny_pipeline),
         style=dict(data_root='data/rain_tiny/style', pipeline=tiny_pipeline)))
 train_cfg = dict(max_iters=300)
 default_hooks = dict(
-    logger=dict(interval=10),
-    checkpoint=dict(interval=100, max_keep_ckpts=2))
+    logger=dict(interval=10), checkpoint=dict(interval=100, max_keep_ckpts=2))
 custom_hooks = [
-    dict(type='RAINVisualizationHook', interval=100, num_images=2,
-         num_random=2),
+    dict(
+        type='RAINVisualizationHook', interval=100, num_images=2,
+        num_random=2),
     dict(type='RAINExportHook', filename='rain_final.pth'),
 ]

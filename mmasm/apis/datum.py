@@ -22,14 +22,15 @@ from mmengine.logging import MMLogger
 from mmengine.utils import ProgressBar, mkdir_or_exist
 
 from mmasm.models.datum import (DreamBooth, OneShotCrops, add_lora,
-                                contact_sheet, generate_images, has_lora, load_lora,
-                                load_pipeline, save_lora, write_png)
+                                contact_sheet, generate_images, has_lora,
+                                load_lora, load_pipeline, save_lora, write_png)
 
 #: What a personalisation checkpoint folder holds beside the weights.
 CHECKPOINT_INFO = 'datum_checkpoint.json'
 
 
-def datum_config(config: Union[str, Config, dict], cfg_options: Optional[dict] = None,
+def datum_config(config: Union[str, Config, dict],
+                 cfg_options: Optional[dict] = None,
                  work_dir: Optional[str] = None) -> Config:
     """``config`` (a file, Config or dict) as a Config with ``cfg_options``
     merged and ``work_dir`` set (default for a file:
@@ -41,7 +42,8 @@ def datum_config(config: Union[str, Config, dict], cfg_options: Optional[dict] =
     else:
         cfg = Config.fromfile(config)
         if not cfg.get('work_dir'):
-            cfg.work_dir = osp.join('work_dirs', osp.splitext(osp.basename(config))[0])
+            cfg.work_dir = osp.join('work_dirs',
+                                    osp.splitext(osp.basename(config))[0])
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     if work_dir is not None:
@@ -58,12 +60,19 @@ def datum_arg_parser(description: str, stage: str) -> argparse.ArgumentParser:
     tools/datum_generate.py (``stage``: the config dict the device goes to);
     the tools add their own flags."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('config', help='DATUM config file (configs/datum/datum_*.py)')
-    parser.add_argument('--work-dir', help='the personalisation work dir (checkpoints, logs); '
-                        'default work_dirs/<config name>')
-    parser.add_argument('--device', help='e.g. cuda, cuda:1, cpu (default: CUDA if available)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help=f'override config keys, e.g. {stage}.seed=1')
+    parser.add_argument(
+        'config', help='DATUM config file (configs/datum/datum_*.py)')
+    parser.add_argument(
+        '--work-dir',
+        help='the personalisation work dir (checkpoints, logs); '
+        'default work_dirs/<config name>')
+    parser.add_argument(
+        '--device', help='e.g. cuda, cuda:1, cpu (default: CUDA if available)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help=f'override config keys, e.g. {stage}.seed=1')
     return parser
 
 
@@ -82,8 +91,14 @@ def save_checkpoint(pipeline, directory: str, step: int, cfg: Config) -> None:
     else:
         pipeline.save_pretrained(directory)
     with open(osp.join(directory, CHECKPOINT_INFO), 'w') as f:
-        json.dump(dict(step=step, lora=lora, model_dir=osp.abspath(cfg.model_dir),
-                       instance_prompt=cfg.personalize.instance_prompt), f, indent=1)
+        json.dump(
+            dict(
+                step=step,
+                lora=lora,
+                model_dir=osp.abspath(cfg.model_dir),
+                instance_prompt=cfg.personalize.instance_prompt),
+            f,
+            indent=1)
 
 
 def dreambooth_trainer(cfg: Config, device: str) -> DreamBooth:
@@ -92,19 +107,24 @@ def dreambooth_trainer(cfg: Config, device: str) -> DreamBooth:
     opts = cfg.personalize
     if not cfg.get('one_shot_image'):
         raise KeyError('DATUM config: no one_shot_image to personalise on')
-    crops = OneShotCrops(cfg.one_shot_image, opts.resize_short_side, opts.crop_size)
-    pipeline = load_pipeline(cfg.model_dir, torch_dtype=torch.float32, device=device)
+    crops = OneShotCrops(cfg.one_shot_image, opts.resize_short_side,
+                         opts.crop_size)
+    pipeline = load_pipeline(
+        cfg.model_dir, torch_dtype=torch.float32, device=device)
     if opts.get('lora'):
-        add_lora(pipeline, train_text_encoder=opts.train_text_encoder, **opts.lora)
+        add_lora(
+            pipeline, train_text_encoder=opts.train_text_encoder, **opts.lora)
     else:
         pipeline.unet.requires_grad_(True)
         pipeline.text_encoder.requires_grad_(opts.train_text_encoder)
-    return DreamBooth(pipeline, crops, opts.instance_prompt, opts.optimizer.to_dict(),
-                      opts.max_grad_norm, opts.batch_size, opts.train_text_encoder,
-                      opts.seed, opts.get('gradient_checkpointing', False))
+    return DreamBooth(pipeline, crops, opts.instance_prompt,
+                      opts.optimizer.to_dict(), opts.max_grad_norm,
+                      opts.batch_size, opts.train_text_encoder, opts.seed,
+                      opts.get('gradient_checkpointing', False))
 
 
-def personalize(config: Union[str, Config, dict], work_dir: Optional[str] = None) -> str:
+def personalize(config: Union[str, Config, dict],
+                work_dir: Optional[str] = None) -> str:
     """DreamBooth on ``cfg.one_shot_image`` (see
     :class:`~mmasm.models.datum.DreamBooth`) for ``personalize.max_steps``
     steps, saving ``work_dir/checkpoint-<step>`` every
@@ -115,10 +135,12 @@ def personalize(config: Union[str, Config, dict], work_dir: Optional[str] = None
     trainer = dreambooth_trainer(cfg, device)
     mkdir_or_exist(cfg.work_dir)
     cfg.dump(osp.join(cfg.work_dir, 'datum_personalize_config.py'))
-    logger = MMLogger.get_instance(f'mmasm_datum_{osp.abspath(cfg.work_dir)}',
-                                   log_file=osp.join(cfg.work_dir, 'personalize.log'))
-    logger.info(f'DreamBooth ({"LoRA" if opts.get("lora") else "full"}) of {cfg.model_dir} '
-                f'on {cfg.one_shot_image}: {opts.max_steps} steps on {device}')
+    logger = MMLogger.get_instance(
+        f'mmasm_datum_{osp.abspath(cfg.work_dir)}',
+        log_file=osp.join(cfg.work_dir, 'personalize.log'))
+    logger.info(
+        f'DreamBooth ({"LoRA" if opts.get("lora") else "full"}) of {cfg.model_dir} '
+        f'on {cfg.one_shot_image}: {opts.max_steps} steps on {device}')
     bar = ProgressBar(opts.max_steps)
     last = None
     for step in range(1, opts.max_steps + 1):
@@ -135,14 +157,18 @@ def personalize(config: Union[str, Config, dict], work_dir: Optional[str] = None
     return last
 
 
-def load_personalized(checkpoint: str, torch_dtype: torch.dtype, device: str,
-                      scheduler: Optional[str] = None, fuse_lora: bool = True):
+def load_personalized(checkpoint: str,
+                      torch_dtype: torch.dtype,
+                      device: str,
+                      scheduler: Optional[str] = None,
+                      fuse_lora: bool = True):
     """The pipeline of a :func:`personalize` checkpoint folder (a full
     pipeline, or LoRA adapters over the base model it names)."""
     info_path = osp.join(checkpoint, CHECKPOINT_INFO)
     if not osp.isfile(info_path):
-        raise FileNotFoundError(f'{info_path} not found: expected a checkpoint folder '
-                                'written by personalize (tools/datum_personalize.py)')
+        raise FileNotFoundError(
+            f'{info_path} not found: expected a checkpoint folder '
+            'written by personalize (tools/datum_personalize.py)')
     with open(info_path) as f:
         info = json.load(f)
     if not info['lora']:
@@ -151,30 +177,45 @@ def load_personalized(checkpoint: str, torch_dtype: torch.dtype, device: str,
     return load_lora(pipeline, checkpoint, fuse=fuse_lora)
 
 
-def generate(config: Union[str, Config, dict], checkpoint: Optional[str] = None,
-             out_dir: Optional[str] = None, num_images: Optional[int] = None) -> str:
+def generate(config: Union[str, Config, dict],
+             checkpoint: Optional[str] = None,
+             out_dir: Optional[str] = None,
+             num_images: Optional[int] = None) -> str:
     """Generate ``generate.num_images`` images from a personalisation
     checkpoint (default ``work_dir/checkpoint-<generate.checkpoint_step>``)
     into ``out_dir`` (see :func:`~mmasm.models.datum.generate_images`),
     with ``prompts.json`` and ``contact_sheet.png``; returns ``out_dir``."""
     cfg = datum_config(config)
     opts = cfg.generate
-    checkpoint = (checkpoint or opts.get('checkpoint')
-                  or checkpoint_dir(cfg.work_dir, opts.checkpoint_step))
-    out_dir = (out_dir or opts.get('out_dir')
-               or osp.join(cfg.work_dir, f'images_step{opts.checkpoint_step}'))
+    checkpoint = (
+        checkpoint or opts.get('checkpoint')
+        or checkpoint_dir(cfg.work_dir, opts.checkpoint_step))
+    out_dir = (
+        out_dir or opts.get('out_dir')
+        or osp.join(cfg.work_dir, f'images_step{opts.checkpoint_step}'))
     num_images = opts.num_images if num_images is None else num_images
     device = opts.get('device') or get_device()
     dtype = getattr(torch, opts.dtype) if device != 'cpu' else torch.float32
-    pipeline = load_personalized(checkpoint, dtype, device, opts.get('scheduler'),
+    pipeline = load_personalized(checkpoint, dtype, device,
+                                 opts.get('scheduler'),
                                  opts.get('fuse_lora', True))
     logger = MMLogger.get_instance('mmasm_datum')
-    logger.info(f'generating {num_images} images from {checkpoint} into {out_dir} '
-                f'on {device} ({dtype})')
+    logger.info(
+        f'generating {num_images} images from {checkpoint} into {out_dir} '
+        f'on {device} ({dtype})')
     paths = generate_images(
-        pipeline, out_dir, num_images, opts.seed, opts.batch_size, opts.height,
-        opts.width, opts.num_inference_steps, opts.guidance_scale, opts.template,
-        opts.classes, settings=dict(checkpoint=osp.abspath(checkpoint)),
+        pipeline,
+        out_dir,
+        num_images,
+        opts.seed,
+        opts.batch_size,
+        opts.height,
+        opts.width,
+        opts.num_inference_steps,
+        opts.guidance_scale,
+        opts.template,
+        opts.classes,
+        settings=dict(checkpoint=osp.abspath(checkpoint)),
         shard=opts.get('shard') or (0, 1))
     write_contact_sheet(paths, out_dir, opts)
     return out_dir
@@ -187,8 +228,11 @@ def write_contact_sheet(paths, out_dir: str, opts) -> Optional[str]:
     sample = paths[:sheet_opts.num_images]
     if not sample:
         return None
-    captions = [opts.classes[j % len(opts.classes)] for j in range(len(sample))]
-    sheet = contact_sheet(sample, captions, sheet_opts.num_columns, sheet_opts.tile_size)
+    captions = [
+        opts.classes[j % len(opts.classes)] for j in range(len(sample))
+    ]
+    sheet = contact_sheet(sample, captions, sheet_opts.num_columns,
+                          sheet_opts.tile_size)
     path = osp.join(out_dir, 'contact_sheet.png')
     write_png(path, sheet)
     return path

@@ -35,7 +35,10 @@ def segmentor_loss(segmentor, batch: dict) -> torch.Tensor:
     return loss
 
 
-def trace_search(segmentor, mining: AdversarialStyleMining, batch: dict, depth: int,
+def trace_search(segmentor,
+                 mining: AdversarialStyleMining,
+                 batch: dict,
+                 depth: int,
                  generator: Optional[torch.Generator] = None) -> SearchTrace:
     """Run ``depth`` ascent steps of ``mining`` (``sampling='asm'``) on a
     collated batch against a fixed ``segmentor`` (put in eval mode, its
@@ -51,7 +54,8 @@ def trace_search(segmentor, mining: AdversarialStyleMining, batch: dict, depth: 
             where the search goes).
     """
     if mining.sampling != 'asm':
-        raise ValueError(f"trace_search needs sampling='asm', got {mining.sampling!r}")
+        raise ValueError(
+            f"trace_search needs sampling='asm', got {mining.sampling!r}")
     device = next(segmentor.parameters()).device
     was_training = segmentor.training
     segmentor.eval()
@@ -63,8 +67,11 @@ def trace_search(segmentor, mining: AdversarialStyleMining, batch: dict, depth: 
         trace = SearchTrace(source=source)
         for step in range(depth + 1):
             stylized = search.stylized()
-            style_batch = make_style_batch(rgb01_to_bgr255(stylized), batch['inputs'],
-                                           batch['data_samples'], keep_source=False)
+            style_batch = make_style_batch(
+                rgb01_to_bgr255(stylized),
+                batch['inputs'],
+                batch['data_samples'],
+                keep_source=False)
             loss = segmentor_loss(segmentor, style_batch)
             trace.eps.append(search.eps.detach().clone())
             trace.losses.append(loss.item())

@@ -10,8 +10,8 @@ from typing import List, Optional, Sequence, Tuple, Union
 import torch
 
 from mmasm.models.rain import RAIN, compute_anchor, target_statistics
-from mmasm.models.rain.inference import (Images, image_list,
-                                         outside_inference, rain_device)
+from mmasm.models.rain.inference import (Images, image_list, outside_inference,
+                                         rain_device)
 
 STYLIZE_MODES = ('random', 'anchored', 'target')
 
@@ -41,12 +41,16 @@ def _style_eps(rain, num, mode, anchor, target, generator):
 
 
 @outside_inference
-def stylize(rain: RAIN, images: Images, mode: str = 'random',
-            anchor: Optional[Tuple[torch.Tensor, torch.Tensor]] = None,
-            target: Optional[Images] = None,
-            generator: Optional[torch.Generator] = None,
-            alpha: float = 1.0, eps: Optional[torch.Tensor] = None
-            ) -> Union[torch.Tensor, List[torch.Tensor]]:
+def stylize(
+    rain: RAIN,
+    images: Images,
+    mode: str = 'random',
+    anchor: Optional[Tuple[torch.Tensor, torch.Tensor]] = None,
+    target: Optional[Images] = None,
+    generator: Optional[torch.Generator] = None,
+    alpha: float = 1.0,
+    eps: Optional[torch.Tensor] = None
+) -> Union[torch.Tensor, List[torch.Tensor]]:
     """Stylize RGB images in ``[0, 1]`` with RAIN; outputs clamped to [0, 1].
 
     Modes:
@@ -72,17 +76,21 @@ def stylize(rain: RAIN, images: Images, mode: str = 'random',
     if mode == 'target':
         if target is None:
             raise ValueError("mode 'target' needs target images")
-        mean, std = _pick_rows(target_statistics(rain, target), num,
-                               'target images')
-        outputs = [rain.render_statistics(rain.content_features(img), mean[i:i + 1],
-                                          std[i:i + 1], img.shape[-2:], alpha)
-                   for i, img in enumerate(tensors)]
+        mean, std = _pick_rows(
+            target_statistics(rain, target), num, 'target images')
+        outputs = [
+            rain.render_statistics(
+                rain.content_features(img), mean[i:i + 1], std[i:i + 1],
+                img.shape[-2:], alpha) for i, img in enumerate(tensors)
+        ]
     else:
         if eps is None:
             eps = _style_eps(rain, num, mode, anchor, target, generator)
         eps = _pick_rows([eps.to(rain_device(rain))], num, 'eps rows')[0]
-        outputs = [rain.stylize(img, eps[i:i + 1], alpha)
-                   for i, img in enumerate(tensors)]
+        outputs = [
+            rain.stylize(img, eps[i:i + 1], alpha)
+            for i, img in enumerate(tensors)
+        ]
     outputs = [out.clamp(0, 1) for out in outputs]
     if torch.is_tensor(images):
         batch = torch.cat(outputs)

@@ -27,8 +27,10 @@ DEFAULT_NUM_STYLES = 4
 Paths = Union[str, Sequence[str]]
 
 
-def check_stylize_options(mode: str, target: Optional[Paths] = None,
-                          num_styles: Optional[int] = None, alpha: float = 1.0) -> None:
+def check_stylize_options(mode: str,
+                          target: Optional[Paths] = None,
+                          num_styles: Optional[int] = None,
+                          alpha: float = 1.0) -> None:
     """Raise ``ValueError`` for options :func:`stylize_folder` cannot use."""
     if mode not in STYLIZE_MODES:
         raise ValueError(f'mode must be one of {STYLIZE_MODES}, got {mode!r}')
@@ -51,8 +53,9 @@ def output_stem(path: str, input_root: str) -> str:
 
 def pad_to(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
     """Pad right/bottom with white so that rows of a grid line up."""
-    return F.pad(image, (0, width - image.shape[-1], 0,
-                         height - image.shape[-2]), value=1.0)
+    return F.pad(
+        image, (0, width - image.shape[-1], 0, height - image.shape[-2]),
+        value=1.0)
 
 
 def save_grid(rows: List[List[torch.Tensor]], filename: str) -> None:
@@ -61,7 +64,9 @@ def save_grid(rows: List[List[torch.Tensor]], filename: str) -> None:
     height = max(c.shape[-2] for c in cells)
     width = max(c.shape[-1] for c in cells)
     grid = make_grid([pad_to(c, height, width) for c in cells],
-                     nrow=len(rows[0]), padding=4, pad_value=1.0)
+                     nrow=len(rows[0]),
+                     padding=4,
+                     pad_value=1.0)
     save_image(grid, mkdir_for(filename))
 
 
@@ -72,18 +77,27 @@ def mkdir_for(filename: str) -> str:
 
 
 def style_columns(rain: RAIN, image: torch.Tensor, mode: str, alpha: float,
-                  eps: Optional[torch.Tensor], targets: Optional[List[str]]
-                  ) -> List[torch.Tensor]:
+                  eps: Optional[torch.Tensor],
+                  targets: Optional[List[str]]) -> List[torch.Tensor]:
     """The stylized versions of one ``(3, H, W)`` image, one per style:
     per target image (mode ``'target'``) or per row of ``eps``."""
     if mode == 'target':
-        return [stylize(rain, image, 'target', target=[t], alpha=alpha) for t in targets]
+        return [
+            stylize(rain, image, 'target', target=[t], alpha=alpha)
+            for t in targets
+        ]
     return [stylize(rain, image, eps=e[None], alpha=alpha) for e in eps]
 
 
-def stylize_folder(input_path: str, checkpoint: str, out_dir: str, mode: str = 'random',
-                   target: Optional[Paths] = None, num_styles: Optional[int] = None,
-                   alpha: float = 1.0, seed: int = 0, device: str = 'cpu',
+def stylize_folder(input_path: str,
+                   checkpoint: str,
+                   out_dir: str,
+                   mode: str = 'random',
+                   target: Optional[Paths] = None,
+                   num_styles: Optional[int] = None,
+                   alpha: float = 1.0,
+                   seed: int = 0,
+                   device: str = 'cpu',
                    vae_depth: int = 3) -> List[str]:
     """Stylize the image(s) of ``input_path`` (a file or a folder, searched
     recursively) with the RAIN ``checkpoint`` into ``out_dir``.
@@ -108,8 +122,10 @@ def stylize_folder(input_path: str, checkpoint: str, out_dir: str, mode: str = '
     if mode == 'target':
         targets = list_images(target)
     else:
-        anchor = compute_anchor(rain, target) if mode == 'anchored' else (None, None)
-        eps = rain.sample_eps(num_styles or DEFAULT_NUM_STYLES, *anchor, generator=generator)
+        anchor = compute_anchor(rain, target) if mode == 'anchored' else (None,
+                                                                          None)
+        eps = rain.sample_eps(
+            num_styles or DEFAULT_NUM_STYLES, *anchor, generator=generator)
     written, rows = [], []
     for path, image in zip(inputs, images):
         styles = style_columns(rain, image, mode, alpha, eps, targets)

@@ -7,9 +7,10 @@ from mmengine.runner import Runner
 from mmasm.utils import build_runner
 
 
-def train_config(config: Union[str, Config], work_dir: str,
-                 cfg_options: Optional[dict] = None
-                 ) -> Tuple[Runner, Dict[str, float]]:
+def train_config(
+        config: Union[str, Config],
+        work_dir: str,
+        cfg_options: Optional[dict] = None) -> Tuple[Runner, Dict[str, float]]:
     """What ``tools/train.py CONFIG --work-dir W --cfg-options ...`` does,
     as a function: build the runner (``runner_type`` honoured), train, and
     return it with the metrics of its last validation (``{}`` if none ran).

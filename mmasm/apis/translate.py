@@ -24,7 +24,8 @@ from mmengine.utils import ProgressBar, mkdir_or_exist
 
 from mmasm.datasets.lrm_pair_dataset import check_image_file
 from mmasm.models.lrm import LRMTranslator, load_lrm_translator
-from mmasm.utils import IMG_EXTENSIONS, bgr_uint8_to_rgb255, rgb255_to_bgr_uint8
+from mmasm.utils import (IMG_EXTENSIONS, bgr_uint8_to_rgb255,
+                         rgb255_to_bgr_uint8)
 
 #: Image folders of common layouts, tried in order when none is named:
 #: mmseg's ISPRS, LoveDA, ... (img_dir), GTA5 (images), Cityscapes
@@ -34,7 +35,8 @@ DEFAULT_IMG_DIRS = ('img_dir', 'images', 'leftImg8bit', 'RGB')
 PLACE_MODES = ('link', 'copy')
 
 
-def image_dirs(src_dir: str, names: Optional[Sequence[str]] = None) -> List[str]:
+def image_dirs(src_dir: str,
+               names: Optional[Sequence[str]] = None) -> List[str]:
     """The image folders of ``src_dir`` (relative to it, ``'.'`` for
     ``src_dir`` itself): ``names`` checked, or the first of
     :data:`DEFAULT_IMG_DIRS` that exists."""
@@ -52,7 +54,8 @@ def image_dirs(src_dir: str, names: Optional[Sequence[str]] = None) -> List[str]
         f'{", ".join(DEFAULT_IMG_DIRS)}; name it with --img-dir')
 
 
-def split_files(src_dir: str, img_dirs: Sequence[str]) -> Tuple[List[str], List[str]]:
+def split_files(src_dir: str,
+                img_dirs: Sequence[str]) -> Tuple[List[str], List[str]]:
     """Relative paths (sorted) of the images to translate and of the other
     files of ``src_dir``."""
     images, others = [], []
@@ -102,8 +105,9 @@ def read_bgr(path: str) -> np.ndarray:
     return img
 
 
-def translate_bgr(translator: LRMTranslator, img: np.ndarray, target: torch.Tensor,
-                  target_latents: Dict[Tuple[int, int], torch.Tensor]) -> np.ndarray:
+def translate_bgr(
+        translator: LRMTranslator, img: np.ndarray, target: torch.Tensor,
+        target_latents: Dict[Tuple[int, int], torch.Tensor]) -> np.ndarray:
     """Translate one BGR uint8 image towards ``target`` (RGB ``(1, 3, H,
     W)`` in [0, 255]), exactly as the ``LRMTranslate`` transform does; the
     target's latent is cached in ``target_latents`` per image size."""
@@ -126,10 +130,14 @@ def write_image(img: np.ndarray, dst: str) -> None:
         raise OSError(f'could not write {dst!r}')
 
 
-def translate_folder(checkpoint: str, target: str, src_dir: str, out_dir: str,
-                     img_dirs: Optional[Sequence[str]] = None, labels: str = 'link',
-                     force: bool = False, device: str = 'cpu'
-                     ) -> Tuple[List[str], List[str]]:
+def translate_folder(checkpoint: str,
+                     target: str,
+                     src_dir: str,
+                     out_dir: str,
+                     img_dirs: Optional[Sequence[str]] = None,
+                     labels: str = 'link',
+                     force: bool = False,
+                     device: str = 'cpu') -> Tuple[List[str], List[str]]:
     """Translate the dataset in ``src_dir`` into ``out_dir`` with the LRM
     translator ``checkpoint`` towards the one-shot ``target`` image.
 
@@ -149,19 +157,21 @@ def translate_folder(checkpoint: str, target: str, src_dir: str, out_dir: str,
         ``src_dir`` or not empty).
     """
     if labels not in PLACE_MODES:
-        raise ValueError(f'labels must be one of {PLACE_MODES}, got {labels!r}')
+        raise ValueError(
+            f'labels must be one of {PLACE_MODES}, got {labels!r}')
     if not osp.isdir(src_dir):
         raise FileNotFoundError(f'SRC_DIR not found: {src_dir!r}')
     check_out_dir(src_dir, out_dir, force)
-    target_image = bgr_uint8_to_rgb255(read_bgr(check_image_file(target, 'target'))).to(device)
+    target_image = bgr_uint8_to_rgb255(
+        read_bgr(check_image_file(target, 'target'))).to(device)
     translator = load_lrm_translator(checkpoint, device)
     images, others = split_files(src_dir, image_dirs(src_dir, img_dirs))
     print(f'translating {len(images)} images, {labels}ing '
           f'{len(others)} other files into {out_dir}')
     progress, latents = ProgressBar(len(images), file=sys.stdout), {}
     for path in images:
-        img = translate_bgr(translator, read_bgr(osp.join(src_dir, path)), target_image,
-                            latents)
+        img = translate_bgr(translator, read_bgr(osp.join(src_dir, path)),
+                            target_image, latents)
         write_image(img, osp.join(out_dir, path))
         progress.update()
     for path in others:

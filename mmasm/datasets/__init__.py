@@ -1,5 +1,5 @@
-from .class_stats import (compute_class_stats, default_stats_path, load_class_stats,
-                          save_class_stats)
+from .class_stats import (compute_class_stats, default_stats_path,
+                          load_class_stats, save_class_stats)
 from .content_style_dataset import ContentStyleDataset
 from .digit_arrays import DIGIT_CLASSES, DigitArrayDataset
 from .gta5 import GTA5Dataset

@@ -44,7 +44,8 @@ def label_files(dataset) -> List[str]:
             raise ValueError(
                 f'{type(dataset).__name__} (data_root={getattr(dataset, "data_root", "")!r}) '
                 f'has no labels: sample {index} ({info.get("img_path")}) has no '
-                f'seg_map_path; set data_prefix.seg_map_path of the source dataset')
+                f'seg_map_path; set data_prefix.seg_map_path of the source dataset'
+            )
         files.append(info['seg_map_path'])
     return files
 
@@ -56,7 +57,10 @@ def count_classes(info: dict, ignore_index: int = 255) -> ClassCounts:
     results.setdefault('reduce_zero_label', False)
     LoadAnnotations()._load_seg_map(results)
     values, counts = np.unique(results['gt_seg_map'], return_counts=True)
-    return {int(v): int(n) for v, n in zip(values, counts) if v != ignore_index}
+    return {
+        int(v): int(n)
+        for v, n in zip(values, counts) if v != ignore_index
+    }
 
 
 def _count_job(job):
@@ -68,10 +72,13 @@ def compute_class_stats(dataset, nproc: int = 1) -> List[ClassCounts]:
     processes)."""
     label_files(dataset)  # fail early, naming the dataset, if unlabelled
     ignore_index = getattr(dataset, 'ignore_index', 255)
-    jobs = [(dataset.get_data_info(i), ignore_index) for i in range(len(dataset))]
+    jobs = [(dataset.get_data_info(i), ignore_index)
+            for i in range(len(dataset))]
     if nproc > 1 and len(jobs) > 1:
         with Pool(min(nproc, len(jobs))) as pool:
-            return pool.map(_count_job, jobs, chunksize=max(1, len(jobs) // (4 * nproc)))
+            return pool.map(
+                _count_job, jobs, chunksize=max(1,
+                                                len(jobs) // (4 * nproc)))
     return [_count_job(job) for job in jobs]
 
 
@@ -82,10 +89,19 @@ def _relative(path: str, root: str) -> str:
 def save_class_stats(path: str, dataset, counts: Sequence[ClassCounts]) -> str:
     """Write ``counts`` (aligned with ``dataset``'s indices) to ``path``."""
     root = getattr(dataset, 'data_root', '') or ''
-    samples = [dict(file=_relative(f, root), counts={str(c): n for c, n in sorted(cnt.items())})
-               for f, cnt in zip(label_files(dataset), counts)]
+    samples = [
+        dict(
+            file=_relative(f, root),
+            counts={
+                str(c): n
+                for c, n in sorted(cnt.items())
+            }) for f, cnt in zip(label_files(dataset), counts)
+    ]
     with open(path, 'w') as file:
-        json.dump(dict(format=FORMAT, num_samples=len(samples), samples=samples), file, indent=1)
+        json.dump(
+            dict(format=FORMAT, num_samples=len(samples), samples=samples),
+            file,
+            indent=1)
     return path
 
 
@@ -102,8 +118,9 @@ def load_class_stats(path: str, dataset) -> List[ClassCounts]:
     with open(path) as file:
         stats = json.load(file)
     if not isinstance(stats, dict) or stats.get('format') != FORMAT:
-        raise ValueError(f'{path} is not an mmasm class statistics file (format {FORMAT}); '
-                         f'recompute it with `{STATS_TOOL}`')
+        raise ValueError(
+            f'{path} is not an mmasm class statistics file (format {FORMAT}); '
+            f'recompute it with `{STATS_TOOL}`')
     root = getattr(dataset, 'data_root', '') or ''
     expected = [_relative(f, root) for f in label_files(dataset)]
     cached = {s['file']: s['counts'] for s in stats['samples']}
@@ -111,16 +128,20 @@ def load_class_stats(path: str, dataset) -> List[ClassCounts]:
     return [{int(c): int(n) for c, n in cached[f].items()} for f in expected]
 
 
-def _check_same_files(path: str, cached: List[str], expected: List[str]) -> None:
+def _check_same_files(path: str, cached: List[str],
+                      expected: List[str]) -> None:
     if set(cached) == set(expected) and len(cached) == len(expected):
         return
     missing = sorted(set(expected) - set(cached))
     extra = sorted(set(cached) - set(expected))
     detail = []
     if missing:
-        detail.append(f'{len(missing)} dataset labels are not in it (e.g. {missing[0]})')
+        detail.append(
+            f'{len(missing)} dataset labels are not in it (e.g. {missing[0]})')
     if extra:
-        detail.append(f'{len(extra)} of its files are not in the dataset (e.g. {extra[0]})')
+        detail.append(
+            f'{len(extra)} of its files are not in the dataset (e.g. {extra[0]})'
+        )
     raise ValueError(
         f'stale class statistics {path}: it lists {len(cached)} label files, the source '
         f'dataset has {len(expected)}; {"; ".join(detail) or "the lists differ"}. '
@@ -133,7 +154,8 @@ def class_stats_path(dataset, stats_file: Optional[str] = None) -> str:
     if stats_file is None:
         return default_stats_path(dataset)
     root = getattr(dataset, 'data_root', '') or ''
-    return stats_file if osp.isabs(stats_file) or not root else osp.join(root, stats_file)
+    return stats_file if osp.isabs(stats_file) or not root else osp.join(
+        root, stats_file)
 
 
 def source_dataset_cfg(cfg) -> tuple:
@@ -146,7 +168,9 @@ def source_dataset_cfg(cfg) -> tuple:
     return dataset, {}
 
 
-def write_config_class_stats(cfg, nproc: int = 1, out: Optional[str] = None) -> str:
+def write_config_class_stats(cfg,
+                             nproc: int = 1,
+                             out: Optional[str] = None) -> str:
     """Count the classes of every label of a training config's source
     dataset (read as training reads them) and write them where
     ``UDADataset`` looks for them (``rare_class_sampling.stats_file``, or
@@ -156,5 +180,5 @@ def write_config_class_stats(cfg, nproc: int = 1, out: Optional[str] = None) -> 
     source_cfg, rcs_cfg = source_dataset_cfg(cfg)
     dataset = DATASETS.build(dict(source_cfg, pipeline=[], lazy_init=False))
     out = out or class_stats_path(dataset, rcs_cfg.get('stats_file'))
-    return save_class_stats(out, dataset, compute_class_stats(dataset, nproc=nproc))
-
+    return save_class_stats(out, dataset,
+                            compute_class_stats(dataset, nproc=nproc))

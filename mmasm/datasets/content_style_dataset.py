@@ -5,8 +5,8 @@ from typing import Iterator, Optional, Sequence, Union
 
 import numpy as np
 from mmengine.dataset import Compose
-from mmasm.registry import DATASETS
 
+from mmasm.registry import DATASETS
 from .samplers import SampleDraw
 
 
@@ -62,12 +62,14 @@ class ContentStyleDataset:
         pipeline: transforms applied to the pair.
     """
 
-    def __init__(self, content: Union[dict, object],
-                 style: Union[dict, object], pipeline: Sequence[dict] = ()):
+    def __init__(self,
+                 content: Union[dict, object],
+                 style: Union[dict, object],
+                 pipeline: Sequence[dict] = ()):
         self.content = build_dataset(content, 'content')
         self.style = build_dataset(style, 'style')
-        for role, dataset in (('content', self.content),
-                              ('style', self.style)):
+        for role, dataset in (('content', self.content), ('style',
+                                                          self.style)):
             if len(dataset) == 0:
                 raise ValueError(f'ContentStyleDataset: the {role} dataset '
                                  f'{type(dataset).__name__} is empty')
@@ -87,12 +89,14 @@ class ContentStyleDataset:
                 return self.prepare_pair(idx.index, draw_seed=seed)
         return self.prepare_pair(int(idx))
 
-    def prepare_pair(self, index: int,
+    def prepare_pair(self,
+                     index: int,
                      draw_seed: Optional[int] = None) -> Optional[dict]:
         """Content sample ``index`` with a random style, through the
         pipelines."""
-        results = dict(content=self.content[index],
-                       style=self.style[np.random.randint(len(self.style))])
+        results = dict(
+            content=self.content[index],
+            style=self.style[np.random.randint(len(self.style))])
         if draw_seed is not None:
             results['draw_seed'] = draw_seed
         return self.pipeline(results)

@@ -13,7 +13,8 @@ DIGIT_CLASSES = tuple(str(d) for d in range(10))
 
 def gray_to_bgr(images: np.ndarray) -> np.ndarray:
     """``(N, H, W)`` grey or ``(N, H, W, 3)`` images -> ``(N, H, W, 3)``."""
-    return np.repeat(images[..., None], 3, axis=3) if images.ndim == 3 else images
+    return np.repeat(
+        images[..., None], 3, axis=3) if images.ndim == 3 else images
 
 
 class DigitArrayDataset(BaseDataset, metaclass=ABCMeta):
@@ -50,12 +51,16 @@ class DigitArrayDataset(BaseDataset, metaclass=ABCMeta):
     def load_data_list(self) -> List[dict]:
         path = self.split_file
         if not osp.isfile(path):
-            raise FileNotFoundError(f'{type(self).__name__}: {self.split} split file '
-                                    f'{path} not found (data_root={self.data_root!r})')
+            raise FileNotFoundError(
+                f'{type(self).__name__}: {self.split} split file '
+                f'{path} not found (data_root={self.data_root!r})')
         images, labels = self.read_split(path)
         bad = (labels < 0) | (labels > 9)
         if bad.any():
-            raise ValueError(f'{path}: labels must be digits 0-9, found {labels[bad][0]}')
+            raise ValueError(
+                f'{path}: labels must be digits 0-9, found {labels[bad][0]}')
         bgr = gray_to_bgr(images)[..., ::-1]
-        return [dict(img=np.ascontiguousarray(img), gt_label=int(label))
-                for img, label in zip(bgr, labels)]
+        return [
+            dict(img=np.ascontiguousarray(img), gt_label=int(label))
+            for img, label in zip(bgr, labels)
+        ]

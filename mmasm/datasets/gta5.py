@@ -7,13 +7,32 @@ import numpy as np
 from mmengine.utils import (mkdir_or_exist, scandir, track_parallel_progress,
                             track_progress)
 from mmseg.datasets import BaseSegDataset, CityscapesDataset
-from mmasm.registry import DATASETS
 from PIL import Image
+
+from mmasm.registry import DATASETS
 
 #: Cityscapes label id -> train id (19 classes); every other id -> 255.
 CITYSCAPES_ID_TO_TRAIN_ID = {
-    7: 0, 8: 1, 11: 2, 12: 3, 13: 4, 17: 5, 19: 6, 20: 7, 21: 8, 22: 9,
-    23: 10, 24: 11, 25: 12, 26: 13, 27: 14, 28: 15, 31: 16, 32: 17, 33: 18}
+    7: 0,
+    8: 1,
+    11: 2,
+    12: 3,
+    13: 4,
+    17: 5,
+    19: 6,
+    20: 7,
+    21: 8,
+    22: 9,
+    23: 10,
+    24: 11,
+    25: 12,
+    26: 13,
+    27: 14,
+    28: 15,
+    31: 16,
+    32: 17,
+    33: 18
+}
 TRAIN_ID_SUFFIX = '_labelTrainIds.png'
 
 
@@ -70,8 +89,10 @@ def convert_label_dir(label_dir: str,
 
 def check_seg_maps(data_list: List[dict], converter: str) -> None:
     """Raise if label files are missing, pointing at the converter."""
-    missing = [d['seg_map_path'] for d in data_list
-               if 'seg_map_path' in d and not osp.isfile(d['seg_map_path'])]
+    missing = [
+        d['seg_map_path'] for d in data_list
+        if 'seg_map_path' in d and not osp.isfile(d['seg_map_path'])
+    ]
     if missing:
         raise FileNotFoundError(
             f'{len(missing)} of {len(data_list)} label files are missing, '
@@ -89,10 +110,12 @@ class GTA5Dataset(BaseSegDataset):
     """
     METAINFO = CityscapesDataset.METAINFO
 
-    def __init__(self, img_suffix='.png', seg_map_suffix=TRAIN_ID_SUFFIX,
+    def __init__(self,
+                 img_suffix='.png',
+                 seg_map_suffix=TRAIN_ID_SUFFIX,
                  **kwargs) -> None:
-        super().__init__(img_suffix=img_suffix, seg_map_suffix=seg_map_suffix,
-                         **kwargs)
+        super().__init__(
+            img_suffix=img_suffix, seg_map_suffix=seg_map_suffix, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         data_list = super().load_data_list()

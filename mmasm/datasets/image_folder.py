@@ -4,6 +4,7 @@ from typing import List, Sequence
 
 from mmengine.dataset import BaseDataset
 from mmengine.fileio import list_dir_or_file
+
 from mmasm.registry import DATASETS
 from mmasm.utils import IMG_EXTENSIONS
 from mmasm.utils.image_files import check_image_files
@@ -28,12 +29,16 @@ class ImageFolderDataset(BaseDataset):
             (``pipeline``, ``indices``, ``serialize_data``, ...).
     """
 
-    def __init__(self, data_root: str = '', data_prefix: dict = None,
-                 img_suffixes: Sequence[str] = IMG_EXTENSIONS, **kwargs):
+    def __init__(self,
+                 data_root: str = '',
+                 data_prefix: dict = None,
+                 img_suffixes: Sequence[str] = IMG_EXTENSIONS,
+                 **kwargs):
         self.img_suffixes = tuple(s.lower() for s in img_suffixes)
-        super().__init__(data_root=data_root,
-                         data_prefix=data_prefix or dict(img_path=''),
-                         **kwargs)
+        super().__init__(
+            data_root=data_root,
+            data_prefix=data_prefix or dict(img_path=''),
+            **kwargs)
 
     def load_data_list(self) -> List[dict]:
         folder = self.data_prefix.get('img_path') or self.data_root
@@ -47,8 +52,8 @@ class ImageFolderDataset(BaseDataset):
                 f'exist (expected a folder of {"/".join(self.img_suffixes)} '
                 f'images)')
         files = sorted(
-            path for path in list_dir_or_file(folder, list_dir=False,
-                                              recursive=True)
+            path for path in list_dir_or_file(
+                folder, list_dir=False, recursive=True)
             if path.lower().endswith(self.img_suffixes))
         if not files:
             raise ValueError(

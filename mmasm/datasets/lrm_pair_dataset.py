@@ -6,8 +6,8 @@ from typing import Sequence, Union
 import cv2
 import mmcv
 from mmengine.dataset import Compose
-from mmasm.registry import DATASETS
 
+from mmasm.registry import DATASETS
 from .content_style_dataset import ContentStyleDataset
 
 
@@ -58,13 +58,15 @@ class LRMPairDataset(ContentStyleDataset):
         pipeline: transforms of the pair.
     """
 
-    def __init__(self, source: Union[dict, object], target: str,
-                 target_pipeline: Sequence[dict] = (
-                     dict(type='LoadImageFromFile', color_type='color'), ),
-                 pipeline: Sequence[dict] = (
-                     dict(type='PackContentStyleInputs'), )):
+    def __init__(
+        self,
+        source: Union[dict, object],
+        target: str,
+        target_pipeline: Sequence[dict] = (dict(
+            type='LoadImageFromFile', color_type='color'), ),
+        pipeline: Sequence[dict] = (dict(type='PackContentStyleInputs'), )):
         self.target_path = check_image_file(target, 'LRMPairDataset: target')
-        super().__init__(content=source,
-                         style=OneImageDataset(self.target_path,
-                                               target_pipeline),
-                         pipeline=pipeline)
+        super().__init__(
+            content=source,
+            style=OneImageDataset(self.target_path, target_pipeline),
+            pipeline=pipeline)

@@ -25,14 +25,21 @@ class RareClassSampling:
         num_classes: classes at or above it are ignored (not trained).
     """
 
-    def __init__(self, class_counts: Sequence[Dict[int, int]], class_temp: float = 0.01,
-                 min_pixels: int = 3000, num_classes: Optional[int] = None):
+    def __init__(self,
+                 class_counts: Sequence[Dict[int, int]],
+                 class_temp: float = 0.01,
+                 min_pixels: int = 3000,
+                 num_classes: Optional[int] = None):
         if class_temp <= 0:
-            raise ValueError(f'rare-class sampling: class_temp (T) must be > 0, got {class_temp}')
+            raise ValueError(
+                f'rare-class sampling: class_temp (T) must be > 0, got {class_temp}'
+            )
         self.class_temp, self.min_pixels = class_temp, min_pixels
         totals = self._totals(class_counts, num_classes)
         if not totals:
-            raise ValueError('rare-class sampling: the source labels contain no class pixels')
+            raise ValueError(
+                'rare-class sampling: the source labels contain no class pixels'
+            )
         # the authors' order (rarest first), so that a seeded draw picks
         # the class and the image theirs picks
         classes = sorted(totals, key=totals.get)
@@ -41,17 +48,24 @@ class RareClassSampling:
         logits = (1.0 - freq) / class_temp
         probs = np.exp(logits - logits.max())
         self.images_with_class = {
-            c: [i for i, counts in enumerate(class_counts) if counts.get(c, 0) > min_pixels]
-            for c in classes}
+            c: [
+                i for i, counts in enumerate(class_counts)
+                if counts.get(c, 0) > min_pixels
+            ]
+            for c in classes
+        }
         keep = [k for k, c in enumerate(classes) if self.images_with_class[c]]
         dropped = [c for c in classes if not self.images_with_class[c]]
         if not keep:
-            raise ValueError(f'rare-class sampling: no source image has more than '
-                             f'min_pixels={min_pixels} pixels of any class; lower min_pixels')
+            raise ValueError(
+                f'rare-class sampling: no source image has more than '
+                f'min_pixels={min_pixels} pixels of any class; lower min_pixels'
+            )
         if dropped:
-            print_log(f'rare-class sampling: classes {dropped} never cover more than '
-                      f'min_pixels={min_pixels} pixels of an image and are not sampled',
-                      logger='current')
+            print_log(
+                f'rare-class sampling: classes {dropped} never cover more than '
+                f'min_pixels={min_pixels} pixels of an image and are not sampled',
+                logger='current')
         self.classes = [classes[k] for k in keep]
         self.class_freq = freq[keep]
         self.class_probs = probs[keep] / probs[keep].sum()

@@ -16,11 +16,15 @@ def read_svhn_mat(path: str) -> Tuple[np.ndarray, np.ndarray]:
         mat = loadmat(path)
     except (ValueError, TypeError, OSError) as error:
         raise ValueError(f'{path}: not a MATLAB file ({error})') from None
-    if 'X' not in mat or 'y' not in mat or mat['X'].ndim != 4 or mat['X'].shape[2] != 3:
-        raise ValueError(f'{path}: expected SVHN cropped digits, X of shape (32, 32, 3, N) '
-                         f'and y of shape (N, 1); found keys {sorted(k for k in mat if k[0] != "_")}')
+    if 'X' not in mat or 'y' not in mat or mat['X'].ndim != 4 or mat[
+            'X'].shape[2] != 3:
+        raise ValueError(
+            f'{path}: expected SVHN cropped digits, X of shape (32, 32, 3, N) '
+            f'and y of shape (N, 1); found keys {sorted(k for k in mat if k[0] != "_")}'
+        )
     labels = mat['y'].reshape(-1).astype(np.int64) % 10
-    return np.ascontiguousarray(mat['X'].transpose(3, 0, 1, 2)).astype(np.uint8), labels
+    return np.ascontiguousarray(mat['X'].transpose(3, 0, 1,
+                                                   2)).astype(np.uint8), labels
 
 
 @DATASETS.register_module()

@@ -5,8 +5,8 @@ from typing import List
 import cv2
 import numpy as np
 from mmseg.datasets import BaseSegDataset, CityscapesDataset
-from mmasm.registry import DATASETS
 
+from mmasm.registry import DATASETS
 from .gta5 import TRAIN_ID_SUFFIX, check_seg_maps, id_lookup_table
 
 #: SYNTHIA class id -> Cityscapes train id for the 16 shared classes
@@ -14,8 +14,23 @@ from .gta5 import TRAIN_ID_SUFFIX, check_seg_maps, id_lookup_table
 #: terrain (16), truck (18) and train (20) do not occur in RAND-CITYSCAPES;
 #: they and void, parking-slot, road-work, lane-marking -> 255.
 SYNTHIA_ID_TO_TRAIN_ID = {
-    3: 0, 4: 1, 2: 2, 21: 3, 5: 4, 7: 5, 15: 6, 9: 7, 6: 8, 1: 10, 10: 11,
-    17: 12, 8: 13, 19: 15, 12: 17, 11: 18}
+    3: 0,
+    4: 1,
+    2: 2,
+    21: 3,
+    5: 4,
+    7: 5,
+    15: 6,
+    9: 7,
+    6: 8,
+    1: 10,
+    10: 11,
+    17: 12,
+    8: 13,
+    19: 15,
+    12: 17,
+    11: 18
+}
 
 _CITYSCAPES_CLASSES = CityscapesDataset.METAINFO['classes']
 #: the 16 evaluated classes: Cityscapes' minus terrain, truck, train
@@ -53,10 +68,12 @@ class SYNTHIADataset(BaseSegDataset):
     """
     METAINFO = CityscapesDataset.METAINFO
 
-    def __init__(self, img_suffix='.png', seg_map_suffix=TRAIN_ID_SUFFIX,
+    def __init__(self,
+                 img_suffix='.png',
+                 seg_map_suffix=TRAIN_ID_SUFFIX,
                  **kwargs) -> None:
-        super().__init__(img_suffix=img_suffix, seg_map_suffix=seg_map_suffix,
-                         **kwargs)
+        super().__init__(
+            img_suffix=img_suffix, seg_map_suffix=seg_map_suffix, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         data_list = super().load_data_list()

@@ -55,7 +55,9 @@ class UDADataset:
 
     MAX_CROP_TRIES = 10
 
-    def __init__(self, source: Union[dict, object], target: Union[dict, object],
+    def __init__(self,
+                 source: Union[dict, object],
+                 target: Union[dict, object],
                  rare_class_sampling: Optional[dict] = None):
         self.source = build_dataset(source, 'source')
         self.target = build_dataset(target, 'target')
@@ -67,30 +69,36 @@ class UDADataset:
 
     def _check_source(self) -> None:
         if len(self.source) == 0:
-            raise ValueError(f'UDADataset: the source dataset {_describe(self.source)} is empty')
+            raise ValueError(
+                f'UDADataset: the source dataset {_describe(self.source)} is empty'
+            )
         missing = [f for f in label_files(self.source) if not exists(f)]
         if missing:
             raise FileNotFoundError(
                 f'UDADataset: {len(missing)} of {len(self.source)} source labels are missing '
                 f'(e.g. {missing[0]}); the source must be labelled')
         if not _loads_labels(self.source):
-            raise ValueError('UDADataset: the source pipeline never loads the labels; add '
-                             "dict(type='LoadAnnotations') to source.pipeline")
+            raise ValueError(
+                'UDADataset: the source pipeline never loads the labels; add '
+                "dict(type='LoadAnnotations') to source.pipeline")
 
     def _check_target(self) -> None:
         if len(self.target) == 0:
             raise ValueError(
-                f'UDADataset: the target dataset {_describe(self.target)} has no images')
+                f'UDADataset: the target dataset {_describe(self.target)} has no images'
+            )
         if _loads_labels(self.target):
-            raise ValueError('UDADataset: target labels are never read; remove LoadAnnotations '
-                             'from target.pipeline')
+            raise ValueError(
+                'UDADataset: target labels are never read; remove LoadAnnotations '
+                'from target.pipeline')
 
     def _init_rcs(self, cfg: dict) -> None:
         path = class_stats_path(self.source, cfg.pop('stats_file', None))
         self.min_crop_ratio = cfg.pop('min_crop_ratio', 0.5)
         counts = load_class_stats(path, self.source)
         classes = self.metainfo.get('classes')
-        self.rcs = RareClassSampling(counts, num_classes=len(classes) if classes else None, **cfg)
+        self.rcs = RareClassSampling(
+            counts, num_classes=len(classes) if classes else None, **cfg)
 
     @property
     def metainfo(self) -> dict:
@@ -107,7 +115,9 @@ class UDADataset:
                 return self.prepare_pair(idx.index, draw_seed=seed)
         return self.prepare_pair(int(idx))
 
-    def prepare_pair(self, index: int, draw_seed: Optional[int] = None) -> dict:
+    def prepare_pair(self,
+                     index: int,
+                     draw_seed: Optional[int] = None) -> dict:
         """Source sample ``index`` (or a rare-class draw) and a random target
         sample, through their pipelines."""
         meta = {} if draw_seed is None else dict(draw_seed=draw_seed)
@@ -119,12 +129,16 @@ class UDADataset:
             source = self.source[index]
         target = self.target[np.random.randint(len(self.target))]
         if 'gt_sem_seg' not in source['data_samples']:
-            raise ValueError('UDADataset: the source sample has no gt_sem_seg; the source '
-                             'pipeline must end with PackSegInputs after LoadAnnotations')
+            raise ValueError(
+                'UDADataset: the source sample has no gt_sem_seg; the source '
+                'pipeline must end with PackSegInputs after LoadAnnotations')
         for sample in (source['data_samples'], target['data_samples']):
             sample.set_metainfo(meta)
-        return dict(inputs=source['inputs'], data_samples=source['data_samples'],
-                    target_inputs=target['inputs'], target_data_samples=target['data_samples'])
+        return dict(
+            inputs=source['inputs'],
+            data_samples=source['data_samples'],
+            target_inputs=target['inputs'],
+            target_data_samples=target['data_samples'])
 
     def _rare_class_crop(self, index: int, cls: int) -> dict:
         # As DAFormer: rerun the pipeline (a new random crop) until the crop
@@ -142,8 +156,9 @@ class UDADataset:
 
 
 def _describe(dataset) -> str:
-    return (f'{type(dataset).__name__}(data_root={getattr(dataset, "data_root", "")!r}, '
-            f'data_prefix={getattr(dataset, "data_prefix", {})!r})')
+    return (
+        f'{type(dataset).__name__}(data_root={getattr(dataset, "data_root", "")!r}, '
+        f'data_prefix={getattr(dataset, "data_prefix", {})!r})')
 
 
 def _loads_labels(dataset) -> bool:

@@ -27,8 +27,10 @@ def read_usps_libsvm(path: str) -> Tuple[np.ndarray, np.ndarray]:
                     pixels[int(index) - 1] = float(value)
                 labels.append(int(float(fields[0])) - 1)
             except (ValueError, IndexError) as error:
-                raise ValueError(f'{path}, line {number}: not a LIBSVM USPS line '
-                                 f'("label index:value ...", 256 pixels): {error}') from None
+                raise ValueError(
+                    f'{path}, line {number}: not a LIBSVM USPS line '
+                    f'("label index:value ...", 256 pixels): {error}'
+                ) from None
             images.append(pixels)
     if not images:
         raise ValueError(f'{path}: no digits in the file')

@@ -1,13 +1,14 @@
 """The demo: mmasm's procedural domain pair (:mod:`mmasm.demo.domains`),
 the quickstart's steps and report, and the adaptation benchmark on the pair
 (``tools/quickstart.py``, ``tools/benchmarks/ablation.py``)."""
-from .arms import ARM_LABELS, DEFAULT_DATA, DEFAULT_RAIN, DEMO_ARMS, demo_config
-from .benchmark import one_shot_images, run_arm, run_benchmark, train_translator
+from .arms import (ARM_LABELS, DEFAULT_DATA, DEFAULT_RAIN, DEMO_ARMS,
+                   demo_config)
+from .benchmark import (one_shot_images, run_arm, run_benchmark,
+                        train_translator)
 from .benchmark_report import (bar_chart, mean_iou, summary_tables,
                                write_benchmark_report)
 from .domains import make_demo_domains
-from .quickstart import (demo_domains, pretrain_rain, run_quickstart,
-                         train_arm)
+from .quickstart import demo_domains, pretrain_rain, run_quickstart, train_arm
 from .report import write_report
 
 __all__ = [

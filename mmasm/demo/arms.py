@@ -34,8 +34,10 @@ ARM_LABELS = {
     'ash': 'ASH (zero-shot: style folder, no target image)',
     'ash-frozen': 'ASH, conditioning net frozen at initialisation (ablation)',
     'lrm': 'LRM (one-shot translation, trained per one-shot image)',
-    'lrm-no-perceptual': 'LRM without its VGG content / Gram style terms (ablation)',
-    'self-training': 'self-training (DACS, all 20 unlabelled target train images)',
+    'lrm-no-perceptual':
+    'LRM without its VGG content / Gram style terms (ablation)',
+    'self-training':
+    'self-training (DACS, all 20 unlabelled target train images)',
     'self-training-1shot': 'self-training (DACS, one-shot target)',
     'asm-self-training-1shot': 'ASM + self-training (DACS, one-shot target)',
     'target-supervised': 'target supervised (upper bound)',
@@ -53,7 +55,8 @@ def config_path(relative: str) -> str:
 def rebase(path: str, data: str) -> str:
     """``path`` under :data:`DEFAULT_DATA` moved under ``data``."""
     prefix = DEFAULT_DATA + '/'
-    return osp.join(data, path[len(prefix):]) if path.startswith(prefix) else path
+    return osp.join(data,
+                    path[len(prefix):]) if path.startswith(prefix) else path
 
 
 def point_datasets(cfg: Config, data: str, one_shot: str) -> None:
@@ -62,7 +65,8 @@ def point_datasets(cfg: Config, data: str, one_shot: str) -> None:
     (``img_suffixes``: the one-shot arms) made of the ``one_shot`` image."""
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[loader].dataset
-        parts = [dataset.source, dataset.target] if 'source' in dataset else [dataset]
+        parts = [dataset.source, dataset.target
+                 ] if 'source' in dataset else [dataset]
         for part in parts:
             part.data_root = rebase(part.data_root, data)
     target = cfg.train_dataloader.dataset.get('target')
@@ -82,7 +86,8 @@ def point_hooks(cfg: Config, data: str, rain: str, one_shot: str) -> None:
         if 'rain_checkpoint' in holder:
             holder.rain_checkpoint = rain
             if tap is not None:
-                holder.rain = dict(holder.get('rain', dict(type='RAIN')), encoder_tap=tap)
+                holder.rain = dict(
+                    holder.get('rain', dict(type='RAIN')), encoder_tap=tap)
         if holder.get('target'):
             holder.target = one_shot
         if holder.get('style'):
@@ -92,15 +97,21 @@ def point_hooks(cfg: Config, data: str, rain: str, one_shot: str) -> None:
 def set_max_steps(cfg: Config, max_steps: int) -> None:
     """``max_steps`` optimizer steps: iterations (and validation and
     checkpoint intervals, ASH's damping) divided by the style search depth."""
-    depth = next((h.get('search_depth', 1) for h in cfg.get('custom_hooks', [])
-                  if 'search_depth' in h), 1)
+    depth = next((h.get('search_depth', 1)
+                  for h in cfg.get('custom_hooks', []) if 'search_depth' in h),
+                 1)
     cfg.train_cfg.max_iters = cfg.train_cfg.val_interval = max_steps // depth
     cfg.default_hooks.checkpoint.interval = max_steps // depth
-    if cfg.model.get('damping_iters'):  # ASH's adversarial weights reach 0 at the end
+    if cfg.model.get(
+            'damping_iters'):  # ASH's adversarial weights reach 0 at the end
         cfg.model.damping_iters = max_steps // depth
 
 
-def demo_config(arm: str, data: str, rain: str, one_shot_image: str, seed: int,
+def demo_config(arm: str,
+                data: str,
+                rain: str,
+                one_shot_image: str,
+                seed: int,
                 max_steps: Optional[int] = None,
                 translator: Optional[str] = None) -> Config:
     """The config of ``arm`` (:data:`DEMO_ARMS`) pointed at the pair in

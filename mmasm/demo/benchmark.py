@@ -20,27 +20,36 @@ from .benchmark_report import write_benchmark_report
 from .quickstart import demo_domains, log, pretrain_rain, train_arm
 
 #: the LRM arms' translator configs (relative to mmasm's configs)
-LRM_CONFIGS = {'lrm': 'lrm/lrm_tiny_demo.py',
-               'lrm-no-perceptual': 'lrm/lrm_tiny_demo-no-perceptual.py'}
+LRM_CONFIGS = {
+    'lrm': 'lrm/lrm_tiny_demo.py',
+    'lrm-no-perceptual': 'lrm/lrm_tiny_demo-no-perceptual.py'
+}
 
 
-def one_shot_images(data: str, meta: dict, seeds: Sequence[int]) -> Dict[int, str]:
+def one_shot_images(data: str, meta: dict,
+                    seeds: Sequence[int]) -> Dict[int, str]:
     """Seed ``s`` -> the ``s``-th target train image (relative to the target
     root); seed 0 is the pair's own one-shot image."""
     target = osp.join(data, 'target')
-    files = sorted(glob.glob(osp.join(target, 'leftImg8bit', 'train', '*', '*.png')))
+    files = sorted(
+        glob.glob(osp.join(target, 'leftImg8bit', 'train', '*', '*.png')))
     first = meta['target']['one_shot_image']
     files = [osp.relpath(f, target) for f in files]
     files.remove(first)
     ordered = [first] + files
     if max(seeds) >= len(ordered):
-        raise ValueError(f'seed {max(seeds)} needs {max(seeds) + 1} target train images, '
-                         f'{target} has {len(ordered)}')
+        raise ValueError(
+            f'seed {max(seeds)} needs {max(seeds) + 1} target train images, '
+            f'{target} has {len(ordered)}')
     return {s: ordered[s] for s in seeds}
 
 
-def train_translator(work_dir: str, data: str, one_shot: str, seed: int,
-                     iters: Optional[int] = None, arm: str = 'lrm') -> str:
+def train_translator(work_dir: str,
+                     data: str,
+                     one_shot: str,
+                     seed: int,
+                     iters: Optional[int] = None,
+                     arm: str = 'lrm') -> str:
     """The translator of the LRM ``arm`` (:data:`LRM_CONFIGS`) for this
     one-shot image, trained into ``work_dir/translator`` unless exported
     there already; its path."""
@@ -48,9 +57,11 @@ def train_translator(work_dir: str, data: str, one_shot: str, seed: int,
     exported = osp.join(translator_dir, 'lrm_translator.pth')
     if osp.isfile(exported):
         return exported
-    options = {'train_dataloader.dataset.source.data_root': f'{data}/source/images',
-               'train_dataloader.dataset.target': osp.join(data, 'target', one_shot),
-               'randomness.seed': seed}
+    options = {
+        'train_dataloader.dataset.source.data_root': f'{data}/source/images',
+        'train_dataloader.dataset.target': osp.join(data, 'target', one_shot),
+        'randomness.seed': seed
+    }
     if iters:
         options['train_cfg.max_iters'] = iters
     log(f'training the LRM translator for {one_shot} ...')
@@ -58,8 +69,14 @@ def train_translator(work_dir: str, data: str, one_shot: str, seed: int,
     return exported
 
 
-def run_arm(arm: str, seed: int, work_dir: str, data: str, rain: str, one_shot: str,
-            max_steps: Optional[int] = None, lrm_iters: Optional[int] = None,
+def run_arm(arm: str,
+            seed: int,
+            work_dir: str,
+            data: str,
+            rain: str,
+            one_shot: str,
+            max_steps: Optional[int] = None,
+            lrm_iters: Optional[int] = None,
             force: bool = False) -> dict:
     """The metrics of one run, ``work_dir/<arm>/seed<seed>`` (reused if
     finished, unless ``force``)."""
@@ -70,18 +87,21 @@ def run_arm(arm: str, seed: int, work_dir: str, data: str, rain: str, one_shot: 
             return json.load(f)
     translator = train_translator(run_dir, data, one_shot, seed, lrm_iters,
                                   arm) if arm in LRM_CONFIGS else None
-    _, metrics = train_arm(arm, run_dir, data, rain, one_shot, seed, max_steps, translator)
+    _, metrics = train_arm(arm, run_dir, data, rain, one_shot, seed, max_steps,
+                           translator)
     metrics['one_shot_image'] = one_shot
     with open(done, 'w') as f:
         json.dump(metrics, f, indent=1)
     return metrics
 
 
-def run_benchmark(work_dir: str = 'work_dirs/ablation', data: str = DEFAULT_DATA,
+def run_benchmark(work_dir: str = 'work_dirs/ablation',
+                  data: str = DEFAULT_DATA,
                   rain_dir: str = osp.dirname(DEFAULT_RAIN),
                   seeds: Sequence[int] = (0, 1, 2),
                   arms: Sequence[str] = tuple(ARM_LABELS),
-                  max_steps: Optional[int] = None, lrm_iters: Optional[int] = None,
+                  max_steps: Optional[int] = None,
+                  lrm_iters: Optional[int] = None,
                   force: bool = False) -> Dict[str, Dict[int, dict]]:
     """Run ``arms`` (:data:`ARM_LABELS`) for every seed, seed by seed, on the
     pair in ``data`` (rendered if missing) with the RAIN in ``rain_dir``
@@ -92,7 +112,8 @@ def run_benchmark(work_dir: str = 'work_dirs/ablation', data: str = DEFAULT_DATA
     iterations (default: the configs')."""
     unknown = sorted(set(arms) - set(ARM_LABELS))
     if unknown:
-        raise ValueError(f'unknown arms {unknown}; choose from {list(ARM_LABELS)}')
+        raise ValueError(
+            f'unknown arms {unknown}; choose from {list(ARM_LABELS)}')
     start = time.time()
     meta = demo_domains(data)
     rain = pretrain_rain(rain_dir, data)
@@ -100,8 +121,9 @@ def run_benchmark(work_dir: str = 'work_dirs/ablation', data: str = DEFAULT_DATA
     results = {arm: {} for arm in arms}
     for seed in seeds:
         for arm in arms:
-            results[arm][seed] = run_arm(arm, seed, work_dir, data, rain, shots[seed],
-                                         max_steps, lrm_iters, force)
+            results[arm][seed] = run_arm(arm, seed, work_dir, data, rain,
+                                         shots[seed], max_steps, lrm_iters,
+                                         force)
     print(write_benchmark_report(work_dir, results, meta))
     log(f'ablation done in {time.time() - start:.0f} s: '
         f'{osp.join(work_dir, "ablation.md")}')

@@ -21,22 +21,33 @@ def mean_iou(runs: Iterable[dict], name: str) -> float:
 def summary_tables(results: Results, classes) -> str:
     """Markdown: mIoU13 mean / std / per seed, then per-class IoU means."""
     seeds = sorted({s for runs in results.values() for s in runs})
-    lines = ['| arm | mIoU13 mean | std | ' + ' | '.join(f'seed {s}' for s in seeds) + ' |',
-             '|---' * (3 + len(seeds)) + '|']
+    lines = [
+        '| arm | mIoU13 mean | std | ' + ' | '.join(f'seed {s}'
+                                                    for s in seeds) + ' |',
+        '|---' * (3 + len(seeds)) + '|'
+    ]
     for arm, runs in results.items():
         values = [runs[s]['mIoU13'] for s in seeds if s in runs]
-        lines.append(f'| {ARM_LABELS[arm]} | {np.mean(values):.2f} | {np.std(values):.2f} | '
-                     + ' | '.join(f'{runs[s]["mIoU13"]:.2f}' if s in runs else '-'
-                                  for s in seeds) + ' |')
-    lines += ['', '| class | ' + ' | '.join(results) + ' |', '|---' * (1 + len(results)) + '|']
+        lines.append(
+            f'| {ARM_LABELS[arm]} | {np.mean(values):.2f} | {np.std(values):.2f} | '
+            + ' | '.join(f'{runs[s]["mIoU13"]:.2f}' if s in runs else '-'
+                         for s in seeds) + ' |')
+    lines += [
+        '', '| class | ' + ' | '.join(results) + ' |',
+        '|---' * (1 + len(results)) + '|'
+    ]
     for name in classes:
         means = [mean_iou(runs.values(), name) for runs in results.values()]
-        lines.append(f'| {name} | ' + ' | '.join(f'{m:.1f}' for m in means) + ' |')
+        lines.append(f'| {name} | ' + ' | '.join(f'{m:.1f}'
+                                                 for m in means) + ' |')
     return '\n'.join(lines)
 
 
-def bar_chart(results: Results, out_file: str, metric: str = 'mIoU13',
-              ylabel: str = 'target val mIoU13 (%)', pair: str = 'Demo pair') -> None:
+def bar_chart(results: Results,
+              out_file: str,
+              metric: str = 'mIoU13',
+              ylabel: str = 'target val mIoU13 (%)',
+              pair: str = 'Demo pair') -> None:
     """``metric`` per arm: mean bar, std error bar and one dot per run."""
     import matplotlib
     matplotlib.use('Agg')
@@ -44,10 +55,14 @@ def bar_chart(results: Results, out_file: str, metric: str = 'mIoU13',
     arms = list(results)
     values = [[r[metric] for r in results[a].values()] for a in arms]
     fig, ax = plt.subplots(figsize=(7, 3.5))
-    ax.bar(range(len(arms)), [np.mean(v) for v in values],
-           yerr=[np.std(v) for v in values], capsize=4,
-           color=['0.6' if a in ('source-only', 'target-supervised') else 'tab:blue'
-                  for a in arms])
+    ax.bar(
+        range(len(arms)), [np.mean(v) for v in values],
+        yerr=[np.std(v) for v in values],
+        capsize=4,
+        color=[
+            '0.6' if a in ('source-only', 'target-supervised') else 'tab:blue'
+            for a in arms
+        ])
     for i, v in enumerate(values):
         ax.scatter([i] * len(v), v, c='k', s=10, zorder=3)
     ax.set_xticks(range(len(arms)), arms, rotation=20)
@@ -63,12 +78,16 @@ def write_benchmark_report(work_dir: str, results: Results, meta: dict) -> str:
     that some run measured), ``ablation.png`` and ``results.json`` into
     ``work_dir``; returns the tables."""
     runs = [r for arm_runs in results.values() for r in arm_runs.values()]
-    classes = [c['name'] for c in meta['classes']
-               if not np.isnan(mean_iou(runs, c['name']))]
+    classes = [
+        c['name'] for c in meta['classes']
+        if not np.isnan(mean_iou(runs, c['name']))
+    ]
     table = summary_tables(results, classes)
     bar_chart(results, osp.join(work_dir, 'ablation.png'))
     with open(osp.join(work_dir, 'ablation.md'), 'w') as f:
-        f.write(f'# Demo adaptation benchmark\n\n{table}\n\n![ablation](ablation.png)\n')
+        f.write(
+            f'# Demo adaptation benchmark\n\n{table}\n\n![ablation](ablation.png)\n'
+        )
     with open(osp.join(work_dir, 'results.json'), 'w') as f:
         json.dump(results, f, indent=1)
     return table

@@ -38,29 +38,41 @@ def demo_domains(data: str) -> dict:
         return json.load(f)
 
 
-def pretrain_rain(rain_dir: str, data: str, iters: Optional[int] = None) -> str:
+def pretrain_rain(rain_dir: str,
+                  data: str,
+                  iters: Optional[int] = None) -> str:
     """Train the demo RAIN into ``rain_dir`` unless its export exists; the
     exported weights' path."""
     exported = osp.join(rain_dir, 'rain_demo.pth')
     if osp.isfile(exported):
         log(f'reusing the pretrained RAIN {exported}')
         return exported
-    options = {'train_dataloader.dataset.content.data_root': f'{data}/source/images',
-               'train_dataloader.dataset.style.data_root': f'{data}/style'}
+    options = {
+        'train_dataloader.dataset.content.data_root': f'{data}/source/images',
+        'train_dataloader.dataset.style.data_root': f'{data}/style'
+    }
     if iters:
         options['train_cfg.max_iters'] = iters
-    log('pretraining the demo RAIN (decoder warm-up, then Eq. 3; losses every 50) ...')
+    log('pretraining the demo RAIN (decoder warm-up, then Eq. 3; losses every 50) ...'
+        )
     train_config(config_path(RAIN_CONFIG), rain_dir, options)
     return exported
 
 
-def train_arm(arm: str, work_dir: str, data: str, rain: str, one_shot_image: str,
-              seed: int, max_steps: Optional[int] = None,
-              translator: Optional[str] = None) -> Tuple[Runner, Dict[str, float]]:
+def train_arm(
+        arm: str,
+        work_dir: str,
+        data: str,
+        rain: str,
+        one_shot_image: str,
+        seed: int,
+        max_steps: Optional[int] = None,
+        translator: Optional[str] = None) -> Tuple[Runner, Dict[str, float]]:
     """Train one arm (:func:`demo_config`'s arguments) into ``work_dir``;
     returns ``(runner, metrics)``, the metrics also written to
     ``work_dir/metrics.json`` with the training time."""
-    cfg = demo_config(arm, data, rain, one_shot_image, seed, max_steps, translator)
+    cfg = demo_config(arm, data, rain, one_shot_image, seed, max_steps,
+                      translator)
     log(f'training {arm}: {cfg.train_cfg.max_iters} iterations '
         f'(losses every {cfg.default_hooks.logger.interval}) ...')
     start = time.time()
@@ -68,12 +80,15 @@ def train_arm(arm: str, work_dir: str, data: str, rain: str, one_shot_image: str
     metrics['train_seconds'] = round(time.time() - start, 1)
     with open(osp.join(work_dir, 'metrics.json'), 'w') as f:
         json.dump(metrics, f, indent=1)
-    log(f'{arm}: target val mIoU13 {metrics.get("mIoU13")} ({metrics["train_seconds"]} s)')
+    log(f'{arm}: target val mIoU13 {metrics.get("mIoU13")} ({metrics["train_seconds"]} s)'
+        )
     return runner, metrics
 
 
-def run_quickstart(work_dir: str = 'work_dirs/quickstart', data: str = DEFAULT_DATA,
-                   rain_iters: Optional[int] = None, max_steps: Optional[int] = None,
+def run_quickstart(work_dir: str = 'work_dirs/quickstart',
+                   data: str = DEFAULT_DATA,
+                   rain_iters: Optional[int] = None,
+                   max_steps: Optional[int] = None,
                    seed: int = 0) -> str:
     """The whole quickstart: the demo pair in ``data`` (rendered if
     missing), its RAIN in ``work_dir/rain`` (``rain_iters`` iterations, or
@@ -85,10 +100,17 @@ def run_quickstart(work_dir: str = 'work_dirs/quickstart', data: str = DEFAULT_D
     one_shot = meta['target']['one_shot_image']
     results, runners = {}, {}
     for arm in QUICKSTART_ARMS:
-        runners[arm], results[arm] = train_arm(
-            arm, osp.join(work_dir, arm), data, rain, one_shot, seed, max_steps)
+        runners[arm], results[arm] = train_arm(arm, osp.join(work_dir,
+                                                             arm), data, rain,
+                                               one_shot, seed, max_steps)
     log('drawing the figures ...')
-    report = write_report(work_dir, data, meta, results, runners['asm'],
-                          seed=seed, elapsed=time.time() - start)
+    report = write_report(
+        work_dir,
+        data,
+        meta,
+        results,
+        runners['asm'],
+        seed=seed,
+        elapsed=time.time() - start)
     log(f'done in {time.time() - start:.0f} s: {report}')
     return report

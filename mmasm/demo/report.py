@@ -64,13 +64,16 @@ def miou_table(results: dict, classes) -> str:
     time, one column per arm of ``results``."""
     arms = list(results)
     lines = ['| | ' + ' | '.join(arms) + ' |', '|---' * (len(arms) + 1) + '|']
-    lines.append('| **mIoU13** | ' + ' | '.join(f'**{results[a]["mIoU13"]:.2f}**'
-                                                for a in arms) + ' |')
+    lines.append('| **mIoU13** | ' +
+                 ' | '.join(f'**{results[a]["mIoU13"]:.2f}**'
+                            for a in arms) + ' |')
     for name in classes:
-        lines.append(f'| {name} | ' + ' | '.join(f'{results[a].get("IoU." + name, float("nan")):.2f}'
-                                                for a in arms) + ' |')
-    lines.append('| train time (s) | ' + ' | '.join(str(results[a]['train_seconds'])
-                                                   for a in arms) + ' |')
+        lines.append(f'| {name} | ' + ' | '.join(
+            f'{results[a].get("IoU." + name, float("nan")):.2f}'
+            for a in arms) + ' |')
+    lines.append('| train time (s) | ' +
+                 ' | '.join(str(results[a]['train_seconds'])
+                            for a in arms) + ' |')
     return '\n'.join(lines)
 
 
@@ -85,13 +88,16 @@ def write_rgb(path: str, image: np.ndarray) -> None:
     cv2.imwrite(path, image[..., ::-1])
 
 
-def depth_figure(model, mining, runner, one_shot: str, work_dir: str, seed: int):
+def depth_figure(model, mining, runner, one_shot: str, work_dir: str,
+                 seed: int):
     """``search_depths.png``: sources, stylizations per depth, the target;
     returns the segmentor loss per depth."""
-    trace = trace_search(model, mining, first_batch(runner, 4), FIGURE_DEPTH,
-                         torch.Generator(device=trace_device(model)).manual_seed(seed))
+    trace = trace_search(
+        model, mining, first_batch(runner, 4), FIGURE_DEPTH,
+        torch.Generator(device=trace_device(model)).manual_seed(seed))
     target = read_rgb(one_shot)[None].to(trace.source.device)
-    target = torch.nn.functional.interpolate(target, trace.source.shape[-2:], mode='bilinear')
+    target = torch.nn.functional.interpolate(
+        target, trace.source.shape[-2:], mode='bilinear')
     rows = [trace.source, *trace.images, target.expand_as(trace.source)]
     write_rgb(osp.join(work_dir, 'search_depths.png'), rgb_grid(rows))
     return trace.losses
@@ -104,43 +110,61 @@ def trace_device(model) -> torch.device:
 
 def path_figure(model, mining, runner, work_dir: str, seed: int) -> None:
     """``eps_path.png``: eight searches among anchored samples."""
-    generator = torch.Generator(device=trace_device(model)).manual_seed(seed + 1)
-    trace = trace_search(model, mining, first_batch(runner, 8), FIGURE_DEPTH, generator)
-    _, cloud = mining.rain.sample_anchored(400, mining.anchor_mean, mining.anchor_std,
-                                           generator)
-    plot_search_path(torch.stack(trace.eps).cpu(), cloud.cpu(), mining.anchor_mean[0].cpu(),
-                     osp.join(work_dir, 'eps_path.png'))
+    generator = torch.Generator(device=trace_device(model)).manual_seed(seed +
+                                                                        1)
+    trace = trace_search(model, mining, first_batch(runner, 8), FIGURE_DEPTH,
+                         generator)
+    _, cloud = mining.rain.sample_anchored(400, mining.anchor_mean,
+                                           mining.anchor_std, generator)
+    plot_search_path(
+        torch.stack(trace.eps).cpu(), cloud.cpu(), mining.anchor_mean[0].cpu(),
+        osp.join(work_dir, 'eps_path.png'))
 
 
 def sawtooth_figure(runner, depth: int, work_dir: str) -> float:
     """``loss_sawtooth.png`` from the logged loss per depth; returns the
     mean rise of the loss from the first to the last depth."""
     hub = runner.message_hub
-    columns = [hub.get_scalar(f'train/asm_loss_depth{d}').data[0] for d in range(depth)]
+    columns = [
+        hub.get_scalar(f'train/asm_loss_depth{d}').data[0]
+        for d in range(depth)
+    ]
     losses = np.stack([c[-min(len(x) for x in columns):] for c in columns], 1)
-    plot_loss_sawtooth(losses[:SAWTOOTH_ITERS], osp.join(work_dir, 'loss_sawtooth.png'))
+    plot_loss_sawtooth(losses[:SAWTOOTH_ITERS],
+                       osp.join(work_dir, 'loss_sawtooth.png'))
     return float((losses[:, -1] - losses[:, 0]).mean())
 
 
-def write_report(work_dir, data, meta, results, asm_runner, seed, elapsed) -> str:
+def write_report(work_dir, data, meta, results, asm_runner, seed,
+                 elapsed) -> str:
     """Draw the figures from the trained ASM arm's runner and write
     ``work_dir/report.md`` (the arms' ``results``, the pair's ``meta``);
     returns its path."""
     model = unwrap_model(asm_runner.model)
     hook = next(h for h in asm_runner.hooks if isinstance(h, ASMHook))
     one_shot = osp.join(data, 'target', meta['target']['one_shot_image'])
-    losses = depth_figure(model, hook.mining, asm_runner, one_shot, work_dir, seed)
+    losses = depth_figure(model, hook.mining, asm_runner, one_shot, work_dir,
+                          seed)
     path_figure(model, hook.mining, asm_runner, work_dir, seed)
     rise = sawtooth_figure(asm_runner, hook.search_depth, work_dir)
-    classes = [c['name'] for c in meta['classes'] if f'IoU.{c["name"]}' in results['asm']
-               and not np.isnan(results['asm'][f'IoU.{c["name"]}'])]
+    classes = [
+        c['name'] for c in meta['classes']
+        if f'IoU.{c["name"]}' in results['asm']
+        and not np.isnan(results['asm'][f'IoU.{c["name"]}'])
+    ]
     report = osp.join(work_dir, 'report.md')
     with open(report, 'w') as f:
-        f.write(REPORT.format(
-            elapsed=elapsed, num_source=meta['num_source'], num_val=meta['num_target_val'],
-            preview=osp.relpath(osp.join(data, 'preview.png'), work_dir),
-            one_shot=meta['target']['one_shot_image'],
-            miou_table=miou_table(results, classes), depth=FIGURE_DEPTH,
-            depth_losses=' -> '.join(f'{x:.3f}' for x in losses),
-            sawtooth_iters=SAWTOOTH_ITERS, n=hook.search_depth, rise=rise))
+        f.write(
+            REPORT.format(
+                elapsed=elapsed,
+                num_source=meta['num_source'],
+                num_val=meta['num_target_val'],
+                preview=osp.relpath(osp.join(data, 'preview.png'), work_dir),
+                one_shot=meta['target']['one_shot_image'],
+                miou_table=miou_table(results, classes),
+                depth=FIGURE_DEPTH,
+                depth_losses=' -> '.join(f'{x:.3f}' for x in losses),
+                sawtooth_iters=SAWTOOTH_ITERS,
+                n=hook.search_depth,
+                rise=rise))
     return report

@@ -40,14 +40,15 @@ from mmasm.models.lrm import load_lrm_translator
 from mmasm.models.rain import compute_anchor
 from mmasm.models.utils.segmentor_calls import preprocess, segmentation_logits
 from mmasm.registry import DATASETS, HOOKS, MODELS
-from mmasm.utils import (bgr255_to_rgb01, build_module, load_tensor_file, read_rgb,
-                         rgb_grid, seed_generator)
+from mmasm.utils import (bgr255_to_rgb01, build_module, load_tensor_file,
+                         read_rgb, rgb_grid, seed_generator)
 from mmasm.utils.checkpoint_files import latest_complete_checkpoint
 from .arms import demo_config
 from .benchmark import one_shot_images
 
 #: the generators scored, in the table's order
-GENERATORS = ('source', 'random', 'anchored', 'asm', 'ash', 'lrm', 'lrm-no-perceptual')
+GENERATORS = ('source', 'random', 'anchored', 'asm', 'ash', 'lrm',
+              'lrm-no-perceptual')
 #: the translators among them (arm names of the benchmark)
 TRANSLATORS = ('lrm', 'lrm-no-perceptual')
 #: the generators also scored against the one-shot image's layout
@@ -55,27 +56,36 @@ LAYOUT_GENERATORS = ('source', ) + TRANSLATORS
 #: ASM search depths scored (the arms train at depth 2; deeper shows where
 #: the search goes)
 SCORE_DEPTHS = 4
-SCORE_PIPELINE = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
-                  dict(type='PackSegInputs')]
+SCORE_PIPELINE = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='PackSegInputs')
+]
 
 
-def trained_model(arm: str, bench_dir: str, data: str, rain: str, one_shot: str,
-                  seed: int):
+def trained_model(arm: str, bench_dir: str, data: str, rain: str,
+                  one_shot: str, seed: int):
     """The model of a finished benchmark run ``bench_dir/<arm>/seed<seed>``
     (weights of its last checkpoint, read weights-only), in eval mode."""
     run_dir = osp.join(bench_dir, arm, f'seed{seed}')
-    checkpoint = latest_complete_checkpoint(run_dir) if osp.isdir(run_dir) else None
+    checkpoint = latest_complete_checkpoint(run_dir) if osp.isdir(
+        run_dir) else None
     if checkpoint is None:
-        raise FileNotFoundError(f'no finished {arm!r} run with a checkpoint in {run_dir}: run '
-                                f'tools/benchmarks/ablation.py --arms {arm} --seeds {seed} '
-                                f'--work-dir {bench_dir} first')
+        raise FileNotFoundError(
+            f'no finished {arm!r} run with a checkpoint in {run_dir}: run '
+            f'tools/benchmarks/ablation.py --arms {arm} --seeds {seed} '
+            f'--work-dir {bench_dir} first')
     cfg = demo_config(arm, data, rain, one_shot, seed)
     model = build_module(cfg.model, MODELS)
     model.load_state_dict(load_tensor_file(checkpoint)['state_dict'])
     return model.eval()
 
 
-def arm_hook(arm: str, data: str, rain: str, one_shot: str, seed: int,
+def arm_hook(arm: str,
+             data: str,
+             rain: str,
+             one_shot: str,
+             seed: int,
              step_size: Optional[float] = None):
     """The ASM hook of a RAIN arm, its mining's anchor computed; with
     ``step_size``, its ascent step (beta) replaced."""
@@ -93,11 +103,15 @@ def source_batches(data: str, rain: str, one_shot: str, num_images: int,
                    batch_size: int) -> List[dict]:
     """The first ``num_images`` source images with their labels, unaugmented,
     collated ``batch_size`` at a time, and the dataset's class names."""
-    dataset_cfg = demo_config('source-only', data, rain, one_shot, 0).train_dataloader.dataset
-    dataset = build_module(dict(dataset_cfg, pipeline=SCORE_PIPELINE), DATASETS)
+    dataset_cfg = demo_config('source-only', data, rain, one_shot,
+                              0).train_dataloader.dataset
+    dataset = build_module(
+        dict(dataset_cfg, pipeline=SCORE_PIPELINE), DATASETS)
     items = [dataset[i] for i in range(min(num_images, len(dataset)))]
-    batches = [pseudo_collate(items[i:i + batch_size])
-               for i in range(0, len(items), batch_size)]
+    batches = [
+        pseudo_collate(items[i:i + batch_size])
+        for i in range(0, len(items), batch_size)
+    ]
     return batches, dataset.metainfo['classes']
 
 
@@ -109,22 +123,37 @@ class Generators:
     """Every generator of one seed's arms, each a function of a source batch
     returning ``name -> RGB (N, 3, H, W) in [0, 1]``."""
 
-    def __init__(self, bench_dir: str, data: str, rain: str, one_shot: str, seed: int,
-                 generators: Sequence[str], asm_step_size: Optional[float] = None):
+    def __init__(self,
+                 bench_dir: str,
+                 data: str,
+                 rain: str,
+                 one_shot: str,
+                 seed: int,
+                 generators: Sequence[str],
+                 asm_step_size: Optional[float] = None):
         self.seed, self.generators = seed, set(generators)
-        self.hooks = {arm: arm_hook(arm, data, rain, one_shot, seed, asm_step_size)
-                      for arm in ('random', 'anchored', 'asm') if arm in self.generators}
+        self.hooks = {
+            arm: arm_hook(arm, data, rain, one_shot, seed, asm_step_size)
+            for arm in ('random', 'anchored', 'asm') if arm in self.generators
+        }
         if 'asm' in self.generators:
-            self.attacked = trained_model('source-only', bench_dir, data, rain, one_shot, seed)
+            self.attacked = trained_model('source-only', bench_dir, data, rain,
+                                          one_shot, seed)
         if 'ash' in self.generators:
-            self.ash = trained_model('ash', bench_dir, data, rain, one_shot, seed)
+            self.ash = trained_model('ash', bench_dir, data, rain, one_shot,
+                                     seed)
         self.translators = {
-            arm: load_lrm_translator(osp.join(bench_dir, arm, f'seed{seed}', 'translator',
-                                              'lrm_translator.pth'))
-            for arm in TRANSLATORS if arm in self.generators}
+            arm:
+            load_lrm_translator(
+                osp.join(bench_dir, arm, f'seed{seed}', 'translator',
+                         'lrm_translator.pth'))
+            for arm in TRANSLATORS if arm in self.generators
+        }
         if self.translators:
-            self.one_shot = read_rgb(osp.join(data, 'target', one_shot))[None] * 255
-            self.target_latents = {}  # (arm, source size) -> the one-shot image's latents
+            self.one_shot = read_rgb(osp.join(data, 'target',
+                                              one_shot))[None] * 255
+            self.target_latents = {
+            }  # (arm, source size) -> the one-shot image's latents
         self.generator = torch.Generator()
 
     def __call__(self, batch: dict, index: int) -> Dict[str, torch.Tensor]:
@@ -135,12 +164,16 @@ class Generators:
         for arm in ('random', 'anchored'):
             if arm in self.hooks:
                 seed_generator(self.generator, self.seed, index)
-                out[arm] = self.hooks[arm].mining.search(images, self.generator).stylized()
+                out[arm] = self.hooks[arm].mining.search(
+                    images, self.generator).stylized()
         if 'asm' in self.hooks:
             seed_generator(self.generator, self.seed, index)
-            trace = trace_search(self.attacked, self.hooks['asm'].mining, batch,
-                                 SCORE_DEPTHS, self.generator)
-            out.update({f'asm-depth{d}': img for d, img in enumerate(trace.images)})
+            trace = trace_search(self.attacked, self.hooks['asm'].mining,
+                                 batch, SCORE_DEPTHS, self.generator)
+            out.update({
+                f'asm-depth{d}': img
+                for d, img in enumerate(trace.images)
+            })
         if 'ash' in self.generators:
             out['ash'] = self.hallucinate(batch, images, index)
         for arm in self.translators:
@@ -151,25 +184,35 @@ class Generators:
     def translate(self, arm: str, images: torch.Tensor) -> torch.Tensor:
         """The LRM ``arm``'s translations towards the one-shot image (its
         latents encoded once per arm and source size)."""
-        translator, key = self.translators[arm], (arm, tuple(images.shape[-2:]))
+        translator, key = self.translators[arm], (arm,
+                                                  tuple(images.shape[-2:]))
         if key not in self.target_latents:
-            self.target_latents[key] = translator.encode_target(self.one_shot, key[1])
-        return translator.translate(images * 255, target_latents=self.target_latents[key]) / 255
+            self.target_latents[key] = translator.encode_target(
+                self.one_shot, key[1])
+        return translator.translate(
+            images * 255, target_latents=self.target_latents[key]) / 255
 
     @torch.no_grad()
-    def hallucinate(self, batch: dict, images: torch.Tensor, index: int) -> torch.Tensor:
+    def hallucinate(self, batch: dict, images: torch.Tensor,
+                    index: int) -> torch.Tensor:
         """The ASH arm's hallucinations, as its training step renders them
         (style images and noise drawn from the batch's own stream)."""
         ash = self.ash
-        inputs = preprocess(ash.segmentor, batch['inputs'], batch['data_samples'])
+        inputs = preprocess(ash.segmentor, batch['inputs'],
+                            batch['data_samples'])
         height, width = images.shape[-2:]
-        logits = segmentation_logits(ash.segmentor, inputs)[..., :height, :width]
+        logits = segmentation_logits(ash.segmentor,
+                                     inputs)[..., :height, :width]
         ash.style_stream.reseed(self.seed, 0, index)
         styles = ash.style_stream.draw(len(images), images.shape[-2:])
-        return ash.hallucinator(images, styles, logits, ash.style_stream.generator).stylized
+        return ash.hallucinator(images, styles, logits,
+                                ash.style_stream.generator).stylized
 
 
-def mean_anchor_distance(data: str, rain: str, seed: int, num_images: int,
+def mean_anchor_distance(data: str,
+                         rain: str,
+                         seed: int,
+                         num_images: int,
                          batch_size: int = 4) -> float:
     """Mean ``||eps - psi||_2`` of the demo ASM hook's first draws
     ``eps ~ N(psi, xi)`` (depth 0, before any ascent step) on the first
@@ -184,13 +227,20 @@ def mean_anchor_distance(data: str, rain: str, seed: int, num_images: int,
     for index, batch in enumerate(batches):
         seed_generator(generator, seed, index)
         with torch.no_grad():
-            search = mining.search(bgr255_to_rgb01(batch['inputs'], 'cpu'), generator)
+            search = mining.search(
+                bgr255_to_rgb01(batch['inputs'], 'cpu'), generator)
         distances.append(search.anchor_distance())
     return torch.cat(distances).mean().item()
 
 
-def score_seed(bench_dir: str, data: str, rain: str, seed: int, generators: Sequence[str],
-               num_images: int, batch_size: int, grid_path: Optional[str] = None,
+def score_seed(bench_dir: str,
+               data: str,
+               rain: str,
+               seed: int,
+               generators: Sequence[str],
+               num_images: int,
+               batch_size: int,
+               grid_path: Optional[str] = None,
                asm_step_size: Optional[float] = None) -> dict:
     """The label-consistency scores of one seed's generators; with
     ``grid_path``, a picture of the first batch (one row per generator);
@@ -198,16 +248,21 @@ def score_seed(bench_dir: str, data: str, rain: str, seed: int, generators: Sequ
     with open(osp.join(data, 'meta.json')) as f:
         meta = json.load(f)
     one_shot = one_shot_images(data, meta, [seed])[seed]
-    scorer_model = trained_model('target-supervised', bench_dir, data, rain, one_shot, seed)
-    make = Generators(bench_dir, data, rain, one_shot, seed, generators, asm_step_size)
-    batches, names = source_batches(data, rain, one_shot, num_images, batch_size)
+    scorer_model = trained_model('target-supervised', bench_dir, data, rain,
+                                 one_shot, seed)
+    make = Generators(bench_dir, data, rain, one_shot, seed, generators,
+                      asm_step_size)
+    batches, names = source_batches(data, rain, one_shot, num_images,
+                                    batch_size)
     demo_classes = [c['name'] for c in meta['classes']]
-    layout = one_shot_labels(data, rain, one_shot) if make.translators else None
+    layout = one_shot_labels(data, rain,
+                             one_shot) if make.translators else None
     scores = {}
 
     def update(name, generated, labels):
         if name not in scores:
-            scores[name] = LabelConsistencyScore(scorer_model, names, demo_classes)
+            scores[name] = LabelConsistencyScore(scorer_model, names,
+                                                 demo_classes)
         scores[name].update(generated, labels)
 
     for index, batch in enumerate(batches):
@@ -226,13 +281,16 @@ def score_seed(bench_dir: str, data: str, rain: str, seed: int, generators: Sequ
 def one_shot_labels(data: str, rain: str, one_shot: str) -> torch.Tensor:
     """The train-id label map ``(H, W)`` of the one-shot image (relative to
     the target root), read through the target train set as its arm reads it."""
-    dataset_cfg = demo_config('target-supervised', data, rain, one_shot, 0).train_dataloader.dataset
-    dataset = build_module(dict(dataset_cfg, pipeline=SCORE_PIPELINE), DATASETS)
+    dataset_cfg = demo_config('target-supervised', data, rain, one_shot,
+                              0).train_dataloader.dataset
+    dataset = build_module(
+        dict(dataset_cfg, pipeline=SCORE_PIPELINE), DATASETS)
     path = osp.join(data, 'target', one_shot)
     for index in range(len(dataset)):
         if osp.samefile(dataset.get_data_info(index)['img_path'], path):
             return dataset[index]['data_samples'].gt_sem_seg.data[0]
-    raise FileNotFoundError(f'the one-shot image {path} is not in the target train set')
+    raise FileNotFoundError(
+        f'the one-shot image {path} is not in the target train set')
 
 
 def scores_table(results: Dict[int, dict], reference: Dict[int, float]) -> str:
@@ -240,23 +298,32 @@ def scores_table(results: Dict[int, dict], reference: Dict[int, float]) -> str:
     and the target-supervised model's own target-val mIoU13."""
     seeds = sorted(results)
     names = list(results[seeds[0]])
-    lines = ['| images segmented | label consistency (mIoU13) mean | std | '
-             + ' | '.join(f'seed {s}' for s in seeds) + ' |',
-             '|---|---|---|' + '---|' * len(seeds)]
+    lines = [
+        '| images segmented | label consistency (mIoU13) mean | std | ' +
+        ' | '.join(f'seed {s}' for s in seeds) + ' |',
+        '|---|---|---|' + '---|' * len(seeds)
+    ]
     for name in names:
         values = [results[s][name]['mIoU'] for s in seeds]
-        lines.append(f'| {name} | {np.mean(values):.2f} | {np.std(values):.2f} | '
-                     + ' | '.join(f'{v:.2f}' for v in values) + ' |')
+        lines.append(
+            f'| {name} | {np.mean(values):.2f} | {np.std(values):.2f} | ' +
+            ' | '.join(f'{v:.2f}' for v in values) + ' |')
     values = [reference[s] for s in seeds]
-    lines.append(f'| (target val, the scorer\'s own mIoU13) | {np.mean(values):.2f} | '
-                 f'{np.std(values):.2f} | ' + ' | '.join(f'{v:.2f}' for v in values) + ' |')
+    lines.append(
+        f'| (target val, the scorer\'s own mIoU13) | {np.mean(values):.2f} | '
+        f'{np.std(values):.2f} | ' + ' | '.join(f'{v:.2f}'
+                                                for v in values) + ' |')
     return '\n'.join(lines)
 
 
-def run_style_scores(work_dir: str, bench_dir: str, data: str, rain: str,
+def run_style_scores(work_dir: str,
+                     bench_dir: str,
+                     data: str,
+                     rain: str,
                      seeds: Sequence[int] = (0, 1, 2),
                      generators: Sequence[str] = GENERATORS,
-                     num_images: int = 100, batch_size: int = 4,
+                     num_images: int = 100,
+                     batch_size: int = 4,
                      asm_step_size: Optional[float] = None) -> Dict[int, dict]:
     """Score ``generators`` for every seed (the ASM arm's ascent step
     replaced by ``asm_step_size`` if given); write ``style_scores.md``,
@@ -265,9 +332,11 @@ def run_style_scores(work_dir: str, bench_dir: str, data: str, rain: str,
     results, reference = {}, {}
     for seed in seeds:
         grid = osp.join(work_dir, f'style_seed{seed}.png')
-        results[seed] = score_seed(bench_dir, data, rain, seed, generators, num_images,
-                                   batch_size, grid, asm_step_size)
-        with open(osp.join(bench_dir, 'target-supervised', f'seed{seed}', 'metrics.json')) as f:
+        results[seed] = score_seed(bench_dir, data, rain, seed, generators,
+                                   num_images, batch_size, grid, asm_step_size)
+        with open(
+                osp.join(bench_dir, 'target-supervised', f'seed{seed}',
+                         'metrics.json')) as f:
             reference[seed] = json.load(f)['mIoU13']
     with open(osp.join(work_dir, 'style_scores.json'), 'w') as f:
         json.dump({str(s): r for s, r in results.items()}, f, indent=1)

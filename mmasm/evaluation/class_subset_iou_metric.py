@@ -3,6 +3,7 @@ from typing import Dict, Sequence
 
 import numpy as np
 from mmseg.evaluation import IoUMetric
+
 from mmasm.registry import METRICS
 
 
@@ -24,8 +25,10 @@ class ClassSubsetIoUMetric(IoUMetric):
         **kwargs: :class:`IoUMetric`'s arguments.
     """
 
-    def __init__(self, class_subsets: Dict[str, Sequence[str]],
-                 per_class: bool = False, **kwargs):
+    def __init__(self,
+                 class_subsets: Dict[str, Sequence[str]],
+                 per_class: bool = False,
+                 **kwargs):
         super().__init__(**kwargs)
         self.per_class = per_class
         if not class_subsets:
@@ -50,6 +53,8 @@ class ClassSubsetIoUMetric(IoUMetric):
             index = [classes.index(c) for c in subset]
             metrics[name] = float(np.round(np.nanmean(iou[index]) * 100, 2))
         if self.per_class:
-            metrics.update({f'IoU.{c}': float(np.round(v * 100, 2))
-                            for c, v in zip(classes, iou)})
+            metrics.update({
+                f'IoU.{c}': float(np.round(v * 100, 2))
+                for c, v in zip(classes, iou)
+            })
         return metrics

@@ -26,7 +26,8 @@ def predict_labels(segmentor: nn.Module, images: torch.Tensor) -> torch.Tensor:
     model = unwrap_model(segmentor)
     device = next(model.parameters()).device
     bgr = rgb01_to_bgr255(images.to(device).clamp(0, 1))
-    inputs = model.data_preprocessor(dict(inputs=list(bgr.unbind(0))), False)['inputs']
+    inputs = model.data_preprocessor(dict(inputs=list(bgr.unbind(0))),
+                                     False)['inputs']
     height, width = images.shape[-2:]
     return segmentation_logits(model, inputs)[..., :height, :width].argmax(1)
 
@@ -45,26 +46,35 @@ class LabelConsistencyScore:
         ignore_index: label value that is not scored.
     """
 
-    def __init__(self, segmentor: nn.Module, class_names: Sequence[str],
-                 subset: Optional[Sequence[str]] = None, ignore_index: int = 255):
+    def __init__(self,
+                 segmentor: nn.Module,
+                 class_names: Sequence[str],
+                 subset: Optional[Sequence[str]] = None,
+                 ignore_index: int = 255):
         self.segmentor = segmentor.eval()
         self.class_names = list(class_names)
         unknown = sorted(set(subset or ()) - set(self.class_names))
         if unknown:
-            raise KeyError(f'label-consistency subset names {unknown}, not among the '
-                           f'segmentor classes {self.class_names}')
-        self.subset = [self.class_names.index(c) for c in (subset or self.class_names)]
+            raise KeyError(
+                f'label-consistency subset names {unknown}, not among the '
+                f'segmentor classes {self.class_names}')
+        self.subset = [
+            self.class_names.index(c) for c in (subset or self.class_names)
+        ]
         self.ignore_index = ignore_index
-        self.intersect = torch.zeros(len(self.class_names), dtype=torch.float64)
+        self.intersect = torch.zeros(
+            len(self.class_names), dtype=torch.float64)
         self.union = torch.zeros_like(self.intersect)
 
     def update(self, images: torch.Tensor, labels: torch.Tensor) -> None:
         """Score RGB ``(N, 3, H, W)`` images in [0, 1] against ``(N, H, W)``
         train-id labels of the images they came from."""
-        if images.shape[0] != labels.shape[0] or images.shape[-2:] != labels.shape[-2:]:
-            raise ValueError(f'label consistency needs one label map per image of the same '
-                             f'size, got images {tuple(images.shape)} and labels '
-                             f'{tuple(labels.shape)}')
+        if images.shape[0] != labels.shape[0] or images.shape[
+                -2:] != labels.shape[-2:]:
+            raise ValueError(
+                f'label consistency needs one label map per image of the same '
+                f'size, got images {tuple(images.shape)} and labels '
+                f'{tuple(labels.shape)}')
         predictions = predict_labels(self.segmentor, images).cpu()
         for pred, label in zip(predictions, labels.cpu()):
             intersect, union, _, _ = IoUMetric.intersect_and_union(
@@ -77,6 +87,8 @@ class LabelConsistencyScore:
         with np.errstate(invalid='ignore', divide='ignore'):
             iou = (self.intersect / self.union).numpy() * 100
         scores = {'mIoU': float(np.nanmean(iou[self.subset]))}
-        scores.update({f'IoU.{name}': float(value)
-                       for name, value in zip(self.class_names, iou)})
+        scores.update({
+            f'IoU.{name}': float(value)
+            for name, value in zip(self.class_names, iou)
+        })
         return scores

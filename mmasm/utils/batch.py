@@ -13,9 +13,11 @@ import torch
 def bgr255_to_rgb01(inputs: Sequence[torch.Tensor], device) -> torch.Tensor:
     """Stack a batch's BGR ``(3, H, W)`` images as RGB floats in [0, 1]."""
     sizes = {tuple(img.shape) for img in inputs}
-    if len(sizes) != 1 or len(next(iter(sizes))) != 3 or next(iter(sizes))[0] != 3:
-        raise ValueError('ASMHook needs a batch of equally sized (3, H, W) images '
-                         f'(crop them in the pipeline); got shapes {sorted(sizes)}')
+    if len(sizes) != 1 or len(next(iter(sizes))) != 3 or next(
+            iter(sizes))[0] != 3:
+        raise ValueError(
+            'ASMHook needs a batch of equally sized (3, H, W) images '
+            f'(crop them in the pipeline); got shapes {sorted(sizes)}')
     images = torch.stack(list(inputs)).to(device, torch.float32)
     return images.flip(1) / 255.0
 

@@ -7,11 +7,11 @@ mmengine's own metadata types (``get_torch_safe_globals``) only, unless the
 file was explicitly trusted with :func:`trust_checkpoints` (mmasm's tools do
 that for the config key ``trusted_checkpoints``).
 """
+import logging
 import os
 import os.path as osp
 import pickle
 import re
-import logging
 from typing import Iterable, Union
 
 import torch
@@ -23,8 +23,9 @@ from mmengine.runner.checkpoint import get_torch_safe_globals
 #: 2.6) or "unsupported GLOBAL posix.system whose module posix is blocked"
 #: (torch 2.14).
 _REFUSED_GLOBAL = re.compile(r'GLOBAL\s+([\w.]+)', re.IGNORECASE)
-_REFUSED_OBJECT = re.compile(r'unsupported (global|class)|unrecognized function|'
-                             r'is blocked|not an allowed global', re.IGNORECASE)
+_REFUSED_OBJECT = re.compile(
+    r'unsupported (global|class)|unrecognized function|'
+    r'is blocked|not an allowed global', re.IGNORECASE)
 
 OPT_IN_HINT = (
     'If you trust the file, opt in to full unpickling: in a config, '
@@ -73,12 +74,17 @@ def load_tensor_file(filename: str, map_location='cpu') -> object:
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint file not found: {filename}')
     if is_trusted(filename):
-        print_log(f'{filename}: trusted checkpoint, unpickled fully '
-                  f'(weights_only=False)', logger='current', level=logging.WARNING)
-        return torch.load(filename, map_location=map_location, weights_only=False)
+        print_log(
+            f'{filename}: trusted checkpoint, unpickled fully '
+            f'(weights_only=False)',
+            logger='current',
+            level=logging.WARNING)
+        return torch.load(
+            filename, map_location=map_location, weights_only=False)
     try:
         with torch.serialization.safe_globals(get_torch_safe_globals()):
-            return torch.load(filename, map_location=map_location, weights_only=True)
+            return torch.load(
+                filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         raise refusal_error(filename, err) from err
     except Exception as err:  # zip, EOF and storage errors of torch.load

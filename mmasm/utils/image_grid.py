@@ -6,7 +6,8 @@ import torch
 from torchvision.utils import make_grid
 
 
-def rgb_grid(rows: Sequence[torch.Tensor], pad_value: float = 0.0) -> np.ndarray:
+def rgb_grid(rows: Sequence[torch.Tensor],
+             pad_value: float = 0.0) -> np.ndarray:
     """Rows of equally sized RGB ``(N, 3, H, W)`` batches in [0, 1] as one
     ``(H', W', 3)`` uint8 array, one column per image (what
     ``visualizer.add_image`` takes)."""

@@ -55,14 +55,16 @@ def list_images(path_or_paths: PathOrPaths) -> List[str]:
     for path in map(os.fspath, path_or_paths):
         if osp.isdir(path):
             found = sorted(
-                scandir(path, IMG_EXTENSIONS, recursive=True,
-                        case_sensitive=False))
+                scandir(
+                    path, IMG_EXTENSIONS, recursive=True,
+                    case_sensitive=False))
             if not found:
                 raise ValueError(
                     f'no image in folder {path!r}: expected files ending in '
                     f'{", ".join(IMG_EXTENSIONS)}')
-            paths.extend(check_image_files((osp.join(path, name) for name in found),
-                                           f'folder {path!r}'))
+            paths.extend(
+                check_image_files((osp.join(path, name) for name in found),
+                                  f'folder {path!r}'))
         elif osp.isfile(path):
             paths.append(path)
         else:
@@ -94,7 +96,8 @@ def read_rgb(path: Union[str, os.PathLike],
     if not osp.isfile(path):
         raise FileNotFoundError(f'image file not found: {path!r}')
     if osp.getsize(path) == 0:
-        raise ValueError(f'cannot read {path!r} as an image: the file is empty (0 bytes)')
+        raise ValueError(
+            f'cannot read {path!r} as an image: the file is empty (0 bytes)')
     try:
         img = mmcv.imread(path, flag=_READ_FLAGS, backend='cv2')
     except cv2.error as err:

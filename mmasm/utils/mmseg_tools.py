@@ -4,9 +4,9 @@ import os.path as osp
 from contextlib import contextmanager
 from types import ModuleType
 
+from mmengine.config import Config
 from mmengine.device import (is_cuda_available, is_mlu_available,
                              is_musa_available, is_npu_available)
-from mmengine.config import Config
 from mmengine.runner import Runner
 from torch import distributed as torch_dist
 
@@ -46,7 +46,8 @@ def tool_config(args) -> Config:
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
     resume = getattr(args, 'resume', None)
     if resume:
         cfg.resume = True
@@ -73,8 +74,8 @@ def save_checkpoints_atomically(cfg: Config) -> None:
     """Use :class:`~mmasm.engine.hooks.AtomicCheckpointHook` where the
     config has mmengine's ``CheckpointHook`` (same arguments)."""
     checkpoint = cfg.get('default_hooks', {}).get('checkpoint', None)
-    if checkpoint is not None and checkpoint.get('type') in ('CheckpointHook',
-                                                             'mmengine.CheckpointHook'):
+    if checkpoint is not None and checkpoint.get('type') in (
+            'CheckpointHook', 'mmengine.CheckpointHook'):
         checkpoint.type = 'mmasm.AtomicCheckpointHook'
 
 
@@ -86,24 +87,31 @@ def enable_amp(cfg: Config) -> None:
     wrappers become ``mmasm.BF16OptimWrapper`` (bfloat16 autocast, no loss
     scaling), which runs on CPUs, and ``mmasm.ChannelsLastHook`` is added
     (oneDNN's bfloat16 convolutions are fast in NHWC only)."""
-    amp_type = 'AmpOptimWrapper' if amp_device_available() else 'mmasm.BF16OptimWrapper'
+    amp_type = 'AmpOptimWrapper' if amp_device_available(
+    ) else 'mmasm.BF16OptimWrapper'
     optim_wrapper = cfg.optim_wrapper
     # a single wrapper's keys at the top level, network entries as values
     # (both in a multi-network config merged into an mmseg one)
     wrappers = [optim_wrapper] if 'optimizer' in optim_wrapper else []
-    wrappers += [value for value in optim_wrapper.values()
-                 if isinstance(value, dict) and 'optimizer' in value]
+    wrappers += [
+        value for value in optim_wrapper.values()
+        if isinstance(value, dict) and 'optimizer' in value
+    ]
     for wrapper in wrappers:
         kind = wrapper.get('type', 'OptimWrapper')
-        if kind not in ('OptimWrapper', 'AmpOptimWrapper', 'mmasm.BF16OptimWrapper'):
-            raise ValueError(f'--amp needs OptimWrapper entries in optim_wrapper, got {kind}')
+        if kind not in ('OptimWrapper', 'AmpOptimWrapper',
+                        'mmasm.BF16OptimWrapper'):
+            raise ValueError(
+                f'--amp needs OptimWrapper entries in optim_wrapper, got {kind}'
+            )
         if kind == 'OptimWrapper':
             wrapper.type = amp_type
             if amp_type == 'AmpOptimWrapper':
                 wrapper.setdefault('loss_scale', 'dynamic')
     hooks = list(cfg.get('custom_hooks', []))
     if amp_type != 'AmpOptimWrapper' and not any(
-            h.get('type') in ('ChannelsLastHook', 'mmasm.ChannelsLastHook') for h in hooks):
+            h.get('type') in ('ChannelsLastHook', 'mmasm.ChannelsLastHook')
+            for h in hooks):
         cfg.custom_hooks = hooks + [dict(type='mmasm.ChannelsLastHook')]
 
 
@@ -121,18 +129,21 @@ def build_runner(cfg) -> Runner:
     (``NumClassCheckHook``), unless the config already has that hook.
     """
     from mmasm.registry import HOOKS, RUNNERS, TOOLKITS, join_toolkit
-    if cfg.get('default_scope') in TOOLKITS:  # e.g. mmpretrain configs: 'mmasm.X'
+    if cfg.get(
+            'default_scope') in TOOLKITS:  # e.g. mmpretrain configs: 'mmasm.X'
         join_toolkit(cfg.default_scope)
     if 'runner_type' in cfg:
         runner_cls = RUNNERS.get(cfg.runner_type)
         if runner_cls is None:
-            raise KeyError(f'runner_type={cfg.runner_type!r} is not a registered runner')
+            raise KeyError(
+                f'runner_type={cfg.runner_type!r} is not a registered runner')
     else:
         runner_cls = Runner
     runner = runner_cls.from_cfg(cfg)
     hooks = {type(hook).__name__ for hook in runner.hooks}
     if 'NumClassCheckHook' not in hooks:
-        runner.register_hook(HOOKS.build(dict(type='NumClassCheckHook', _scope_='mmasm')))
+        runner.register_hook(
+            HOOKS.build(dict(type='NumClassCheckHook', _scope_='mmasm')))
     return runner
 
 
@@ -153,4 +164,3 @@ def distributed_session():
     finally:
         if torch_dist.is_available() and torch_dist.is_initialized():
             torch_dist.destroy_process_group()
-

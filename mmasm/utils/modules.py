@@ -9,7 +9,8 @@ from mmengine.registry import Registry
 from mmasm.registry import MODELS, SCOPE
 
 
-def build_module(cfg: Union[dict, nn.Module], registry: Registry = MODELS) -> nn.Module:
+def build_module(cfg: Union[dict, nn.Module],
+                 registry: Registry = MODELS) -> nn.Module:
     """``cfg`` built from ``registry`` in mmasm's scope, or ``cfg`` itself if
     it is already a module.
 

@@ -4,7 +4,8 @@ import numpy as np
 import torch
 
 
-def seed_generator(generator: torch.Generator, *entropy: int) -> torch.Generator:
+def seed_generator(generator: torch.Generator, *entropy:
+                   int) -> torch.Generator:
     """Re-seed ``generator`` from the integers ``entropy`` (e.g. ``seed,
     iteration, rank``) through NumPy's ``SeedSequence``, so that nearby
     tuples give independent streams; returns ``generator``."""

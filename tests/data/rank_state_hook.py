@@ -25,8 +25,10 @@ class RankStateDumpHook(Hook):
                 for k, v in model.state_dict().items()
             },
             parameter_names=[name for name, _ in model.named_parameters()],
-            trainable_names=[name for name, param in model.named_parameters()
-                             if param.requires_grad],
+            trainable_names=[
+                name for name, param in model.named_parameters()
+                if param.requires_grad
+            ],
             module_types=sorted({type(m).__name__
                                  for m in model.modules()}),
             wrapper=type(runner.model).__name__,

@@ -3,11 +3,11 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from utils import save_random_rain
 
 from mmasm.apis import (IMG_EXTENSIONS, bgr_uint8_to_rgb01, compute_anchor,
                         list_images, load_rain, read_rgb, rgb01_to_bgr_uint8,
                         stylize, target_statistics)
-from utils import save_random_rain
 
 
 @pytest.fixture(scope='module')
@@ -32,8 +32,9 @@ def test_read_rgb_color_gray_rgba_16bit(tmp_path):
     bgr = rng.integers(0, 256, (17, 19, 3), dtype=np.uint8)
     x = read_rgb(write(tmp_path / 'c.png', bgr))
     assert x.shape == (3, 17, 19) and x.dtype == torch.float32
-    assert torch.equal(x, torch.from_numpy(bgr[..., ::-1].copy()).permute(
-        2, 0, 1).float() / 255)
+    assert torch.equal(
+        x,
+        torch.from_numpy(bgr[..., ::-1].copy()).permute(2, 0, 1).float() / 255)
 
     gray = read_rgb(write(tmp_path / 'g.png', bgr[..., 0]))
     assert gray.shape == (3, 17, 19)
@@ -48,8 +49,8 @@ def test_read_rgb_color_gray_rgba_16bit(tmp_path):
     deep[0, 0] = (65535, 1, 32768)
     x16 = read_rgb(write(tmp_path / 'd.png', deep))
     assert torch.allclose(x16[:, 1:], x[:, 1:], atol=1e-6)
-    assert torch.allclose(x16[:, 0, 0], torch.tensor([32768, 1, 65535]) /
-                          65535.0)
+    assert torch.allclose(x16[:, 0, 0],
+                          torch.tensor([32768, 1, 65535]) / 65535.0)
     assert x16.max() <= 1
 
 
@@ -70,10 +71,14 @@ def test_list_images(tmp_path):
     (tmp_path / 'sub').mkdir()
     write(tmp_path / 'sub' / 'a.JPG', np.zeros((8, 8, 3), np.uint8))
     (tmp_path / 'notes.txt').write_text('not an image')
-    assert list_images(tmp_path) == [str(tmp_path / 'b.png'),
-                                     str(tmp_path / 'sub' / 'a.JPG')]
+    assert list_images(tmp_path) == [
+        str(tmp_path / 'b.png'),
+        str(tmp_path / 'sub' / 'a.JPG')
+    ]
     assert list_images([tmp_path / 'b.png', tmp_path / 'sub']) == [
-        str(tmp_path / 'b.png'), str(tmp_path / 'sub' / 'a.JPG')]
+        str(tmp_path / 'b.png'),
+        str(tmp_path / 'sub' / 'a.JPG')
+    ]
     (tmp_path / 'empty').mkdir()
     (tmp_path / 'empty' / 'x.txt').write_text('')
     with pytest.raises(ValueError, match=r'empty.*\.png'):
@@ -92,8 +97,9 @@ def test_bgr_rgb_conversions_round_trip():
     back = rgb01_to_bgr_uint8(rgb)
     assert back.dtype == np.uint8 and np.array_equal(back, bgr)
     # out-of-range values (RAIN's decoder is not clamped) are clipped
-    out = rgb01_to_bgr_uint8(torch.full((3, 2, 2), 1.7) * torch.tensor(
-        [1., -1., 0.5])[:, None, None])
+    out = rgb01_to_bgr_uint8(
+        torch.full(
+            (3, 2, 2), 1.7) * torch.tensor([1., -1., 0.5])[:, None, None])
     assert out[0, 0].tolist() == [217, 0, 255]  # B=0.85, G=-1.7, R=1.7
     with pytest.raises(TypeError, match='uint8'):
         bgr_uint8_to_rgb01(bgr.astype(np.float32))
@@ -145,8 +151,12 @@ def test_stylize_random_and_anchored(rain):
     assert single.shape == (3, 20, 28)
 
     psi, xi = torch.randn(1, 512), torch.rand(1, 512)
-    anchored = stylize(rain, x, 'anchored', anchor=(psi, xi),
-                       generator=torch.Generator().manual_seed(5))
+    anchored = stylize(
+        rain,
+        x,
+        'anchored',
+        anchor=(psi, xi),
+        generator=torch.Generator().manual_seed(5))
     with torch.no_grad():
         # sample_eps draws the anchor index first, then the noise
         g = torch.Generator().manual_seed(5)
@@ -158,8 +168,8 @@ def test_stylize_random_and_anchored(rain):
 
 def test_stylize_target_mode_is_plain_adain(rain, tmp_path):
     rng = np.random.default_rng(4)
-    target = write(tmp_path / 't.png', rng.integers(0, 256, (30, 30, 3),
-                                                    np.uint8))
+    target = write(tmp_path / 't.png',
+                   rng.integers(0, 256, (30, 30, 3), np.uint8))
     x = torch.rand(1, 3, 16, 24, generator=torch.Generator().manual_seed(6))
     out = stylize(rain, x, 'target', target=target)
     mean, std = target_statistics(rain, target)
@@ -169,8 +179,10 @@ def test_stylize_target_mode_is_plain_adain(rain, tmp_path):
     assert torch.allclose(out, expected, atol=1e-5)
     # alpha = 0 keeps the content features: the target no longer matters
     other = torch.rand(3, 16, 16)
-    plain = [stylize(rain, x, 'target', target=t, alpha=0.0)
-             for t in (target, other)]
+    plain = [
+        stylize(rain, x, 'target', target=t, alpha=0.0)
+        for t in (target, other)
+    ]
     assert torch.allclose(plain[0], plain[1], atol=1e-6)
     assert not torch.allclose(out, plain[0], atol=1e-3)
 
@@ -186,5 +198,8 @@ def test_stylize_paths_and_bad_arguments(rain, tmp_path):
     with pytest.raises(ValueError, match='needs anchor'):
         stylize(rain, torch.rand(3, 16, 16), mode='anchored')
     with pytest.raises(ValueError, match='2 target images for 3 images'):
-        stylize(rain, torch.rand(3, 3, 16, 16), 'target',
-                target=torch.rand(2, 3, 16, 16))
+        stylize(
+            rain,
+            torch.rand(3, 3, 16, 16),
+            'target',
+            target=torch.rand(2, 3, 16, 16))

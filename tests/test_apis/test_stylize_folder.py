@@ -5,10 +5,10 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from utils import run_tool, save_random_rain
 
 from mmasm.apis import (compute_anchor, load_rain, read_rgb, stylize,
                         stylize_folder)
-from utils import run_tool, save_random_rain
 
 
 @pytest.fixture(scope='module')
@@ -17,15 +17,19 @@ def data(tmp_path_factory):
     rng = np.random.default_rng(0)
     (root / 'in' / 'sub').mkdir(parents=True)
     (root / 'tg').mkdir()
-    cv2.imwrite(str(root / 'in' / 'a.png'),
-                rng.integers(0, 256, (20, 28, 3), np.uint8))
-    cv2.imwrite(str(root / 'in' / 'sub' / 'b.jpg'),
-                rng.integers(0, 256, (20, 16), np.uint8))  # grayscale
+    cv2.imwrite(
+        str(root / 'in' / 'a.png'), rng.integers(0, 256, (20, 28, 3),
+                                                 np.uint8))
+    cv2.imwrite(
+        str(root / 'in' / 'sub' / 'b.jpg'),
+        rng.integers(0, 256, (20, 16), np.uint8))  # grayscale
     (root / 'in' / 'notes.txt').write_text('skipped')
-    cv2.imwrite(str(root / 'tg' / 't0.png'),
-                rng.integers(0, 256, (18, 18, 3), np.uint8))
-    cv2.imwrite(str(root / 'tg' / 't1.png'),
-                np.full((16, 20, 3), (200, 40, 10), np.uint8))
+    cv2.imwrite(
+        str(root / 'tg' / 't0.png'), rng.integers(0, 256, (18, 18, 3),
+                                                  np.uint8))
+    cv2.imwrite(
+        str(root / 'tg' / 't1.png'),
+        np.full((16, 20, 3), (200, 40, 10), np.uint8))
     save_random_rain(root / 'rain.pth')
     return root
 
@@ -40,15 +44,16 @@ def test_random_mode_writes_styles_and_grid(data, tmp_path):
     args = [str(data / 'in'), str(data / 'rain.pth'), str(tmp_path / 'out')]
     written = stylize_folder(*args, num_styles=3, seed=5)
     names = sorted(osp.relpath(p, tmp_path / 'out') for p in written)
-    assert names == sorted(['a_style0.png', 'a_style1.png', 'a_style2.png',
-                            'sub/b_style0.png', 'sub/b_style1.png',
-                            'sub/b_style2.png', 'grid.png'])
+    assert names == sorted([
+        'a_style0.png', 'a_style1.png', 'a_style2.png', 'sub/b_style0.png',
+        'sub/b_style1.png', 'sub/b_style2.png', 'grid.png'
+    ])
     assert read(tmp_path / 'out' / 'a_style0.png').shape == (20, 28, 3)
     assert read(tmp_path / 'out' / 'sub' / 'b_style1.png').shape == (20, 16, 3)
     # grid: 2 rows x (original + 3 styles) cells of the largest size, 4 px
     # padding around each cell
-    assert read(tmp_path / 'out' / 'grid.png').shape == (
-        2 * (20 + 4) + 4, 4 * (28 + 4) + 4, 3)
+    assert read(tmp_path / 'out' / 'grid.png').shape == (2 * (20 + 4) + 4,
+                                                         4 * (28 + 4) + 4, 3)
     styles = [read(tmp_path / 'out' / f'a_style{k}.png') for k in range(3)]
     assert np.abs(styles[0].astype(float) - styles[1]).mean() > 1
 
@@ -60,30 +65,42 @@ def test_random_mode_writes_styles_and_grid(data, tmp_path):
     assert np.abs(styles[1].astype(float) - expected).max() <= 1
 
     again = stylize_folder(*args, num_styles=3, seed=5)
-    assert all(np.array_equal(read(a), read(b))
-               for a, b in zip(written, again))
+    assert all(
+        np.array_equal(read(a), read(b)) for a, b in zip(written, again))
 
 
 def test_target_and_anchored_modes(data, tmp_path):
-    written = stylize_folder(str(data / 'in' / 'a.png'), str(data / 'rain.pth'),
-                             str(tmp_path / 't'), mode='target', target=[str(data / 'tg')])
-    assert [osp.basename(p) for p in written] == [
-        'a_style0.png', 'a_style1.png', 'grid.png']
+    written = stylize_folder(
+        str(data / 'in' / 'a.png'),
+        str(data / 'rain.pth'),
+        str(tmp_path / 't'),
+        mode='target',
+        target=[str(data / 'tg')])
+    assert [osp.basename(p)
+            for p in written] == ['a_style0.png', 'a_style1.png', 'grid.png']
     rain = load_rain(str(data / 'rain.pth'))
-    expected = stylize(rain, read_rgb(data / 'in' / 'a.png'), 'target',
-                       target=str(data / 'tg' / 't1.png'))
+    expected = stylize(
+        rain,
+        read_rgb(data / 'in' / 'a.png'),
+        'target',
+        target=str(data / 'tg' / 't1.png'))
     expected = np.round(expected.permute(1, 2, 0).numpy()[..., ::-1] * 255)
     assert np.abs(read(written[1]).astype(float) - expected).max() <= 1
 
-    written = stylize_folder(str(data / 'in' / 'a.png'), str(data / 'rain.pth'),
-                             str(tmp_path / 'an'), mode='anchored',
-                             target=[str(data / 'tg' / 't0.png')], num_styles=2, alpha=0.5)
+    written = stylize_folder(
+        str(data / 'in' / 'a.png'),
+        str(data / 'rain.pth'),
+        str(tmp_path / 'an'),
+        mode='anchored',
+        target=[str(data / 'tg' / 't0.png')],
+        num_styles=2,
+        alpha=0.5)
     assert read(written[-1]).shape == (20 + 8, 3 * (28 + 4) + 4, 3)
     psi_xi = compute_anchor(rain, str(data / 'tg' / 't0.png'))
-    eps = rain.sample_eps(2, *psi_xi,
-                          generator=torch.Generator().manual_seed(0))
-    expected = stylize(rain, read_rgb(data / 'in' / 'a.png'), eps=eps[1:],
-                       alpha=0.5)
+    eps = rain.sample_eps(
+        2, *psi_xi, generator=torch.Generator().manual_seed(0))
+    expected = stylize(
+        rain, read_rgb(data / 'in' / 'a.png'), eps=eps[1:], alpha=0.5)
     expected = np.round(expected.permute(1, 2, 0).numpy()[..., ::-1] * 255)
     assert np.abs(read(written[1]).astype(float) - expected).max() <= 1
 
@@ -98,20 +115,24 @@ def test_bad_input(data, tmp_path):
     cv2.imwrite(str(tmp_path / 'tiny.png'), np.zeros((6, 6), np.uint8))
     with pytest.raises(ValueError, match=r"tiny\.png' is 6x6.*at least 16x16"):
         stylize_folder(str(tmp_path / 'tiny.png'), *base)
-    for options, message in [(dict(mode='anchored'), 'needs --target'),
-                             (dict(alpha=2.0), r'alpha must be in \[0, 1\]'),
-                             (dict(num_styles=0), 'num-styles must be >= 1'),
-                             (dict(mode='target', target='t.png', num_styles=2),
-                              'does not apply to --mode target')]:
+    for options, message in [
+        (dict(mode='anchored'), 'needs --target'),
+        (dict(alpha=2.0), r'alpha must be in \[0, 1\]'),
+        (dict(num_styles=0), 'num-styles must be >= 1'),
+        (dict(mode='target', target='t.png',
+              num_styles=2), 'does not apply to --mode target')
+    ]:
         with pytest.raises(ValueError, match=message):
             stylize_folder(str(data / 'in'), *base, **options)
     assert sorted(p.name for p in tmp_path.iterdir()) == ['empty', 'tiny.png']
 
 
 def test_tool_writes_one_png_per_style_and_the_grid(data, tmp_path):
-    result = run_tool('stylize.py', data / 'in' / 'a.png', '--checkpoint', data / 'rain.pth',
-                      '--out', tmp_path, '--num-styles', '2', '--alpha', '0.5')
+    result = run_tool('stylize.py', data / 'in' / 'a.png', '--checkpoint',
+                      data / 'rain.pth', '--out', tmp_path, '--num-styles',
+                      '2', '--alpha', '0.5')
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'wrote 2 stylized images' in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        'a_style0.png', 'a_style1.png', 'grid.png']
+        'a_style0.png', 'a_style1.png', 'grid.png'
+    ]

@@ -5,11 +5,11 @@ import cv2
 import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
+from utils import add_gta5_extras, run_tool, write_lrm_translator
 
 from mmasm.apis import translate_folder
 from mmasm.datasets.transforms import LRMTranslate
 from mmasm.registry import DATASETS
-from utils import add_gta5_extras, run_tool, write_lrm_translator
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -23,21 +23,28 @@ def translator_files(tmp_path_factory):
 def gta5_dataset(root):
     """mmseg's view of a GTA5 folder: images and labels."""
     init_default_scope('mmasm')
-    return DATASETS.build(dict(
-        type='GTA5Dataset', data_root=str(root),
-        data_prefix=dict(img_path='images', seg_map_path='labels'),
-        pipeline=[dict(type='LoadImageFromFile'), dict(type='LoadAnnotations')]))
+    return DATASETS.build(
+        dict(
+            type='GTA5Dataset',
+            data_root=str(root),
+            data_prefix=dict(img_path='images', seg_map_path='labels'),
+            pipeline=[
+                dict(type='LoadImageFromFile'),
+                dict(type='LoadAnnotations')
+            ]))
 
 
-def test_mirrors_the_dataset_as_the_transform_translates(translator_files, gta5_root,
-                                                         tmp_path):
+def test_mirrors_the_dataset_as_the_transform_translates(
+        translator_files, gta5_root, tmp_path):
     checkpoint, target = translator_files
     gta5_root = add_gta5_extras(gta5_root)
     out = tmp_path / 'gta5_lrm'
-    images, others = translate_folder(checkpoint, target, str(gta5_root), str(out))
-    assert images == ['images/00001.png', 'images/00002.png',
-                      'images/00003.png', 'images/00004.png',
-                      'images/extra/00009.png']
+    images, others = translate_folder(checkpoint, target, str(gta5_root),
+                                      str(out))
+    assert images == [
+        'images/00001.png', 'images/00002.png', 'images/00003.png',
+        'images/00004.png', 'images/extra/00009.png'
+    ]
     transform = LRMTranslate(checkpoint, target)
     for name in images:
         src = cv2.imread(str(gta5_root / name))
@@ -57,7 +64,8 @@ def test_mirrors_the_dataset_as_the_transform_translates(translator_files, gta5_
         assert a['img'].shape == b['img'].shape
 
 
-def test_refuses_to_overwrite_unless_forced(translator_files, gta5_root, tmp_path):
+def test_refuses_to_overwrite_unless_forced(translator_files, gta5_root,
+                                            tmp_path):
     """(Labels as GTA5 ships them: whatever is there is copied.)"""
     checkpoint, target = translator_files
     out = tmp_path / 'out'
@@ -74,29 +82,42 @@ def test_refuses_to_overwrite_unless_forced(translator_files, gta5_root, tmp_pat
     assert (out / 'keep.txt').read_text() == 'mine'
 
 
-def test_rejects_bad_input_before_writing(translator_files, gta5_root, tmp_path):
+def test_rejects_bad_input_before_writing(translator_files, gta5_root,
+                                          tmp_path):
     checkpoint, target = translator_files
     with pytest.raises(ValueError, match='lies inside SRC_DIR'):
-        translate_folder(checkpoint, target, str(gta5_root), str(gta5_root / 'translated'))
+        translate_folder(checkpoint, target, str(gta5_root),
+                         str(gta5_root / 'translated'))
     with pytest.raises(FileNotFoundError, match='no image folder in'):
-        translate_folder(checkpoint, target, str(gta5_root / 'labels'), str(tmp_path / 'a'))
+        translate_folder(checkpoint, target, str(gta5_root / 'labels'),
+                         str(tmp_path / 'a'))
     with pytest.raises(FileNotFoundError, match="--img-dir 'RGB': no folder"):
-        translate_folder(checkpoint, target, str(gta5_root), str(tmp_path / 'b'),
-                         img_dirs=['RGB'])
+        translate_folder(
+            checkpoint,
+            target,
+            str(gta5_root),
+            str(tmp_path / 'b'),
+            img_dirs=['RGB'])
     with pytest.raises(FileNotFoundError, match='target image not found'):
         translate_folder(checkpoint, str(tmp_path / 'x.png'), str(gta5_root),
                          str(tmp_path / 'c'))
     with pytest.raises(ValueError, match='labels must be one of'):
-        translate_folder(checkpoint, target, str(gta5_root), str(tmp_path / 'd'),
-                         labels='move')
+        translate_folder(
+            checkpoint,
+            target,
+            str(gta5_root),
+            str(tmp_path / 'd'),
+            labels='move')
     assert not any((tmp_path / d).exists() for d in 'abcd')
 
 
-def test_tool_translates_a_bare_image_folder(translator_files, gta5_root, tmp_path):
+def test_tool_translates_a_bare_image_folder(translator_files, gta5_root,
+                                             tmp_path):
     checkpoint, target = translator_files
     result = run_tool('translate.py', checkpoint, target, gta5_root / 'images',
                       tmp_path / 'o', '--img-dir', '.', '--labels', 'copy')
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'translating 4 images, copying 0 other files' in result.stdout
     assert sorted(p.name for p in (tmp_path / 'o').iterdir()) == [
-        f'0000{i}.png' for i in range(1, 5)]
+        f'0000{i}.png' for i in range(1, 5)
+    ]

@@ -6,14 +6,17 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmasm.registry import HOOKS, MODELS
+from utils import REPO_ROOT, finish_tool, start_tool
 
 from mmasm.engine.hooks import ASMHook
 from mmasm.models import RAIN
-from utils import REPO_ROOT, finish_tool, start_tool
+from mmasm.registry import HOOKS, MODELS
 
 CONFIGS = sorted((REPO_ROOT / 'configs' / 'asm').glob('*.py'))
-FROM_MMSEG = REPO_ROOT / 'configs/asm/segformer_mit-b0_asm_gta5-to-cityscapes-1shot_from-mmseg-config.py'
+FROM_MMSEG = (
+    REPO_ROOT / 'configs/asm' /
+    'segformer_mit-b0_asm_gta5-to-cityscapes-1shot_from-mmseg-config'
+    '.py')
 
 
 @pytest.fixture(scope='module')
@@ -37,18 +40,23 @@ def built_models():
 
 
 @pytest.mark.parametrize('config', CONFIGS, ids=lambda p: p.stem)
-def test_config_builds_model_and_hooks(config, rain_checkpoint, cityscapes_root, built_models):
+def test_config_builds_model_and_hooks(config, rain_checkpoint,
+                                       cityscapes_root, built_models):
     cfg = Config.fromfile(str(config))
-    key = cfg.model.backbone.type, cfg.model.backbone.get('depth'), cfg.model.backbone.get(
-        'num_layers')
+    key = cfg.model.backbone.type, cfg.model.backbone.get(
+        'depth'), cfg.model.backbone.get('num_layers')
     if str(key) not in built_models:  # one build per distinct segmentor
         built_models[str(key)] = MODELS.build(without_downloads(cfg.model))
     assert type(built_models[str(key)]).__name__ == 'ASMEncoderDecoder'
 
     target = str(next(cityscapes_root.glob('leftImg8bit/train/*/*.png')))
-    hooks = [HOOKS.build(dict(h, rain_checkpoint=rain_checkpoint, target=target))
-             for h in cfg.custom_hooks]
-    arm = next((a for a in ('source-only', 'anchored', 'random') if a in config.stem), 'asm')
+    hooks = [
+        HOOKS.build(dict(h, rain_checkpoint=rain_checkpoint, target=target))
+        for h in cfg.custom_hooks
+    ]
+    arm = next(
+        (a for a in ('source-only', 'anchored', 'random') if a in config.stem),
+        'asm')
     if arm == 'source-only':
         assert hooks == []
     else:
@@ -58,8 +66,10 @@ def test_config_builds_model_and_hooks(config, rain_checkpoint, cityscapes_root,
 
 
 def test_add_asm_to_an_unmodified_mmseg_config_in_ten_lines():
-    code = [line for line in FROM_MMSEG.read_text().splitlines()
-            if line.strip() and not line.lstrip().startswith('#')]
+    code = [
+        line for line in FROM_MMSEG.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith('#')
+    ]
     assert len(code) <= 10
     cfg = Config.fromfile(str(FROM_MMSEG))
     assert cfg.model.backbone.type == 'MixVisionTransformer'  # from mmseg's file
@@ -88,19 +98,27 @@ default_hooks = dict(checkpoint=dict(interval=2), logger=dict(interval=1))
 """
 
 
-def test_from_mmseg_config_trains_two_iterations(tmp_path, gta5_root, cityscapes_root,
-                                                   rain_checkpoint):
-    convert = start_tool([sys.executable, REPO_ROOT / 'tools/convert_datasets/gta5.py', gta5_root],
-                         tmp_path / 'convert.log')
+def test_from_mmseg_config_trains_two_iterations(tmp_path, gta5_root,
+                                                 cityscapes_root,
+                                                 rain_checkpoint):
+    convert = start_tool([
+        sys.executable, REPO_ROOT / 'tools/convert_datasets/gta5.py', gta5_root
+    ], tmp_path / 'convert.log')
     finish_tool(convert, tmp_path / 'convert.log')
     target = next(cityscapes_root.glob('leftImg8bit/train/*/*.png'))
     child = tmp_path / 'tiny_from_mmseg.py'
-    child.write_text(TINY_CHILD.format(base=str(FROM_MMSEG), gta5=str(gta5_root),
-                                       cityscapes=str(cityscapes_root), rain=rain_checkpoint,
-                                       target=str(target)))
+    child.write_text(
+        TINY_CHILD.format(
+            base=str(FROM_MMSEG),
+            gta5=str(gta5_root),
+            cityscapes=str(cityscapes_root),
+            rain=rain_checkpoint,
+            target=str(target)))
     work_dir = tmp_path / 'work'
-    train = start_tool([sys.executable, REPO_ROOT / 'tools/train.py', child, '--work-dir', work_dir],
-                       tmp_path / 'train.log')
+    train = start_tool([
+        sys.executable, REPO_ROOT / 'tools/train.py', child, '--work-dir',
+        work_dir
+    ], tmp_path / 'train.log')
     finish_tool(train, tmp_path / 'train.log')
     log = (tmp_path / 'train.log').read_text()
     assert 'asm_loss_depth0' in log and 'asm_loss_depth1' in log

@@ -8,17 +8,19 @@ import shutil
 import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
+from test_self_training_configs import relocated
+from utils import REPO_ROOT, TINY_SEGFORMER_CFG, write_cityscapes, write_gta5
 
 from mmasm.datasets import compute_class_stats, save_class_stats
 from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
 from mmasm.registry import DATASETS
-from test_self_training_configs import relocated
-from utils import REPO_ROOT, TINY_SEGFORMER_CFG, write_cityscapes, write_gta5
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
-CONFIGS = sorted({p for pattern in ('hrda/*.py', '*/*hrda*.py')
-                  for p in (REPO_ROOT / 'configs').glob(pattern)
-                  if '_base_' not in p.parts})
+CONFIGS = sorted({
+    p
+    for pattern in ('hrda/*.py', '*/*hrda*.py')
+    for p in (REPO_ROOT / 'configs').glob(pattern) if '_base_' not in p.parts
+})
 FROM_MMSEG = 'hrda_mit-b0_gta5-to-cityscapes_from-mmseg-config'
 SIZE = (64, 128)  # tiny images: 64x64 crops, 32x32 detail crops
 
@@ -35,12 +37,19 @@ def data_roots(tmp_path_factory):
     shutil.copytree(root / 'gta5' / 'labels',
                     root / 'synthia' / 'GT' / 'LABELS')
     write_cityscapes(root / 'cityscapes', 'train', num_images=2, size=SIZE)
-    write_cityscapes(root / 'cityscapes', 'val', num_images=1, size=SIZE,
-                     seed=1)
-    write_cityscapes(root / 'datum', 'train', num_images=2, size=(32, 32),
-                     city='datum', seed=3)
-    return {f'data/{name}/': f'{root / name}/'
-            for name in ('gta5', 'synthia', 'cityscapes', 'datum')}
+    write_cityscapes(
+        root / 'cityscapes', 'val', num_images=1, size=SIZE, seed=1)
+    write_cityscapes(
+        root / 'datum',
+        'train',
+        num_images=2,
+        size=(32, 32),
+        city='datum',
+        seed=3)
+    return {
+        f'data/{name}/': f'{root / name}/'
+        for name in ('gta5', 'synthia', 'cityscapes', 'datum')
+    }
 
 
 def tiny_transform(transform: dict) -> dict:
@@ -58,8 +67,8 @@ def tiny_transform(transform: dict) -> dict:
 def tiny_pipelines(value):
     if isinstance(value, dict):
         if 'pipeline' in value:
-            value = dict(value, pipeline=[tiny_transform(t)
-                                          for t in value['pipeline']])
+            value = dict(
+                value, pipeline=[tiny_transform(t) for t in value['pipeline']])
         return {k: tiny_pipelines(v) for k, v in value.items()}
     return value
 
@@ -72,8 +81,11 @@ def tiny_overrides(cfg: Config, roots: dict, work_dir) -> Config:
     model.backbone = tiny.backbone
     model.pretrained = None
     head = model.decode_head.single_scale_head
-    head.update(in_channels=[8, 16], in_index=[0, 1], channels=16,
-                norm_cfg=dict(type='BN', requires_grad=True))
+    head.update(
+        in_channels=[8, 16],
+        in_index=[0, 1],
+        channels=16,
+        norm_cfg=dict(type='BN', requires_grad=True))
     if head.type.endswith('DAFormerHead'):
         head.update(embed_dims=16, dilations=(1, 2))
     model.decode_head.attention_embed_dim = 8
@@ -86,14 +98,14 @@ def tiny_overrides(cfg: Config, roots: dict, work_dir) -> Config:
     rcs = cfg.train_dataloader.dataset.get('rare_class_sampling')
     if rcs:
         rcs['min_pixels'] = 10
-        source = DATASETS.build(dict(cfg.train_dataloader.dataset.source,
-                                     pipeline=[]))
-        save_class_stats(f'{source.data_root}/sample_class_stats.json',
-                         source, compute_class_stats(source))
-    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=2,
-                         val_interval=2)
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=100,
-                                        save_last=False)
+        source = DATASETS.build(
+            dict(cfg.train_dataloader.dataset.source, pipeline=[]))
+        save_class_stats(f'{source.data_root}/sample_class_stats.json', source,
+                         compute_class_stats(source))
+    cfg.train_cfg = dict(
+        type='IterBasedTrainLoop', max_iters=2, val_interval=2)
+    cfg.default_hooks.checkpoint = dict(
+        type='CheckpointHook', interval=100, save_last=False)
     cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
     cfg.env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
     cfg.work_dir, cfg.log_level = str(work_dir), 'WARNING'
@@ -111,12 +123,14 @@ def runner_of(cfg: Config) -> Runner:
 
 def test_the_configs_hold_the_authors_recipe():
     names = {p.stem for p in CONFIGS}
-    assert {'hrda_mit-b5_1xb2-40k_gta5-to-cityscapes-1024x1024',
-            'hrda_mit-b5_1xb2-40k_synthia-to-cityscapes-1024x1024',
-            'hrda_mit-b5_1xb2-40k_gta5-to-cityscapes-1shot-1024x1024',
-            'mic-hrda_mit-b5_1xb2-40k_gta5-to-cityscapes-1024x1024',
-            'hrda_mit-b5_datum_1xb2-40k_gta5-to-cityscapes-1shot-1024x1024',
-            FROM_MMSEG} <= names
+    assert {
+        'hrda_mit-b5_1xb2-40k_gta5-to-cityscapes-1024x1024',
+        'hrda_mit-b5_1xb2-40k_synthia-to-cityscapes-1024x1024',
+        'hrda_mit-b5_1xb2-40k_gta5-to-cityscapes-1shot-1024x1024',
+        'mic-hrda_mit-b5_1xb2-40k_gta5-to-cityscapes-1024x1024',
+        'hrda_mit-b5_datum_1xb2-40k_gta5-to-cityscapes-1shot-1024x1024',
+        FROM_MMSEG
+    } <= names
     for path in CONFIGS:
         cfg = Config.fromfile(str(path))
         model, data = cfg.model, cfg.train_dataloader
@@ -135,12 +149,15 @@ def test_the_configs_hold_the_authors_recipe():
         assert model.data_preprocessor.size == (1024, 1024)
         assert data.batch_size == 2
         assert data.dataset.rare_class_sampling.min_crop_ratio == 2.0
-        target = [t['type'].split('.')[-1]
-                  for t in data.dataset.target.pipeline]
+        target = [
+            t['type'].split('.')[-1] for t in data.dataset.target.pipeline
+        ]
         assert ('PseudoLabelMargins' in target) == ('datum' not in path.stem)
-    code = [line for line in (REPO_ROOT / 'configs' / 'hrda' /
-                              f'{FROM_MMSEG}.py').read_text().splitlines()
-            if line.strip() and not line.lstrip().startswith('#')]
+    code = [
+        line for line in (REPO_ROOT / 'configs' / 'hrda' /
+                          f'{FROM_MMSEG}.py').read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith('#')
+    ]
     assert len(code) <= 10
 
 
@@ -152,8 +169,8 @@ def test_config_trains_two_iterations_and_validates(config, data_roots,
     runner.train()
     model = runner.model
     assert int(model.ema_steps) == 2
-    assert int(model.segmentor_module.crop_draws) == (
-        6 if 'mic' in cfg.model else 4)
+    assert int(
+        model.segmentor_module.crop_draws) == (6 if 'mic' in cfg.model else 4)
     scalars = (tmp_path / runner.timestamp / 'vis_data' / 'scalars.json')
     text = scalars.read_text()
     assert 'decode.hr.loss_ce' in text and ('mIoU' in text)

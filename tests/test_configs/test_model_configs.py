@@ -7,13 +7,12 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper, build_optim_wrapper
-from mmengine.registry import PARAM_SCHEDULERS
+from mmengine.registry import PARAM_SCHEDULERS, init_default_scope
 from mmengine.structures import PixelData
-from mmasm.registry import MODELS
 from mmseg.structures import SegDataSample
-from mmengine.registry import init_default_scope
 
 import mmasm  # noqa: F401
+from mmasm.registry import MODELS
 
 init_default_scope('mmasm')
 
@@ -21,10 +20,13 @@ BASE = Path(__file__).resolve().parents[2] / 'configs' / '_base_'
 DEEPLAB = BASE / 'models' / 'deeplabv2_r101-d8.py'
 SEGFORMER = BASE / 'models' / 'segformer_mit-b5_asm.py'
 SCHEDULE = BASE / 'schedules' / 'asm_sgd_poly_100k.py'
-DATASETS = [BASE / 'datasets' / 'gta5_to_cityscapes_1shot.py',
-            BASE / 'datasets' / 'synthia_to_cityscapes_1shot.py']
-MMSEG_RUNTIME = osp.join(osp.dirname(mmseg.__file__), '.mim', 'configs',
-                         '_base_', 'default_runtime.py')
+DATASETS = [
+    BASE / 'datasets' / 'gta5_to_cityscapes_1shot.py',
+    BASE / 'datasets' / 'synthia_to_cityscapes_1shot.py'
+]
+MMSEG_RUNTIME = osp.join(
+    osp.dirname(mmseg.__file__), '.mim', 'configs', '_base_',
+    'default_runtime.py')
 
 
 def build_offline(path, size=(32, 32), init_weights=True):
@@ -44,13 +46,19 @@ def train_batch(n, size=(32, 32), num_classes=19):
     samples = []
     for i in range(n):
         sample = SegDataSample()
-        sample.gt_sem_seg = PixelData(data=torch.randint(
-            0, num_classes, (1, ) + size, generator=gen))
-        sample.set_metainfo(dict(img_path=f'{i}.png', content_id=0,
-                                 img_shape=size, ori_shape=size))
+        sample.gt_sem_seg = PixelData(
+            data=torch.randint(0, num_classes, (1, ) + size, generator=gen))
+        sample.set_metainfo(
+            dict(
+                img_path=f'{i}.png',
+                content_id=0,
+                img_shape=size,
+                ori_shape=size))
         samples.append(sample)
-    inputs = [torch.randint(0, 256, (3, ) + size, dtype=torch.uint8,
-                            generator=gen) for _ in range(n)]
+    inputs = [
+        torch.randint(0, 256, (3, ) + size, dtype=torch.uint8, generator=gen)
+        for _ in range(n)
+    ]
     return dict(inputs=inputs, data_samples=samples)
 
 
@@ -77,8 +85,9 @@ def test_deeplabv2_config_is_the_papers_model():
     assert backbone.layer4[0].conv1.stride == (1, 1)
     assert backbone.layer2[0].conv1.stride == (2, 2)  # caffe: stride on 1x1
     model.train()
-    bns = [m for m in backbone.modules()
-           if isinstance(m, torch.nn.BatchNorm2d)]
+    bns = [
+        m for m in backbone.modules() if isinstance(m, torch.nn.BatchNorm2d)
+    ]
     assert bns and all(not m.training for m in bns)
     assert all(not p.requires_grad for m in bns for p in m.parameters())
     head = model.decode_head
@@ -112,12 +121,16 @@ def test_segformer_b5_config_builds_and_trains():
 def test_schedule_is_the_authors_sgd_poly_with_10x_classifier():
     cfg = Config.fromfile(str(SCHEDULE))
     torch.manual_seed(0)
-    model = MODELS.build(dict(
-        type='ASMEncoderDecoder',
-        backbone=dict(type='ResNet', depth=18, stem_channels=8,
-                      base_channels=8),
-        decode_head=dict(type='DeepLabV2Head', in_channels=64, in_index=3,
-                         num_classes=3)))
+    model = MODELS.build(
+        dict(
+            type='ASMEncoderDecoder',
+            backbone=dict(
+                type='ResNet', depth=18, stem_channels=8, base_channels=8),
+            decode_head=dict(
+                type='DeepLabV2Head',
+                in_channels=64,
+                in_index=3,
+                num_classes=3)))
     optim = build_optim_wrapper(model, cfg.optim_wrapper)
     head_params = {id(p) for p in model.decode_head.parameters()}
     for group in optim.param_groups:
@@ -128,8 +141,10 @@ def test_schedule_is_the_authors_sgd_poly_with_10x_classifier():
     # the lr shape, on a one-group optimizer (cheap to step 90k times)
     param = torch.nn.Parameter(torch.zeros(1))
     sgd = OptimWrapper(torch.optim.SGD([param], lr=cfg.optimizer.lr))
-    schedulers = [PARAM_SCHEDULERS.build(dict(s, optimizer=sgd))
-                  for s in cfg.param_scheduler]
+    schedulers = [
+        PARAM_SCHEDULERS.build(dict(s, optimizer=sgd))
+        for s in cfg.param_scheduler
+    ]
     observed = {}
     checkpoints = (1, 2500, 5000, 20000, 50000, 90000)
     for it in range(max(checkpoints) + 1):
@@ -172,8 +187,8 @@ def test_bases_train_and_validate_in_mmengines_runner(tmp_path, gta5_root,
     experiment.write_text(f'_base_ = {bases!r}\ndefault_scope = "mmasm"\n')
     cfg = Config.fromfile(str(experiment))
     # a tiny backbone instead of ResNet-101, two iterations, no workers
-    cfg.model.backbone.update(depth=18, stem_channels=8, base_channels=8,
-                              init_cfg=None)
+    cfg.model.backbone.update(
+        depth=18, stem_channels=8, base_channels=8, init_cfg=None)
     cfg.model.decode_head.in_channels = 64
     cfg.model.data_preprocessor.size = cfg.crop_size
     cfg.train_cfg.update(max_iters=2, val_interval=2)

@@ -6,15 +6,16 @@ import shutil
 import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from utils import REPO_ROOT, write_cityscapes, write_gta5
 
 from mmasm.datasets import compute_class_stats, save_class_stats
 from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
 from mmasm.registry import DATASETS, MODELS
-from utils import REPO_ROOT, write_cityscapes, write_gta5
 
-CONFIGS = sorted(p for folder in ('dacs', 'daformer', 'mic')
-                 for p in (REPO_ROOT / 'configs' / folder).glob('*.py')
-                 if 'hrda' not in p.stem)  # HRDA's: test_hrda_configs.py
+CONFIGS = sorted(
+    p for folder in ('dacs', 'daformer', 'mic')
+    for p in (REPO_ROOT / 'configs' / folder).glob('*.py')
+    if 'hrda' not in p.stem)  # HRDA's: test_hrda_configs.py
 FROM_MMSEG = REPO_ROOT / 'configs/daformer/daformer_mit-b0_gta5-to-cityscapes_from-mmseg-config.py'
 
 
@@ -27,10 +28,14 @@ def data_roots(tmp_path_factory):
     convert_label_dir(str(root / 'gta5' / 'labels'), gta5_label_to_train_ids)
     (root / 'synthia' / 'GT').mkdir(parents=True)
     shutil.copytree(root / 'gta5' / 'images', root / 'synthia' / 'RGB')
-    shutil.copytree(root / 'gta5' / 'labels', root / 'synthia' / 'GT' / 'LABELS')
+    shutil.copytree(root / 'gta5' / 'labels',
+                    root / 'synthia' / 'GT' / 'LABELS')
     write_cityscapes(root / 'cityscapes', 'train', num_images=2, seed=0)
     write_cityscapes(root / 'cityscapes', 'val', num_images=1, seed=1)
-    return {f'data/{name}/': f'{root / name}/' for name in ('gta5', 'synthia', 'cityscapes')}
+    return {
+        f'data/{name}/': f'{root / name}/'
+        for name in ('gta5', 'synthia', 'cityscapes')
+    }
 
 
 def relocated(value, roots):
@@ -85,20 +90,27 @@ def test_config_builds_model_and_datasets(config, data_roots, built_models):
     dataset = build_train_dataset(cfg, data_roots)
     assert type(dataset).__name__ == 'UDADataset'
     assert (dataset.rcs is not None) == daformer
-    assert type(dataset.source).__name__ == ('SYNTHIADataset' if 'synthia' in config.stem
-                                             else 'GTA5Dataset')
-    target_paths = [dataset.target.get_data_info(i)['img_path'] for i in range(len(dataset.target))]
+    assert type(dataset.source).__name__ == ('SYNTHIADataset' if 'synthia'
+                                             in config.stem else 'GTA5Dataset')
+    target_paths = [
+        dataset.target.get_data_info(i)['img_path']
+        for i in range(len(dataset.target))
+    ]
     if '1shot' in config.stem:
-        assert [p.split('/')[-1] for p in target_paths] == ['aachen_000000_000019_leftImg8bit.png']
+        assert [p.split('/')[-1] for p in target_paths
+                ] == ['aachen_000000_000019_leftImg8bit.png']
     else:
         assert len(target_paths) == 2
-    val = DATASETS.build(relocated(cfg.val_dataloader.dataset.to_dict(), data_roots))
+    val = DATASETS.build(
+        relocated(cfg.val_dataloader.dataset.to_dict(), data_roots))
     assert len(val) == 1
 
 
 def test_add_self_training_to_an_unmodified_mmseg_config_in_ten_lines():
-    code = [line for line in FROM_MMSEG.read_text().splitlines()
-            if line.strip() and not line.lstrip().startswith('#')]
+    code = [
+        line for line in FROM_MMSEG.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith('#')
+    ]
     assert len(code) <= 10
     cfg = Config.fromfile(str(FROM_MMSEG))
     assert cfg.model.backbone.embed_dims == 32  # mmseg's MiT-B0 file

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
-from mmseg.datasets import CityscapesDataset
-from mmasm.registry import DATASETS, METRICS
 from mmengine.registry import init_default_scope
+from mmseg.datasets import CityscapesDataset
 from PIL import Image
 
 import mmasm  # noqa: F401
 from mmasm.datasets.synthia import SYNTHIA_CLASSES_13, SYNTHIA_CLASSES_16
+from mmasm.registry import DATASETS, METRICS
 
 init_default_scope('mmasm')
 
@@ -29,17 +29,16 @@ GTA5_PIXELS = [(7, 0), (8, 1), (11, 2), (12, 3), (13, 4), (17, 5), (19, 6),
                (0, 255), (1, 255), (6, 255), (9, 255), (14, 255), (34, 255)]
 SYNTHIA_PIXELS = [(3, 0), (4, 1), (2, 2), (21, 3), (5, 4), (7, 5), (15, 6),
                   (9, 7), (6, 8), (1, 10), (10, 11), (17, 12), (8, 13),
-                  (19, 15), (12, 17), (11, 18), (0, 255), (13, 255),
-                  (14, 255), (16, 255), (18, 255), (20, 255), (22, 255),
-                  (1000, 255)]
+                  (19, 15), (12, 17), (11, 18), (0, 255), (13, 255), (14, 255),
+                  (16, 255), (18, 255), (20, 255), (22, 255), (1000, 255)]
 
 
 def label_grid(pairs, height=4):
     """An (height, len(pairs)) map with one source id per column, and the
     expected train ids."""
     source = np.array([p[0] for p in pairs])[None].repeat(height, 0)
-    expected = np.array([p[1] for p in pairs], np.uint8)[None].repeat(
-        height, 0)
+    expected = np.array([p[1] for p in pairs],
+                        np.uint8)[None].repeat(height, 0)
     return source, expected
 
 
@@ -120,20 +119,23 @@ def test_synthia_converter_reads_the_first_channel(tmp_path):
 def test_gta5_dataset_lists_and_loads_train_ids(tmp_path):
     expected = write_gta5(tmp_path)
     dataset_cfg = dict(
-        type='GTA5Dataset', data_root=str(tmp_path),
+        type='GTA5Dataset',
+        data_root=str(tmp_path),
         data_prefix=dict(img_path='images', seg_map_path='labels'),
-        pipeline=[dict(type='LoadImageFromFile'),
-                  dict(type='LoadAnnotations')])
+        pipeline=[
+            dict(type='LoadImageFromFile'),
+            dict(type='LoadAnnotations')
+        ])
     with pytest.raises(FileNotFoundError, match='convert_datasets/gta5.py'):
         DATASETS.build(dataset_cfg)
     run_tool('gta5', tmp_path, '--nproc', 1)
     dataset = DATASETS.build(dataset_cfg)
     assert dataset.metainfo['classes'] == CLASSES
     infos = [dataset.get_data_info(i) for i in range(len(dataset))]
-    assert [Path(d['img_path']).name for d in infos] == [
-        '00001.png', '00002.png']
-    assert [Path(d['seg_map_path']).name for d in infos] == [
-        '00001_labelTrainIds.png', '00002_labelTrainIds.png']
+    assert [Path(d['img_path']).name
+            for d in infos] == ['00001.png', '00002.png']
+    assert [Path(d['seg_map_path']).name for d in infos
+            ] == ['00001_labelTrainIds.png', '00002_labelTrainIds.png']
     item = dataset[0]
     np.testing.assert_array_equal(item['gt_seg_map'], expected)
     assert item['img'].shape == expected.shape + (3, )
@@ -142,11 +144,15 @@ def test_gta5_dataset_lists_and_loads_train_ids(tmp_path):
 def test_synthia_dataset_lists_and_loads_train_ids(tmp_path):
     expected = write_synthia(tmp_path)
     run_tool('synthia', tmp_path, '--nproc', 1)
-    dataset = DATASETS.build(dict(
-        type='SYNTHIADataset', data_root=str(tmp_path),
-        data_prefix=dict(img_path='RGB', seg_map_path='GT/LABELS'),
-        pipeline=[dict(type='LoadImageFromFile'),
-                  dict(type='LoadAnnotations')]))
+    dataset = DATASETS.build(
+        dict(
+            type='SYNTHIADataset',
+            data_root=str(tmp_path),
+            data_prefix=dict(img_path='RGB', seg_map_path='GT/LABELS'),
+            pipeline=[
+                dict(type='LoadImageFromFile'),
+                dict(type='LoadAnnotations')
+            ]))
     assert len(dataset) == 2
     assert Path(dataset.get_data_info(0)['seg_map_path']).name == \
         '0000000_labelTrainIds.png'
@@ -156,25 +162,30 @@ def test_synthia_dataset_lists_and_loads_train_ids(tmp_path):
 def test_synthia_class_subsets():
     assert len(SYNTHIA_CLASSES_16) == 16 and len(SYNTHIA_CLASSES_13) == 13
     assert set(CLASSES) - set(SYNTHIA_CLASSES_16) == {
-        'terrain', 'truck', 'train'}
+        'terrain', 'truck', 'train'
+    }
     assert set(SYNTHIA_CLASSES_16) - set(SYNTHIA_CLASSES_13) == {
-        'wall', 'fence', 'pole'}
+        'wall', 'fence', 'pole'
+    }
 
 
 def evaluate(metric, pairs):
     metric.dataset_meta = dict(classes=CLASSES)
     for pred, label in pairs:
-        metric.process({}, [dict(
-            pred_sem_seg=dict(data=torch.tensor(pred)[None]),
-            gt_sem_seg=dict(data=torch.tensor(label)[None]))])
+        metric.process({}, [
+            dict(
+                pred_sem_seg=dict(data=torch.tensor(pred)[None]),
+                gt_sem_seg=dict(data=torch.tensor(label)[None]))
+        ])
     return metric.evaluate(len(pairs))
 
 
 def test_class_subset_miou_averages_the_named_classes():
-    metric = METRICS.build(dict(
-        type='ClassSubsetIoUMetric',
-        class_subsets=dict(mIoU16=SYNTHIA_CLASSES_16,
-                           mIoU13=SYNTHIA_CLASSES_13)))
+    metric = METRICS.build(
+        dict(
+            type='ClassSubsetIoUMetric',
+            class_subsets=dict(
+                mIoU16=SYNTHIA_CLASSES_16, mIoU13=SYNTHIA_CLASSES_13)))
     # road: IoU 1/2; wall (3): IoU 0; sky (10): IoU 1; rest absent (NaN)
     label = np.array([[0, 0, 3, 10]])
     pred = np.array([[0, 1, 3 + 1, 10]])
@@ -190,15 +201,17 @@ def test_class_subset_miou_averages_the_named_classes():
     assert per_class['IoU.sky'] == pytest.approx(100.0)
     assert per_class['IoU.fence'] == pytest.approx(0.0)
     assert np.isnan(per_class['IoU.car'])
-    bad = METRICS.build(dict(type='ClassSubsetIoUMetric',
-                             class_subsets=dict(x=['road', 'lane'])))
+    bad = METRICS.build(
+        dict(
+            type='ClassSubsetIoUMetric',
+            class_subsets=dict(x=['road', 'lane'])))
     with pytest.raises(KeyError, match="'lane'"):
         evaluate(bad, [(pred, label)])
 
 
 def source_item(config, root):
-    cfg = Config.fromfile(str(REPO / 'configs' / '_base_' / 'datasets' /
-                              config))
+    cfg = Config.fromfile(
+        str(REPO / 'configs' / '_base_' / 'datasets' / config))
     cfg.train_dataloader.dataset.data_root = str(root)
     return cfg, DATASETS.build(cfg.train_dataloader.dataset)[0]
 

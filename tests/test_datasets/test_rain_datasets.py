@@ -10,12 +10,12 @@ import torch
 from mmcv.transforms import LoadImageFromFile
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
-from mmasm.registry import DATASETS
 from torch.utils.data import DataLoader
 
 from mmasm.datasets import (ContentStyleDataset, ImageFolderDataset,
                             PackContentStyleInputs, SampleDraw,
                             SeededInfiniteSampler)
+from mmasm.registry import DATASETS
 
 init_default_scope('mmasm')
 
@@ -31,42 +31,46 @@ def write_images(folder, names, seed=0, size=(12, 20)):
     for name in names:
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        assert cv2.imwrite(str(path), rng.integers(0, 256, size + (3, ),
-                                                   dtype=np.uint8))
+        assert cv2.imwrite(
+            str(path), rng.integers(0, 256, size + (3, ), dtype=np.uint8))
     return folder
 
 
 def folder_cfg(root, pipeline=PIPELINE):
-    return dict(type='ImageFolderDataset', data_root=str(root),
-                pipeline=pipeline)
+    return dict(
+        type='ImageFolderDataset', data_root=str(root), pipeline=pipeline)
 
 
 @pytest.fixture
 def pair_dataset(tmp_path):
     content = write_images(tmp_path / 'content',
                            [f'c{i}.png' for i in range(6)])
-    style = write_images(tmp_path / 'style', [f's{i}.jpg' for i in range(5)],
-                         seed=1)
-    return ContentStyleDataset(folder_cfg(content), folder_cfg(style),
-                               pipeline=[dict(type='PackContentStyleInputs')])
+    style = write_images(
+        tmp_path / 'style', [f's{i}.jpg' for i in range(5)], seed=1)
+    return ContentStyleDataset(
+        folder_cfg(content),
+        folder_cfg(style),
+        pipeline=[dict(type='PackContentStyleInputs')])
 
 
 def test_image_folder_lists_images_recursively_sorted(tmp_path):
-    write_images(tmp_path, ['b.png', 'a/z.JPG', 'a/y.jpeg', 'c.webp',
-                            'deep/er/x.bmp'])
+    write_images(tmp_path,
+                 ['b.png', 'a/z.JPG', 'a/y.jpeg', 'c.webp', 'deep/er/x.bmp'])
     (tmp_path / 'notes.txt').write_text('not an image')
     (tmp_path / 'a' / 'label.json').write_text('{}')
     dataset = ImageFolderDataset(data_root=str(tmp_path))
-    rel = [dataset.get_data_info(i)['img_path'][len(str(tmp_path)) + 1:]
-           for i in range(len(dataset))]
+    rel = [
+        dataset.get_data_info(i)['img_path'][len(str(tmp_path)) + 1:]
+        for i in range(len(dataset))
+    ]
     assert rel == ['a/y.jpeg', 'a/z.JPG', 'b.png', 'c.webp', 'deep/er/x.bmp']
 
 
 def test_image_folder_data_prefix(tmp_path):
     write_images(tmp_path / 'images', ['x.png', 'y.png'])
     write_images(tmp_path / 'other', ['z.png'])
-    dataset = ImageFolderDataset(data_root=str(tmp_path),
-                                 data_prefix=dict(img_path='images'))
+    dataset = ImageFolderDataset(
+        data_root=str(tmp_path), data_prefix=dict(img_path='images'))
     assert len(dataset) == 2
 
 
@@ -76,8 +80,9 @@ def test_image_folder_missing_or_empty_is_a_clear_error(tmp_path):
         ImageFolderDataset(data_root=str(missing))
     (tmp_path / 'empty').mkdir()
     (tmp_path / 'empty' / 'readme.txt').write_text('x')
-    with pytest.raises(ValueError, match=r'no images in ".*empty".*\.jpg, '
-                       r'\.jpeg, \.png'):
+    with pytest.raises(
+            ValueError, match=r'no images in ".*empty".*\.jpg, '
+            r'\.jpeg, \.png'):
         ImageFolderDataset(data_root=str(tmp_path / 'empty'))
 
 
@@ -103,13 +108,15 @@ def test_load_image_color_converts_gray_rgba_16bit_to_bgr_uint8(tmp_path):
 
 
 def test_pack_rejects_images_that_are_not_bgr_uint8(tmp_path):
-    assert cv2.imwrite(str(tmp_path / 'a.png'),
-                       np.zeros((8, 8, 4), dtype=np.uint8))
+    assert cv2.imwrite(
+        str(tmp_path / 'a.png'), np.zeros((8, 8, 4), dtype=np.uint8))
     rgba = LoadImageFromFile(color_type='unchanged')(
         dict(img_path=str(tmp_path / 'a.png')))
     ok = dict(img=np.zeros((8, 8, 3), dtype=np.uint8))
-    with pytest.raises(ValueError, match=r"style image .*a\.png must be "
-                       r"3-channel.*color_type='color'"):
+    with pytest.raises(
+            ValueError,
+            match=r'style image .*a\.png must be '
+            r"3-channel.*color_type='color'"):
         PackContentStyleInputs()(dict(content=ok, style=rgba))
 
 
@@ -138,8 +145,10 @@ def test_pair_depends_only_on_the_draw(pair_dataset):
     for key in ('content', 'style'):
         assert torch.equal(first['inputs'][key], again['inputs'][key])
     assert first['data_samples'].metainfo == again['data_samples'].metainfo
-    styles = {pair_dataset[SampleDraw(1, 7, p)]['data_samples'].style_path
-              for p in range(30)}
+    styles = {
+        pair_dataset[SampleDraw(1, 7, p)]['data_samples'].style_path
+        for p in range(30)
+    }
     assert len(styles) == 5  # every style gets drawn
 
 
@@ -155,28 +164,36 @@ def test_sampler_yields_draws_and_resumes_the_same_stream(pair_dataset):
 
 
 def test_batches_do_not_depend_on_workers(pair_dataset):
+
     def batches(num_workers):
         sampler = SeededInfiniteSampler(pair_dataset, seed=5)
-        loader = DataLoader(pair_dataset, batch_size=2, sampler=sampler,
-                            num_workers=num_workers, collate_fn=pseudo_collate)
+        loader = DataLoader(
+            pair_dataset,
+            batch_size=2,
+            sampler=sampler,
+            num_workers=num_workers,
+            collate_fn=pseudo_collate)
         return [b['inputs'] for b in itertools.islice(loader, 4)]
 
     for single, multi in zip(batches(0), batches(2)):
         for key in ('content', 'style'):
-            assert all(torch.equal(a, b)
-                       for a, b in zip(single[key], multi[key]))
+            assert all(
+                torch.equal(a, b) for a, b in zip(single[key], multi[key]))
 
 
 def test_content_from_an_mmseg_dataset(cityscapes_root, tmp_path):
     style = write_images(tmp_path / 'style', ['s0.png', 's1.png'])
-    dataset = DATASETS.build(dict(
-        type='ContentStyleDataset',
-        content=dict(type='CityscapesDataset', data_root=str(cityscapes_root),
-                     data_prefix=dict(img_path='leftImg8bit/train',
-                                      seg_map_path='gtFine/train'),
-                     pipeline=PIPELINE),
-        style=folder_cfg(style),
-        pipeline=[dict(type='PackContentStyleInputs')]))
+    dataset = DATASETS.build(
+        dict(
+            type='ContentStyleDataset',
+            content=dict(
+                type='CityscapesDataset',
+                data_root=str(cityscapes_root),
+                data_prefix=dict(
+                    img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
+                pipeline=PIPELINE),
+            style=folder_cfg(style),
+            pipeline=[dict(type='PackContentStyleInputs')]))
     assert len(dataset) == 4
     sample = dataset[0]
     assert sample['inputs']['content'].shape == (3, 8, 8)
@@ -187,7 +204,10 @@ def test_content_from_an_mmseg_dataset(cityscapes_root, tmp_path):
 
 def test_content_style_rejects_an_empty_dataset(tmp_path):
     content = write_images(tmp_path / 'content', ['c.png'])
-    empty_content = dict(type='ImageFolderDataset', data_root=str(content),
-                         indices=0, serialize_data=False)
+    empty_content = dict(
+        type='ImageFolderDataset',
+        data_root=str(content),
+        indices=0,
+        serialize_data=False)
     with pytest.raises(ValueError, match='the content dataset .* is empty'):
         ContentStyleDataset(empty_content, folder_cfg(content))

@@ -8,12 +8,12 @@ import pytest
 import torch
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
+from utils import run_tool, write_gta5
 
 from mmasm.datasets import (SampleDraw, UDADataset, compute_class_stats,
                             load_class_stats, save_class_stats)
 from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
 from mmasm.registry import DATASETS
-from utils import run_tool, write_gta5
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -42,23 +42,33 @@ def gta5(gta5_root):
 
 
 def source_cfg(root, pipeline=SOURCE_PIPELINE):
-    return dict(type='GTA5Dataset', data_root=str(root),
-                data_prefix=dict(img_path='images', seg_map_path='labels'), pipeline=pipeline)
+    return dict(
+        type='GTA5Dataset',
+        data_root=str(root),
+        data_prefix=dict(img_path='images', seg_map_path='labels'),
+        pipeline=pipeline)
 
 
 def target_cfg(cityscapes_root, pipeline=TARGET_PIPELINE):
-    return dict(type='ImageFolderDataset', data_root=str(cityscapes_root / 'leftImg8bit' / 'train'),
-                pipeline=pipeline)
+    return dict(
+        type='ImageFolderDataset',
+        data_root=str(cityscapes_root / 'leftImg8bit' / 'train'),
+        pipeline=pipeline)
 
 
-def test_items_pair_a_labelled_source_with_an_unlabelled_target(gta5, cityscapes_root):
+def test_items_pair_a_labelled_source_with_an_unlabelled_target(
+        gta5, cityscapes_root):
     dataset = UDADataset(source_cfg(gta5), target_cfg(cityscapes_root))
     assert len(dataset) == 4
     assert dataset.metainfo['classes'][0] == 'road'
     batch = pseudo_collate([dataset[SampleDraw(i, 0, i)] for i in range(2)])
-    assert set(batch) == {'inputs', 'data_samples', 'target_inputs', 'target_data_samples'}
-    assert [tuple(x.shape) for x in batch['target_inputs']] == [(3, 32, 32)] * 2
-    for source, target in zip(batch['data_samples'], batch['target_data_samples']):
+    assert set(batch) == {
+        'inputs', 'data_samples', 'target_inputs', 'target_data_samples'
+    }
+    assert [tuple(x.shape)
+            for x in batch['target_inputs']] == [(3, 32, 32)] * 2
+    for source, target in zip(batch['data_samples'],
+                              batch['target_data_samples']):
         assert 'gt_sem_seg' in source and 'gt_sem_seg' not in target
         assert source.draw_seed == target.draw_seed
         assert 'cityscapes' in target.img_path
@@ -70,13 +80,18 @@ def test_an_item_is_a_function_of_its_draw(gta5, cityscapes_root):
     for key in ('inputs', 'target_inputs'):
         assert torch.equal(first[key], again[key])
     others = [dataset[SampleDraw(1, 7, p)] for p in range(4, 10)]
-    assert any(not torch.equal(first['target_inputs'], o['target_inputs']) for o in others)
+    assert any(not torch.equal(first['target_inputs'], o['target_inputs'])
+               for o in others)
 
 
-def test_an_mmseg_target_dataset_is_read_without_its_labels(gta5, cityscapes_root):
-    target = dict(type='CityscapesDataset', data_root=str(cityscapes_root),
-                  data_prefix=dict(img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
-                  pipeline=TARGET_PIPELINE)
+def test_an_mmseg_target_dataset_is_read_without_its_labels(
+        gta5, cityscapes_root):
+    target = dict(
+        type='CityscapesDataset',
+        data_root=str(cityscapes_root),
+        data_prefix=dict(
+            img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
+        pipeline=TARGET_PIPELINE)
     item = UDADataset(source_cfg(gta5), target)[0]
     assert 'gt_sem_seg' not in item['target_data_samples']
     target['pipeline'] = SOURCE_PIPELINE
@@ -85,13 +100,16 @@ def test_an_mmseg_target_dataset_is_read_without_its_labels(gta5, cityscapes_roo
 
 
 @pytest.mark.parametrize('content', ['empty', 'notes only'])
-def test_a_target_folder_without_images_is_a_clear_error(gta5, tmp_path, content):
+def test_a_target_folder_without_images_is_a_clear_error(
+        gta5, tmp_path, content):
     folder = tmp_path / 'target'
     folder.mkdir()
     if content == 'notes only':
         (folder / 'notes.txt').write_text('no images here')
     with pytest.raises(ValueError, match=f'no images in "{folder}"'):
-        UDADataset(source_cfg(gta5), dict(type='ImageFolderDataset', data_root=str(folder)))
+        UDADataset(
+            source_cfg(gta5),
+            dict(type='ImageFolderDataset', data_root=str(folder)))
 
 
 def test_a_source_without_labels_is_a_clear_error(gta5, cityscapes_root):
@@ -99,14 +117,21 @@ def test_a_source_without_labels_is_a_clear_error(gta5, cityscapes_root):
     unlabelled = dict(source_cfg(gta5), data_prefix=dict(img_path='images'))
     with pytest.raises(ValueError, match='has no labels.*seg_map_path'):
         UDADataset(unlabelled, target)
-    no_loading = source_cfg(gta5, [dict(type='LoadImageFromFile'), dict(type='PackSegInputs')])
+    no_loading = source_cfg(
+        gta5, [dict(type='LoadImageFromFile'),
+               dict(type='PackSegInputs')])
     with pytest.raises(ValueError, match='never loads the labels'):
         UDADataset(no_loading, target)
-    cityscapes = dict(type='CityscapesDataset', data_root=str(cityscapes_root),
-                      data_prefix=dict(img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
-                      pipeline=SOURCE_PIPELINE)
+    cityscapes = dict(
+        type='CityscapesDataset',
+        data_root=str(cityscapes_root),
+        data_prefix=dict(
+            img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
+        pipeline=SOURCE_PIPELINE)
     shutil.rmtree(cityscapes_root / 'gtFine')
-    with pytest.raises(FileNotFoundError, match='4 of 4 source labels are missing.*gtFine'):
+    with pytest.raises(
+            FileNotFoundError,
+            match='4 of 4 source labels are missing.*gtFine'):
         UDADataset(cityscapes, target)
 
 
@@ -115,29 +140,45 @@ def test_class_statistics_tool_counts_each_label(tmp_path, cityscapes_root):
     train_ids = write_gta5(root, num_images=3, seed=5)
     convert_label_dir(str(root / 'labels'), gta5_label_to_train_ids)
     config = tmp_path / 'cfg.py'
-    config.write_text(f'train_dataloader = dict(dataset=dict(type="UDADataset", '
-                      f'source={source_cfg(root)!r}, target={target_cfg(cityscapes_root)!r}))\n')
+    config.write_text(
+        f'train_dataloader = dict(dataset=dict(type="UDADataset", '
+        f'source={source_cfg(root)!r}, target={target_cfg(cityscapes_root)!r}))\n'
+    )
     result = run_tool('sample_class_stats.py', config, '--nproc', '2')
     assert result.returncode == 0, result.stderr
     assert str(root / 'sample_class_stats.json') in result.stdout
-    samples = json.loads((root / 'sample_class_stats.json').read_text())['samples']
-    assert [s['file'] for s in samples] == [f'labels/0000{i}_labelTrainIds.png' for i in (1, 2, 3)]
+    samples = json.loads(
+        (root / 'sample_class_stats.json').read_text())['samples']
+    assert [s['file'] for s in samples
+            ] == [f'labels/0000{i}_labelTrainIds.png' for i in (1, 2, 3)]
     for sample, label in zip(samples, train_ids):
         values, counts = np.unique(label[label != 255], return_counts=True)
-        assert sample['counts'] == {str(v): int(n) for v, n in zip(values, counts)}
+        assert sample['counts'] == {
+            str(v): int(n)
+            for v, n in zip(values, counts)
+        }
 
 
-def test_stale_or_missing_class_statistics_are_clear_errors(gta5, cityscapes_root):
+def test_stale_or_missing_class_statistics_are_clear_errors(
+        gta5, cityscapes_root):
     rcs = dict(class_temp=0.01, min_pixels=63)
-    with pytest.raises(FileNotFoundError, match='sample_class_stats.json.*tools/sample_class_stats'):
+    with pytest.raises(
+            FileNotFoundError,
+            match='sample_class_stats.json.*tools/sample_class_stats'):
         UDADataset(source_cfg(gta5), target_cfg(cityscapes_root), rcs)
     source = DATASETS.build(source_cfg(gta5))
-    save_class_stats(str(gta5 / 'sample_class_stats.json'), source, compute_class_stats(source))
-    UDADataset(source_cfg(gta5), target_cfg(cityscapes_root), rcs)  # fresh: fine
+    save_class_stats(
+        str(gta5 / 'sample_class_stats.json'), source,
+        compute_class_stats(source))
+    UDADataset(source_cfg(gta5), target_cfg(cityscapes_root),
+               rcs)  # fresh: fine
     write_gta5(gta5, num_images=5, seed=9)  # one more image and label
     convert_label_dir(str(gta5 / 'labels'), gta5_label_to_train_ids)
-    with pytest.raises(ValueError, match=r'stale class statistics .*sample_class_stats.json: '
-                       r'it lists 4 label files, the source dataset has 5.*00005_labelTrainIds'):
+    with pytest.raises(
+            ValueError,
+            match=r'stale class statistics .*sample_class_stats.json: '
+            r'it lists 4 label files, the source dataset has 5.*00005_labelTrainIds'
+    ):
         UDADataset(source_cfg(gta5), target_cfg(cityscapes_root), rcs)
 
 
@@ -152,7 +193,8 @@ def class_probabilities(counts, temperature):
     return {c: w / sum(weights.values()) for c, w in weights.items()}
 
 
-def test_rare_class_sampling_follows_the_class_temperature(tmp_path, cityscapes_root):
+def test_rare_class_sampling_follows_the_class_temperature(
+        tmp_path, cityscapes_root):
     root = tmp_path / 'gta5_rcs'
     write_gta5(root, num_images=12, seed=3)
     convert_label_dir(str(root / 'labels'), gta5_label_to_train_ids)
@@ -160,10 +202,12 @@ def test_rare_class_sampling_follows_the_class_temperature(tmp_path, cityscapes_
     counts = compute_class_stats(source)
     save_class_stats(str(root / 'sample_class_stats.json'), source, counts)
     temperature, min_pixels = 0.01, 63  # one 8x8 block of a class is enough
-    dataset = UDADataset(source_cfg(root), target_cfg(cityscapes_root),
-                         dict(class_temp=temperature, min_pixels=min_pixels, min_crop_ratio=0))
-    expected = class_probabilities(load_class_stats(str(root / 'sample_class_stats.json'), source),
-                                   temperature)
+    dataset = UDADataset(
+        source_cfg(root), target_cfg(cityscapes_root),
+        dict(class_temp=temperature, min_pixels=min_pixels, min_crop_ratio=0))
+    expected = class_probabilities(
+        load_class_stats(str(root / 'sample_class_stats.json'), source),
+        temperature)
     assert dataset.rcs.probabilities() == pytest.approx(expected)
     draws = 3000
     rng = np.random.default_rng(0)
@@ -172,26 +216,34 @@ def test_rare_class_sampling_follows_the_class_temperature(tmp_path, cityscapes_
         assert counts[image][cls] > min_pixels
     observed = np.bincount([c for c, _ in sampled], minlength=19) / draws
     for cls, p in expected.items():  # within 5 standard errors
-        assert abs(observed[cls] - p) < 5 * np.sqrt(p * (1 - p) / draws) + 1e-3, cls
+        assert abs(observed[cls] -
+                   p) < 5 * np.sqrt(p * (1 - p) / draws) + 1e-3, cls
     # the dataset's items are rare-class draws too, labelled with their class
     item = dataset[SampleDraw(0, 0, 0)]
     assert item['data_samples'].rcs_class in expected
 
 
-def test_rare_class_crops_are_retried_until_the_class_shows(tmp_path, cityscapes_root):
+def test_rare_class_crops_are_retried_until_the_class_shows(
+        tmp_path, cityscapes_root):
     root = tmp_path / 'gta5_crop'
     write_gta5(root, num_images=6, seed=4)
     convert_label_dir(str(root / 'labels'), gta5_label_to_train_ids)
     source = DATASETS.build(source_cfg(root))
-    save_class_stats(str(root / 'sample_class_stats.json'), source, compute_class_stats(source))
-    pipeline = SOURCE_PIPELINE[:2] + [dict(type='RandomCrop', crop_size=(8, 16)),
-                                      SOURCE_PIPELINE[-1]]
+    save_class_stats(
+        str(root / 'sample_class_stats.json'), source,
+        compute_class_stats(source))
+    pipeline = SOURCE_PIPELINE[:2] + [
+        dict(type='RandomCrop', crop_size=(8, 16)), SOURCE_PIPELINE[-1]
+    ]
 
     def share_showing_the_class(min_crop_ratio):
-        dataset = UDADataset(source_cfg(root, pipeline), target_cfg(cityscapes_root),
-                             dict(class_temp=1.0, min_pixels=63, min_crop_ratio=min_crop_ratio))
+        dataset = UDADataset(
+            source_cfg(root, pipeline), target_cfg(cityscapes_root),
+            dict(class_temp=1.0, min_pixels=63, min_crop_ratio=min_crop_ratio))
         items = [dataset[SampleDraw(0, 1, p)] for p in range(60)]
-        return np.mean([int((i['data_samples'].gt_sem_seg.data == i['data_samples'].rcs_class).sum())
-                        > 31 for i in items])
+        return np.mean([
+            int((i['data_samples'].gt_sem_seg.data ==
+                 i['data_samples'].rcs_class).sum()) > 31 for i in items
+        ])
 
     assert share_showing_the_class(0.5) > share_showing_the_class(0.0) + 0.2

@@ -8,21 +8,18 @@ import cv2
 import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
-from mmasm.registry import DATASETS
-
-from mmasm.demo.domains import (DEMO_TRAIN_IDS, make_demo_domains,
-                                         random_layout, render_sample, writer)
-from mmasm.demo.domains.classes import (SKY,
-                                                 train_id_to_label_id_table)
-from mmasm.demo.domains.source_style import render_source
-from mmasm.demo.domains.textures import TARGET_TEXTURES
-from mmasm.datasets.gta5 import gta5_label_to_train_ids
 from utils import run_tool
 
-TINY = dict(num_source=8, num_target_train=3, num_target_val=5,
-            size=(128, 64))
-MICRO = dict(num_source=2, num_target_train=1, num_target_val=2,
-             size=(64, 32))
+from mmasm.datasets.gta5 import gta5_label_to_train_ids
+from mmasm.demo.domains import (DEMO_TRAIN_IDS, make_demo_domains,
+                                random_layout, render_sample, writer)
+from mmasm.demo.domains.classes import SKY, train_id_to_label_id_table
+from mmasm.demo.domains.source_style import render_source
+from mmasm.demo.domains.textures import TARGET_TEXTURES
+from mmasm.registry import DATASETS
+
+TINY = dict(num_source=8, num_target_train=3, num_target_val=5, size=(128, 64))
+MICRO = dict(num_source=2, num_target_train=1, num_target_val=2, size=(64, 32))
 NUM_STYLE_IMAGES = 13 * 5  # photos x (photo + 4 painted versions)
 PIPELINE = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations')]
 
@@ -36,14 +33,17 @@ def read_label(path):
 
 
 def files_under(root):
-    return sorted(osp.relpath(osp.join(folder, name), root)
-                  for folder, _, names in os.walk(root) for name in names)
+    return sorted(
+        osp.relpath(osp.join(folder, name), root)
+        for folder, _, names in os.walk(root) for name in names)
 
 
 def leftovers(folder):
     """Temporary folders the atomic writer may have left."""
-    return [name for name in os.listdir(folder) if '.tmp-' in name
-            or '.old-' in name]
+    return [
+        name for name in os.listdir(folder)
+        if '.tmp-' in name or '.old-' in name
+    ]
 
 
 @pytest.fixture(scope='module')
@@ -65,22 +65,29 @@ def target_samples(root, split):
     folder = root / 'target' / 'leftImg8bit' / split / 'demo'
     images = sorted(folder.iterdir())
     labels = root / 'target' / 'gtFine' / split / 'demo'
-    return [(read_rgb(p), read_label(labels / p.name.replace(
-        '_leftImg8bit.png', '_gtFine_labelTrainIds.png'))) for p in images]
+    return [
+        (read_rgb(p),
+         read_label(
+             labels /
+             p.name.replace('_leftImg8bit.png', '_gtFine_labelTrainIds.png')))
+        for p in images
+    ]
 
 
 def test_file_layout_and_meta(demo):
     files = files_under(demo)
     assert files.count('meta.json') == 1
-    assert [f for f in files if f.startswith('source/images/')] == [
-        f'source/images/{i:05d}.png' for i in range(1, 9)]
+    assert [f for f in files if f.startswith('source/images/')
+            ] == [f'source/images/{i:05d}.png' for i in range(1, 9)]
     assert len([f for f in files if f.startswith('source/labels/')]) == 16
     one_shot = 'leftImg8bit/train/demo/demo_000000_000019_leftImg8bit.png'
     assert 'target/' + one_shot in files
     for split, count in (('train', 3), ('val', 5)):
         for kind in ('leftImg8bit', 'gtFine'):
-            found = [f for f in files
-                     if f.startswith(f'target/{kind}/{split}/demo/')]
+            found = [
+                f for f in files
+                if f.startswith(f'target/{kind}/{split}/demo/')
+            ]
             assert len(found) == count * (1 if kind == 'leftImg8bit' else 2)
     meta = json.loads((demo / 'meta.json').read_text())
     assert meta['seed'] == 0 and meta['num_source'] == 8
@@ -102,9 +109,11 @@ def test_label_files_agree(demo):
     for path in gt.glob('*_labelTrainIds.png'):
         label_ids = read_label(str(path).replace('TrainIds', 'Ids'))
         np.testing.assert_array_equal(
-            label_ids, train_id_to_label_id_table()[read_label(path)])
-        assert set(np.unique(label_ids)) <= {7, 8, 11, 12, 13, 17, 19, 20,
-                                             21, 22, 23, 24, 26}
+            label_ids,
+            train_id_to_label_id_table()[read_label(path)])
+        assert set(np.unique(label_ids)) <= {
+            7, 8, 11, 12, 13, 17, 19, 20, 21, 22, 23, 24, 26
+        }
 
 
 def test_labels_are_cityscapes_train_ids(demo):
@@ -169,9 +178,11 @@ def texture_energy(samples, class_id):
 
 
 def mean_colour(samples, class_id):
-    return np.mean([image[label == class_id].mean(0)
-                    for image, label in samples
-                    if (label == class_id).sum() > 20], axis=0)
+    return np.mean([
+        image[label == class_id].mean(0)
+        for image, label in samples if (label == class_id).sum() > 20
+    ],
+                   axis=0)
 
 
 def test_domains_differ_in_appearance(demo):
@@ -181,9 +192,10 @@ def test_domains_differ_in_appearance(demo):
         ratio = texture_energy(target, class_id) / texture_energy(
             source, class_id)
         assert ratio > 1.8, (class_id, ratio)
-    distance = np.mean([np.abs(mean_colour(source, c)
-                               - mean_colour(target, c)).mean()
-                        for c in (0, 2, 8, SKY)])
+    distance = np.mean([
+        np.abs(mean_colour(source, c) - mean_colour(target, c)).mean()
+        for c in (0, 2, 8, SKY)
+    ])
     assert distance > 15, distance
 
 
@@ -194,34 +206,42 @@ def test_deterministic_by_seed(tmp_path):
     make_demo_domains(str(other), seed=6, **MICRO)
     files = files_under(first)
     assert files == files_under(second) == files_under(other)
-    match, mismatch, errors = filecmp.cmpfiles(first, second, files,
-                                               shallow=False)
+    match, mismatch, errors = filecmp.cmpfiles(
+        first, second, files, shallow=False)
     assert mismatch == [] and errors == [] and len(match) == len(files)
     data_files = [f for f in files if f.startswith(('source', 'target'))]
-    _, mismatch, _ = filecmp.cmpfiles(first, other, data_files,
-                                      shallow=False)
+    _, mismatch, _ = filecmp.cmpfiles(first, other, data_files, shallow=False)
     assert set(mismatch) == set(data_files)
     # a split's images do not depend on the other splits' sizes
     image = render_sample(5, 'target_val', 1, MICRO['size'])[0]
-    np.testing.assert_array_equal(image, read_rgb(
-        first / 'target/leftImg8bit/val/demo/demo_000001_000019_'
-        'leftImg8bit.png'))
+    np.testing.assert_array_equal(
+        image,
+        read_rgb(first / 'target/leftImg8bit/val/demo/demo_000001_000019_'
+                 'leftImg8bit.png'))
 
 
 def test_mmseg_datasets_read_both_layouts(demo):
     init_default_scope('mmasm')
-    target = DATASETS.build(dict(
-        type='CityscapesDataset', data_root=str(demo / 'target'),
-        data_prefix=dict(img_path='leftImg8bit/val',
-                         seg_map_path='gtFine/val'), pipeline=PIPELINE))
-    source = DATASETS.build(dict(
-        type='GTA5Dataset', data_root=str(demo / 'source'),
-        data_prefix=dict(img_path='images', seg_map_path='labels'),
-        pipeline=PIPELINE))
-    one_shot = DATASETS.build(dict(
-        type='CityscapesDataset', data_root=str(demo / 'target'),
-        data_prefix=dict(img_path='leftImg8bit/train',
-                         seg_map_path='gtFine/train'), pipeline=PIPELINE))
+    target = DATASETS.build(
+        dict(
+            type='CityscapesDataset',
+            data_root=str(demo / 'target'),
+            data_prefix=dict(
+                img_path='leftImg8bit/val', seg_map_path='gtFine/val'),
+            pipeline=PIPELINE))
+    source = DATASETS.build(
+        dict(
+            type='GTA5Dataset',
+            data_root=str(demo / 'source'),
+            data_prefix=dict(img_path='images', seg_map_path='labels'),
+            pipeline=PIPELINE))
+    one_shot = DATASETS.build(
+        dict(
+            type='CityscapesDataset',
+            data_root=str(demo / 'target'),
+            data_prefix=dict(
+                img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
+            pipeline=PIPELINE))
     assert (len(source), len(target), len(one_shot)) == (8, 5, 3)
     assert one_shot[0]['img_path'].endswith(
         'demo_000000_000019_leftImg8bit.png')
@@ -268,7 +288,7 @@ def test_refuses_to_overwrite_unless_forced(tmp_path):
 
 @pytest.mark.parametrize('kwargs, message', [
     (dict(size=(16, 32)), 'size'),
-    (dict(size=(64,)), 'size'),
+    (dict(size=(64, )), 'size'),
     (dict(size=(64.5, 32)), 'size'),
     (dict(num_source=0), 'num_source'),
     (dict(num_target_val=-2), 'num_target_val'),
@@ -288,7 +308,8 @@ def test_unwritable_destination(tmp_path):
         make_demo_domains(str(blocker / 'sub' / 'demo'), **MICRO)
     with pytest.raises(FileExistsError, match='not a folder'):
         make_demo_domains(str(blocker), force=True, **MICRO)
-    with pytest.raises(NotADirectoryError, match='cannot create its parent folder'):
+    with pytest.raises(
+            NotADirectoryError, match='cannot create its parent folder'):
         make_demo_domains(str(blocker / 'sub'), **MICRO)
     assert sorted(os.listdir(tmp_path)) == ['file.txt']
 

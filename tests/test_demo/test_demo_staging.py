@@ -7,9 +7,10 @@ import subprocess
 import sys
 import time
 
+from utils import REPO_ROOT, tool_env
+
 from mmasm.demo.domains import make_demo_domains
 from mmasm.demo.domains.staging import stale_staging_folders
-from utils import REPO_ROOT, tool_env
 
 MICRO = dict(num_source=2, num_target_train=1, num_target_val=2, size=(64, 32))
 
@@ -17,8 +18,12 @@ MICRO = dict(num_source=2, num_target_train=1, num_target_val=2, size=(64, 32))
 def interrupt_generation(out_dir, sig):
     """Start ``tools/make_demo_domains.py`` (300 images, seconds of work),
     send ``sig`` once its staging folder exists; return its exit status."""
-    process = subprocess.Popen([sys.executable, REPO_ROOT / 'tools' / 'make_demo_domains.py',
-                                out_dir], env=tool_env(), stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([
+        sys.executable, REPO_ROOT / 'tools' / 'make_demo_domains.py', out_dir
+    ],
+                               env=tool_env(),
+                               stderr=subprocess.PIPE,
+                               text=True)
     deadline = time.monotonic() + 120
     while not any('.tmp-' in name for name in os.listdir(out_dir.parent)):
         assert process.poll() is None, process.stderr.read()
@@ -30,7 +35,8 @@ def interrupt_generation(out_dir, sig):
 
 
 def test_sigterm_removes_the_staging_folder(tmp_path):
-    assert interrupt_generation(tmp_path / 'demo', signal.SIGTERM) == 128 + signal.SIGTERM
+    assert interrupt_generation(tmp_path / 'demo',
+                                signal.SIGTERM) == 128 + signal.SIGTERM
     assert os.listdir(tmp_path) == []
 
 

@@ -7,10 +7,10 @@ import cv2
 import pytest
 import torch
 from mmengine.config import Config
+from utils import make_tiny_digits, run_tool
 
 from mmasm.apis import train_config
 from mmasm.utils import mmasm_config_root
-from utils import make_tiny_digits, run_tool
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -21,11 +21,16 @@ def trained(tmp_path_factory):
     source-only classifier trained for 3 iterations (checkpoint in ``run``)."""
     root = tmp_path_factory.mktemp('preservation')
     digits = make_tiny_digits(root)
-    cfg = Config.fromfile(osp.join(mmasm_config_root(), 'demo_digits', 'source-only_digits.py'))
+    cfg = Config.fromfile(
+        osp.join(mmasm_config_root(), 'demo_digits', 'source-only_digits.py'))
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[loader].dataset.data_root = digits['root']
-    cfg.merge_from_dict({'train_cfg.max_iters': 3, 'train_cfg.val_interval': 3,
-                         'default_hooks.checkpoint.interval': 3, 'log_level': 'WARNING'})
+    cfg.merge_from_dict({
+        'train_cfg.max_iters': 3,
+        'train_cfg.val_interval': 3,
+        'default_hooks.checkpoint.interval': 3,
+        'log_level': 'WARNING'
+    })
     digits['run'] = str(root / 'source-only')
     train_config(cfg, digits['run'])
     return digits
@@ -33,12 +38,15 @@ def trained(tmp_path_factory):
 
 def test_stylized_batch_round_trip_keeps_the_predictions(trained):
     from mmasm.demo.digits.digit_preservation import (class_scores, labels_of,
-                                                       source_batches, source_classifier)
+                                                      source_batches,
+                                                      source_classifier)
     model = source_classifier(trained['run'], trained['root'], trained['rain'],
                               trained['one_shot'])
-    (batch, ) = source_batches(trained['root'], trained['rain'], trained['one_shot'], 30, 30)
+    (batch, ) = source_batches(trained['root'], trained['rain'],
+                               trained['one_shot'], 30, 30)
     labels = labels_of(batch)
-    assert len(labels) == 30 and len(set(labels.tolist())) == 10  # spread over the classes
+    assert len(labels) == 30 and len(set(
+        labels.tolist())) == 10  # spread over the classes
     plain = class_scores(model, batch)
     # the source images handed back as RGB [0, 1], as a RAIN output would be:
     # the same scores (range handled as the ASM hook does) ...
@@ -50,16 +58,21 @@ def test_stylized_batch_round_trip_keeps_the_predictions(trained):
 
 def test_scores_rains_of_any_tap_and_draws_the_search(trained, tmp_path):
     from mmasm.demo.digits.digit_preservation import (labels_of, predictions,
-                                                       source_batches, source_classifier)
-    result = run_tool('benchmarks/digit_preservation.py', '--rains', f'relu4_1={trained["rain_relu4_1"]}',
-                      f'relu2_1={trained["rain"]}', '--classifier-run', trained['run'],
-                      '--data', trained['root'], '--num-images', '40', '--out', tmp_path)
+                                                      source_batches,
+                                                      source_classifier)
+    result = run_tool('benchmarks/digit_preservation.py', '--rains',
+                      f'relu4_1={trained["rain_relu4_1"]}',
+                      f'relu2_1={trained["rain"]}', '--classifier-run',
+                      trained['run'], '--data', trained['root'],
+                      '--num-images', '40', '--out', tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     results = json.loads((tmp_path / 'digit_preservation.json').read_text())
     model = source_classifier(trained['run'], trained['root'], trained['rain'],
                               trained['one_shot'])
-    (batch, ) = source_batches(trained['root'], trained['rain'], trained['one_shot'], 40, 64)
-    expected = 100.0 * (predictions(model, batch) == labels_of(batch)).float().mean().item()
+    (batch, ) = source_batches(trained['root'], trained['rain'],
+                               trained['one_shot'], 40, 64)
+    expected = 100.0 * (predictions(model, batch)
+                        == labels_of(batch)).float().mean().item()
     for name, tap in (('relu4_1', 'relu4_1'), ('relu2_1', 'relu2_1')):
         scores = results[name]
         assert scores['encoder_tap'] == tap and scores['num_images'] == 40
@@ -69,4 +82,5 @@ def test_scores_rains_of_any_tap_and_draws_the_search(trained, tmp_path):
         # rows: source, random, anchored, ASM search steps 1..5; 8 images each
         grid = cv2.imread(str(tmp_path / f'{name}.png'))
         assert grid.shape == (8 * 34 + 2, 8 * 34 + 2, 3)
-    assert '| relu2_1 | relu2_1 |' in (tmp_path / 'digit_preservation.md').read_text()
+    assert '| relu2_1 | relu2_1 |' in (tmp_path /
+                                       'digit_preservation.md').read_text()

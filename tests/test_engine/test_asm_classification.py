@@ -5,9 +5,9 @@ import os.path as osp
 
 import pytest
 from mmengine.config import Config
+from utils import logged_scalars, make_tiny_digits
 
 from mmasm.utils import build_runner, mmasm_config_root
-from utils import logged_scalars, make_tiny_digits
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -24,9 +24,13 @@ def demo_config(name, digits, work_dir, **options):
         'train_dataloader.dataset.data_root': digits['root'],
         'val_dataloader.dataset.data_root': digits['root'],
         'test_dataloader.dataset.data_root': digits['root'],
-        'train_cfg.max_iters': 2, 'train_cfg.val_interval': 1000,
-        'default_hooks.logger.interval': 1, 'default_hooks.checkpoint.interval': 1000,
-        'log_level': 'WARNING', **options})
+        'train_cfg.max_iters': 2,
+        'train_cfg.val_interval': 1000,
+        'default_hooks.logger.interval': 1,
+        'default_hooks.checkpoint.interval': 1000,
+        'log_level': 'WARNING',
+        **options
+    })
     cfg.work_dir = str(work_dir)
     for hook in cfg.get('custom_hooks', []):
         hook.rain_checkpoint = digits['rain']
@@ -38,9 +42,13 @@ def demo_config(name, digits, work_dir, **options):
 def test_asm_moves_eps_up_the_classifier_loss(tmp_path, digits):
     # lr 0: the classifier stays fixed, so the loss logged at each search
     # depth differs only by eps; each small ascent step must raise it.
-    cfg = demo_config('asm_digits.py', digits, tmp_path, **{
-        'optim_wrapper.optimizer.lr': 0.0, 'train_dataloader.batch_size': 4})
-    cfg.custom_hooks[0].update(step_size=0.5, keep_source=False, vis_interval=0)
+    cfg = demo_config(
+        'asm_digits.py', digits, tmp_path, **{
+            'optim_wrapper.optimizer.lr': 0.0,
+            'train_dataloader.batch_size': 4
+        })
+    cfg.custom_hooks[0].update(
+        step_size=0.5, keep_source=False, vis_interval=0)
     runner = build_runner(cfg)
     runner.train()
     scalars = logged_scalars(tmp_path)
@@ -61,11 +69,13 @@ def test_target_that_is_not_an_image_fails_before_training(tmp_path, digits):
         build_runner(cfg)
 
 
-def test_classifier_with_other_num_classes_fails_before_training(tmp_path, digits):
+def test_classifier_with_other_num_classes_fails_before_training(
+        tmp_path, digits):
     cfg = demo_config('source-only_digits.py', digits, tmp_path,
                       **{'model.head.num_classes': 7})
     runner = build_runner(cfg)
-    with pytest.raises(ValueError, match=r'model\.head\.num_classes=7 .* 10 classes'):
+    with pytest.raises(
+            ValueError, match=r'model\.head\.num_classes=7 .* 10 classes'):
         runner.train()
     assert runner.iter == 0
 
@@ -75,5 +85,6 @@ def test_rain_checkpoint_with_another_encoder_tap_is_refused(tmp_path, digits):
     cfg = demo_config('asm_digits.py', digits, tmp_path / 'work')
     assert cfg.custom_hooks[0].rain.encoder_tap == 'relu2_1'
     cfg.custom_hooks[0].rain_checkpoint = digits['rain_relu4_1']
-    with pytest.raises(ValueError, match=r'encoder ends at conv4_1.*taps relu2_1'):
+    with pytest.raises(
+            ValueError, match=r'encoder ends at conv4_1.*taps relu2_1'):
         build_runner(cfg)

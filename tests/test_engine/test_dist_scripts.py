@@ -7,7 +7,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from utils import REPO_ROOT
 
 SCRIPTS = ('dist_train.sh', 'dist_test.sh', 'dist_python.sh')
@@ -33,14 +32,19 @@ def checkout(tmp_path):
     venv = fake_python(tmp_path / 'repo' / '.venv' / 'bin', 'python')
     fake_python(tmp_path / 'system', 'python')
     system3 = fake_python(tmp_path / 'system', 'python3')
-    env = {k: v for k, v in os.environ.items() if k not in ('PYTHON', 'VIRTUAL_ENV')}
+    env = {
+        k: v
+        for k, v in os.environ.items() if k not in ('PYTHON', 'VIRTUAL_ENV')
+    }
     env['PATH'] = f'{tmp_path / "system"}:/usr/bin:/bin'
     return dict(repo=tmp_path / 'repo', venv=venv, system3=system3, env=env)
 
 
 def launch(checkout, script, *args, **env):
     subprocess.run(['bash', checkout['repo'] / 'tools' / script, *args],
-                   env=dict(checkout['env'], **env), check=True, timeout=60)
+                   env=dict(checkout['env'], **env),
+                   check=True,
+                   timeout=60)
 
 
 def launched(python):
@@ -50,19 +54,31 @@ def launched(python):
 def test_fresh_shell_launches_the_repository_venv(checkout):
     launch(checkout, 'dist_train.sh', 'cfg.py', '2', '--work-dir', 'w')
     command = launched(checkout['venv'])
-    assert command[:3] == [str(checkout['venv']), '-m', 'torch.distributed.run']
+    assert command[:3] == [
+        str(checkout['venv']), '-m', 'torch.distributed.run'
+    ]
     assert '--nproc_per_node=2' in command
-    assert command[-5:] == ['cfg.py', '--launcher', 'pytorch', '--work-dir', 'w']
+    assert command[-5:] == [
+        'cfg.py', '--launcher', 'pytorch', '--work-dir', 'w'
+    ]
     launch(checkout, 'dist_test.sh', 'cfg.py', 'ckpt.pth', '2')
-    assert launched(checkout['venv'])[-4:] == ['cfg.py', 'ckpt.pth', '--launcher', 'pytorch']
+    assert launched(checkout['venv'])[-4:] == [
+        'cfg.py', 'ckpt.pth', '--launcher', 'pytorch'
+    ]
 
 
-def test_python_and_virtual_env_take_precedence_then_python3(checkout, tmp_path):
+def test_python_and_virtual_env_take_precedence_then_python3(
+        checkout, tmp_path):
     chosen = fake_python(tmp_path / 'chosen', 'python')
     launch(checkout, 'dist_train.sh', 'cfg.py', '1', PYTHON=str(chosen))
     assert launched(chosen)[0] == str(chosen)
     active = fake_python(tmp_path / 'active' / 'bin', 'python')
-    launch(checkout, 'dist_train.sh', 'cfg.py', '1', VIRTUAL_ENV=str(active.parent.parent))
+    launch(
+        checkout,
+        'dist_train.sh',
+        'cfg.py',
+        '1',
+        VIRTUAL_ENV=str(active.parent.parent))
     assert launched(active)[0] == str(active)
     shutil.rmtree(checkout['repo'] / '.venv')
     launch(checkout, 'dist_train.sh', 'cfg.py', '1')

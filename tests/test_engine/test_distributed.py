@@ -11,11 +11,10 @@ import numpy as np
 import pytest
 import torch
 from mmengine.runner import CheckpointLoader
+from utils import (REPO_ROOT, finish_tool, free_port, save_random_rain,
+                   start_tool, write_cityscapes, write_tiny_segformer_config)
 
 from mmasm.utils import amp_device_available
-
-from utils import (REPO_ROOT, finish_tool, free_port, save_random_rain, start_tool,
-                   write_cityscapes, write_tiny_segformer_config)
 
 NUM_ITERS = 4
 # The tiny config has SyncBN in its head; nccl in dist_cfg (mmseg's default)
@@ -45,8 +44,7 @@ def distributed_run(tmp_path_factory):
                                          DISTRIBUTED_EXTRA)
     work_dir = root / 'work_dir'
     log_path = root / 'train.log'
-    args, env = dist_tool('dist_train.sh', config, '2', '--work-dir',
-                          work_dir)
+    args, env = dist_tool('dist_train.sh', config, '2', '--work-dir', work_dir)
     process = start_tool(args, log_path, **env)
     log = finish_tool(process, log_path)
     return dict(root=root, config=config, work_dir=work_dir, log=log)
@@ -154,8 +152,9 @@ def write_images(folder, num, size, seed):
     folder.mkdir(parents=True)
     rng = np.random.default_rng(seed)
     for index in range(num):
-        cv2.imwrite(str(folder / f'{index:02d}.png'),
-                    rng.integers(0, 256, (*size, 3), dtype=np.uint8))
+        cv2.imwrite(
+            str(folder / f'{index:02d}.png'),
+            rng.integers(0, 256, (*size, 3), dtype=np.uint8))
 
 
 def asm_config(root):
@@ -164,10 +163,12 @@ def asm_config(root):
     write_cityscapes(root / 'cityscapes', 'val', num_images=2, seed=1)
     save_random_rain(root / 'rain.pth')
     target = next((root / 'cityscapes').glob('leftImg8bit/train/*/*.png'))
-    hooks = ("custom_hooks = [dict(type='RankStateDumpHook'), dict(type='ASMHook', "
-             f"rain_checkpoint={str(root / 'rain.pth')!r}, target={str(target)!r}, "
-             "search_depth=2, keep_source=True, vis_interval=0)]\n"
-             f"train_cfg = dict(max_iters={KIND_ITERS}, val_interval={KIND_ITERS})\n")
+    hooks = (
+        "custom_hooks = [dict(type='RankStateDumpHook'), dict(type='ASMHook', "
+        f"rain_checkpoint={str(root / 'rain.pth')!r}, target={str(target)!r}, "
+        'search_depth=2, keep_source=True, vis_interval=0)]\n'
+        f'train_cfg = dict(max_iters={KIND_ITERS}, val_interval={KIND_ITERS})\n'
+    )
     return write_tiny_segformer_config(root / 'cfg.py', root / 'cityscapes',
                                        KIND_EXTRA + hooks)
 
@@ -176,14 +177,18 @@ def rain_config(root):
     """configs/rain/rain_tiny_cpu.py on 32x32 crops of tiny folders."""
     write_images(root / 'content', 4, (32, 48), seed=0)
     write_images(root / 'style', 4, (32, 48), seed=1)
-    pipeline = [dict(type='LoadImageFromFile', color_type='color'),
-                dict(type='RandomCrop', crop_size=(32, 32))]
-    dataset = dict(content=dict(data_root=str(root / 'content'), pipeline=pipeline),
-                   style=dict(data_root=str(root / 'style'), pipeline=pipeline))
-    text = (f"_base_ = [{str(REPO_ROOT / 'configs/rain/rain_tiny_cpu.py')!r}]\n"
-            f'{KIND_EXTRA}train_dataloader = dict(dataset={dataset!r})\n'
-            "custom_hooks = [dict(type='RankStateDumpHook'), "
-            "dict(type='RAINExportHook', filename='rain_final.pth')]\n")
+    pipeline = [
+        dict(type='LoadImageFromFile', color_type='color'),
+        dict(type='RandomCrop', crop_size=(32, 32))
+    ]
+    dataset = dict(
+        content=dict(data_root=str(root / 'content'), pipeline=pipeline),
+        style=dict(data_root=str(root / 'style'), pipeline=pipeline))
+    text = (
+        f"_base_ = [{str(REPO_ROOT / 'configs/rain/rain_tiny_cpu.py')!r}]\n"
+        f'{KIND_EXTRA}train_dataloader = dict(dataset={dataset!r})\n'
+        "custom_hooks = [dict(type='RankStateDumpHook'), "
+        "dict(type='RAINExportHook', filename='rain_final.pth')]\n")
     (root / 'cfg.py').write_text(text)
     return root / 'cfg.py'
 
@@ -192,31 +197,46 @@ def lrm_config(root):
     """configs/lrm/lrm_tiny_demo.py on 32x32 images, narrow discriminator."""
     write_images(root / 'source', 4, (32, 32), seed=0)
     write_images(root / 'target', 1, (32, 32), seed=1)
-    dataset = dict(source=dict(data_root=str(root / 'source')),
-                   target=str(root / 'target' / '00.png'))
-    text = (f"_base_ = [{str(REPO_ROOT / 'configs/lrm/lrm_tiny_demo.py')!r}]\n"
-            f'{KIND_EXTRA}train_dataloader = dict(dataset={dataset!r})\n'
-            'model = dict(discriminator=dict(channels=(3, 8, 16, 16, 16, 1)))\n'
-            "custom_hooks = [dict(type='RankStateDumpHook'), dict(type='LRMExportHook')]\n")
+    dataset = dict(
+        source=dict(data_root=str(root / 'source')),
+        target=str(root / 'target' / '00.png'))
+    text = (
+        f"_base_ = [{str(REPO_ROOT / 'configs/lrm/lrm_tiny_demo.py')!r}]\n"
+        f'{KIND_EXTRA}train_dataloader = dict(dataset={dataset!r})\n'
+        'model = dict(discriminator=dict(channels=(3, 8, 16, 16, 16, 1)))\n'
+        "custom_hooks = [dict(type='RankStateDumpHook'), dict(type='LRMExportHook')]\n"
+    )
     (root / 'cfg.py').write_text(text)
     return root / 'cfg.py'
 
 
-@pytest.fixture(scope='module', params=[
-    pytest.param(kind, marks=pytest.mark.skipif(
-        kind == 'asm-amp' and amp_device_available(), reason='bf16 --amp needs a GPU-less machine'))
-    for kind in KIND_CHECKS])
+@pytest.fixture(
+    scope='module',
+    params=[
+        pytest.param(
+            kind,
+            marks=pytest.mark.skipif(
+                kind == 'asm-amp' and amp_device_available(),
+                reason='bf16 --amp needs a GPU-less machine'))
+        for kind in KIND_CHECKS
+    ])
 def trained_kind(request, tmp_path_factory):
     """One ``tools/dist_train.sh CFG 2`` run of a segmentor with ASM (in
     float32, or with ``--amp``), RAIN pretraining or an LRM translator,
     KIND_ITERS iterations."""
     kind = request.param
     root = tmp_path_factory.mktemp(f'dist_{kind}')
-    builders = {'asm': asm_config, 'asm-amp': asm_config, 'rain': rain_config, 'lrm': lrm_config}
+    builders = {
+        'asm': asm_config,
+        'asm-amp': asm_config,
+        'rain': rain_config,
+        'lrm': lrm_config
+    }
     config = builders[kind](root)
     log_path = root / 'train.log'
     flags = ['--amp'] if kind == 'asm-amp' else []
-    args, env = dist_tool('dist_train.sh', config, '2', '--work-dir', root / 'work_dir', *flags)
+    args, env = dist_tool('dist_train.sh', config, '2', '--work-dir',
+                          root / 'work_dir', *flags)
     log = finish_tool(start_tool(args, log_path, **env), log_path)
     return kind, root / 'work_dir', log
 
@@ -238,7 +258,10 @@ def test_every_trainable_kind_ends_identical_on_two_cpu_ranks(trained_kind):
     assert [k for k in rank0 if not torch.equal(rank0[k], rank1[k])] == []
     # every trained network moved (some BIN gates may sit clamped at 1)
     trainable = final[0]['trainable_names']
-    moved = [k for k in trainable if not torch.equal(init['state_dict'][k], rank0[k])]
+    moved = [
+        k for k in trainable
+        if not torch.equal(init['state_dict'][k], rank0[k])
+    ]
     assert name_groups(moved) == name_groups(trainable)
     assert f'Iter(train) [{KIND_ITERS}/{KIND_ITERS}]' in log
     assert own_loss in log  # the model's (or hook's) own train step ran

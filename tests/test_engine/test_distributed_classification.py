@@ -4,9 +4,10 @@ end with identical weights."""
 import sys
 
 import torch
+from utils import (REPO_ROOT, finish_tool, free_port, make_tiny_digits,
+                   start_tool)
 
 from mmasm.utils import mmasm_config_root
-from utils import REPO_ROOT, finish_tool, free_port, make_tiny_digits, start_tool
 
 NUM_ITERS = 2
 
@@ -32,14 +33,22 @@ custom_hooks = [
 """)
     work_dir = tmp_path / 'work_dir'
     log_path = tmp_path / 'train.log'
-    process = start_tool(['bash', REPO_ROOT / 'tools' / 'dist_train.sh', config, '2',
-                          '--work-dir', work_dir], log_path,
-                         PYTHON=sys.executable, PORT=str(free_port()))
+    process = start_tool([
+        'bash', REPO_ROOT / 'tools' / 'dist_train.sh', config, '2',
+        '--work-dir', work_dir
+    ],
+                         log_path,
+                         PYTHON=sys.executable,
+                         PORT=str(free_port()))
     log = finish_tool(process, log_path)
     assert f'Iter(train) [{NUM_ITERS}/{NUM_ITERS}]' in log
     assert 'asm_loss_depth1' in log
-    states = [torch.load(work_dir / f'rank{rank}_{when}.pth', map_location='cpu',
-                         weights_only=True) for rank in (0, 1) for when in ('init', 'final')]
+    states = [
+        torch.load(
+            work_dir / f'rank{rank}_{when}.pth',
+            map_location='cpu',
+            weights_only=True) for rank in (0, 1) for when in ('init', 'final')
+    ]
     init0, final0, _, final1 = [s['state_dict'] for s in states]
     assert states[1]['wrapper'] == 'MMDistributedDataParallel'
     assert [k for k in final0 if not torch.equal(final0[k], final1[k])] == []

@@ -14,16 +14,21 @@ import sys
 
 import pytest
 import torch
+from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, data_root_overrides,
+                   finish_tool, free_port, save_random_rain, start_tool,
+                   write_cityscapes)
 
 from mmasm.utils import load_tensor_file
-from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, data_root_overrides, finish_tool,
-                   free_port, save_random_rain, start_tool, write_cityscapes)
 
 ITERS, RESUME_AT = 4, 2
-DETERMINISTIC_PIPELINE = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
-                          dict(type='PackSegInputs')]
+DETERMINISTIC_PIPELINE = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations'),
+    dict(type='PackSegInputs')
+]
 # plain BN, not SyncBN: each rank's statistics would follow its own batches
-PLAIN_BN_HEAD = dict(decode_head=dict(norm_cfg=dict(type='BN', requires_grad=True)))
+PLAIN_BN_HEAD = dict(
+    decode_head=dict(norm_cfg=dict(type='BN', requires_grad=True)))
 DISTRIBUTED = f"""
 runner_type = 'CPUDistRunner'
 custom_imports = dict(imports=['mmasm', 'rank_state_hook'])
@@ -37,30 +42,42 @@ def tiny_segformer_lines(files):
     """``_base_`` and data of the tiny SegFormer with a deterministic train
     pipeline (mmengine does not checkpoint NumPy's random crops / flips)."""
     overrides = data_root_overrides(files['data'])
-    overrides['train_dataloader']['dataset']['pipeline'] = DETERMINISTIC_PIPELINE
+    overrides['train_dataloader']['dataset'][
+        'pipeline'] = DETERMINISTIC_PIPELINE
     return [f'{key} = {value!r}' for key, value in overrides.items()]
 
 
 def asm_config(files):
     """The tiny SegFormer trained with ``ASMHook`` (per-rank style search)."""
-    asm = dict(type='ASMHook', rain_checkpoint=files['rain'], target=files['target'],
-               search_depth=2, vis_interval=0)
-    return [f'_base_ = [{str(TINY_SEGFORMER_CFG)!r}]', *tiny_segformer_lines(files),
-            f'model = {PLAIN_BN_HEAD!r}',
-            f"custom_hooks = [dict(type='RankStateDumpHook'), {asm!r}]"]
+    asm = dict(
+        type='ASMHook',
+        rain_checkpoint=files['rain'],
+        target=files['target'],
+        search_depth=2,
+        vis_interval=0)
+    return [
+        f'_base_ = [{str(TINY_SEGFORMER_CFG)!r}]',
+        *tiny_segformer_lines(files), f'model = {PLAIN_BN_HEAD!r}',
+        f"custom_hooks = [dict(type='RankStateDumpHook'), {asm!r}]"
+    ]
 
 
 def ash_config(files):
     """The tiny SegFormer as the segmentor of ``mmasm.ASH`` (three networks
     in separate DDP wrappers, per-rank style draws)."""
     ash_base = REPO_ROOT / 'configs' / '_base_' / 'ash' / 'ash.py'
-    model = dict(PLAIN_BN_HEAD, rain_checkpoint=files['rain'], style=files['style'],
-                 vis_interval=0)
-    return [f'_base_ = [{str(TINY_SEGFORMER_CFG)!r}, {str(ash_base)!r}]',
-            *tiny_segformer_lines(files),
-            f'model = dict(_base_.ash_model, **{model!r})',
-            'optim_wrapper = dict(_base_.ash_optim_wrapper)',
-            "custom_hooks = [dict(type='RankStateDumpHook')]"]
+    model = dict(
+        PLAIN_BN_HEAD,
+        rain_checkpoint=files['rain'],
+        style=files['style'],
+        vis_interval=0)
+    return [
+        f'_base_ = [{str(TINY_SEGFORMER_CFG)!r}, {str(ash_base)!r}]',
+        *tiny_segformer_lines(files),
+        f'model = dict(_base_.ash_model, **{model!r})',
+        'optim_wrapper = dict(_base_.ash_optim_wrapper)',
+        "custom_hooks = [dict(type='RankStateDumpHook')]"
+    ]
 
 
 def dacs_config(files):
@@ -71,18 +88,29 @@ def dacs_config(files):
     pack = [dict(type='LoadImageFromFile'), dict(type='PackSegInputs')]
     dataset = dict(
         type='UDADataset',
-        source=dict(type='CityscapesDataset', data_root=str(files['data']),
-                    data_prefix=dict(img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
-                    pipeline=DETERMINISTIC_PIPELINE),
-        target=dict(type='ImageFolderDataset',
-                    data_root=str(files['data'] / 'leftImg8bit' / 'val'), pipeline=pack))
-    loader = dict(_delete_=True, batch_size=2, num_workers=0, persistent_workers=False,
-                  sampler=dict(type='SeededInfiniteSampler', shuffle=True), dataset=dataset)
-    return [f'_base_ = [{str(TINY_SEGFORMER_CFG)!r}, {str(uda_base)!r}]',
-            *tiny_segformer_lines(files),
-            f'train_dataloader = {loader!r}',
-            f"model = dict(_base_.dacs, type='DACS', vis_interval=0, **{PLAIN_BN_HEAD!r})",
-            "custom_hooks = [dict(type='RankStateDumpHook')]"]
+        source=dict(
+            type='CityscapesDataset',
+            data_root=str(files['data']),
+            data_prefix=dict(
+                img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
+            pipeline=DETERMINISTIC_PIPELINE),
+        target=dict(
+            type='ImageFolderDataset',
+            data_root=str(files['data'] / 'leftImg8bit' / 'val'),
+            pipeline=pack))
+    loader = dict(
+        _delete_=True,
+        batch_size=2,
+        num_workers=0,
+        persistent_workers=False,
+        sampler=dict(type='SeededInfiniteSampler', shuffle=True),
+        dataset=dataset)
+    return [
+        f'_base_ = [{str(TINY_SEGFORMER_CFG)!r}, {str(uda_base)!r}]',
+        *tiny_segformer_lines(files), f'train_dataloader = {loader!r}',
+        f"model = dict(_base_.dacs, type='DACS', vis_interval=0, **{PLAIN_BN_HEAD!r})",
+        "custom_hooks = [dict(type='RankStateDumpHook')]"
+    ]
 
 
 def hrda_config(files):
@@ -91,17 +119,22 @@ def hrda_config(files):
     pseudo-labels), thing-class feature distance and MIC."""
     lines = dacs_config(files)
     head = dict(type='HRDAHead', attention_embed_dim=8, hr_loss_weight=0.1)
-    hrda = dict(segmentor_type='HRDAEncoderDecoder', hr_crop_size=(16, 16),
-                crop_coord_divisible=8, feature_scale=0.5,
-                imnet_feature_dist=dict(loss_weight=0.005),
-                mic=dict(block_size=8))
+    hrda = dict(
+        segmentor_type='HRDAEncoderDecoder',
+        hr_crop_size=(16, 16),
+        crop_coord_divisible=8,
+        feature_scale=0.5,
+        imnet_feature_dist=dict(loss_weight=0.005),
+        mic=dict(block_size=8))
     single = f"dict(_base_.model.decode_head, **{PLAIN_BN_HEAD['decode_head']!r})"
-    return lines + [f'model.update(decode_head=dict(_delete_=True, '
-                    f'single_scale_head={single}, **{head!r}), **{hrda!r})']
+    return lines + [
+        f'model.update(decode_head=dict(_delete_=True, '
+        f'single_scale_head={single}, **{head!r}), **{hrda!r})'
+    ]
 
 
-MODEL_KINDS = dict(asm=asm_config, ash=ash_config, dacs=dacs_config,
-                   hrda=hrda_config)
+MODEL_KINDS = dict(
+    asm=asm_config, ash=ash_config, dacs=dacs_config, hrda=hrda_config)
 
 
 @pytest.fixture(scope='module')
@@ -113,15 +146,22 @@ def files(tmp_path_factory):
     write_cityscapes(root / 'cityscapes', 'val', num_images=2, seed=1)
     save_random_rain(root / 'rain.pth')
     target = sorted((root / 'cityscapes').glob('leftImg8bit/train/*/*.png'))[0]
-    return dict(data=root / 'cityscapes', rain=str(root / 'rain.pth'), target=str(target),
-                style=str(root / 'cityscapes' / 'leftImg8bit' / 'val'))
+    return dict(
+        data=root / 'cityscapes',
+        rain=str(root / 'rain.pth'),
+        target=str(target),
+        style=str(root / 'cityscapes' / 'leftImg8bit' / 'val'))
 
 
 def dist_train(config, work_dir, *flags):
     log_path = work_dir.parent / f'{work_dir.name}.log'
-    process = start_tool(['bash', REPO_ROOT / 'tools' / 'dist_train.sh', config, '2',
-                          '--work-dir', work_dir, *flags],
-                         log_path, PYTHON=sys.executable, PORT=str(free_port()))
+    process = start_tool([
+        'bash', REPO_ROOT / 'tools' / 'dist_train.sh', config, '2',
+        '--work-dir', work_dir, *flags
+    ],
+                         log_path,
+                         PYTHON=sys.executable,
+                         PORT=str(free_port()))
     return finish_tool(process, log_path)
 
 
@@ -130,7 +170,8 @@ def runs(request, files, tmp_path_factory):
     """An uninterrupted 2-rank run and one resumed from its iter_2.pth."""
     root = tmp_path_factory.mktemp(request.param)
     config = root / f'{request.param}.py'
-    config.write_text('\n'.join(MODEL_KINDS[request.param](files)) + DISTRIBUTED)
+    config.write_text('\n'.join(MODEL_KINDS[request.param](files)) +
+                      DISTRIBUTED)
     full, resumed = root / 'full', root / 'resumed'
     dist_train(config, full)
     dist_train(config, resumed, '--resume', '--cfg-options',
@@ -144,26 +185,35 @@ def state_dict(path):
 
 def assert_same_tensors(actual, expected, what):
     assert actual.keys() == expected.keys(), what
-    differing = [k for k in expected if not torch.equal(actual[k], expected[k])]
+    differing = [
+        k for k in expected if not torch.equal(actual[k], expected[k])
+    ]
     assert differing == [], f'{what}: {differing}'
 
 
 def test_two_rank_resume_reaches_the_uninterrupted_weights(runs):
     full, resumed = runs['full'], runs['resumed']
     for rank in (0, 1):  # each rank's model when training ended
-        assert_same_tensors(state_dict(resumed / f'rank{rank}_final.pth'),
-                            state_dict(full / f'rank{rank}_final.pth'),
-                            f'{runs["kind"]} rank {rank}')
-    assert_same_tensors(state_dict(resumed / f'iter_{ITERS}.pth'),
-                        state_dict(full / f'iter_{ITERS}.pth'), f'{runs["kind"]} checkpoint')
+        assert_same_tensors(
+            state_dict(resumed / f'rank{rank}_final.pth'),
+            state_dict(full / f'rank{rank}_final.pth'),
+            f'{runs["kind"]} rank {rank}')
+    assert_same_tensors(
+        state_dict(resumed / f'iter_{ITERS}.pth'),
+        state_dict(full / f'iter_{ITERS}.pth'), f'{runs["kind"]} checkpoint')
     # training moved on after the resume
-    assert any(not torch.equal(value, state_dict(full / f'iter_{RESUME_AT}.pth')[key])
-               for key, value in state_dict(full / f'iter_{ITERS}.pth').items())
+    assert any(not torch.equal(value,
+                               state_dict(full / f'iter_{RESUME_AT}.pth')[key])
+               for key, value in state_dict(full /
+                                            f'iter_{ITERS}.pth').items())
 
 
 def test_ranks_and_checkpoint_hold_the_same_batch_norm_statistics(runs):
-    final = [state_dict(runs['full'] / f'rank{rank}_final.pth') for rank in (0, 1)]
+    final = [
+        state_dict(runs['full'] / f'rank{rank}_final.pth') for rank in (0, 1)
+    ]
     assert any(key.endswith('bn.running_var') for key in final[0])
     assert_same_tensors(final[1], final[0], f'{runs["kind"]} ranks')
-    assert_same_tensors(state_dict(runs['full'] / f'iter_{ITERS}.pth'), final[0],
-                        f'{runs["kind"]} checkpoint')
+    assert_same_tensors(
+        state_dict(runs['full'] / f'iter_{ITERS}.pth'), final[0],
+        f'{runs["kind"]} checkpoint')

@@ -3,9 +3,9 @@ import pytest
 import torch
 from mmengine.optim import OptimWrapper
 from mmengine.optim.scheduler import ConstantLR
-from mmasm.registry import PARAM_SCHEDULERS
 
 from mmasm.engine.schedulers import InverseDecayLR
+from mmasm.registry import PARAM_SCHEDULERS
 
 
 def make_optimizer(lr=0.1):
@@ -41,8 +41,8 @@ def test_authors_rate_built_from_the_mmseg_registry():
 
 def test_begin_and_end():
     optimizer = make_optimizer(1.0)
-    scheduler = InverseDecayLR(optimizer, gamma=0.5, begin=3, end=7,
-                               by_epoch=False)
+    scheduler = InverseDecayLR(
+        optimizer, gamma=0.5, begin=3, end=7, by_epoch=False)
     decayed = [1 / (1 + 0.5 * t) for t in range(4)]
     assert run(scheduler, optimizer, 10) == pytest.approx(
         [1.0] * 3 + decayed + [decayed[-1]] * 3, rel=1e-12)
@@ -60,9 +60,9 @@ def test_chains_with_other_schedulers():
         optimizer.step()
         halve.step()
         decay.step()
-    assert lrs == pytest.approx(
-        [(0.5 if t < 2 else 1.0) / (1 + 0.5 * t) for t in range(6)],
-        rel=1e-12)
+    assert lrs == pytest.approx([(0.5 if t < 2 else 1.0) / (1 + 0.5 * t)
+                                 for t in range(6)],
+                                rel=1e-12)
 
 
 def test_state_dict_resumes_the_schedule():
@@ -74,8 +74,9 @@ def test_state_dict_resumes_the_schedule():
     resumed_opt.load_state_dict(optimizer.state_dict())
     resumed = InverseDecayLR(resumed_opt, gamma=0.1, by_epoch=False)
     resumed.load_state_dict(state)
-    assert run(resumed, resumed_opt, 3) == pytest.approx(
-        [0.1 / (1 + 0.1 * t) for t in range(5, 8)], rel=1e-12)
+    assert run(resumed, resumed_opt,
+               3) == pytest.approx([0.1 / (1 + 0.1 * t) for t in range(5, 8)],
+                                   rel=1e-12)
 
 
 def test_negative_gamma_is_rejected():

@@ -11,7 +11,6 @@ import sys
 
 import torch
 from mmengine.runner import CheckpointLoader
-
 from utils import (REPO_ROOT, finish_tool, start_tool,
                    write_tiny_segformer_config)
 

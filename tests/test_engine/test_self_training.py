@@ -8,11 +8,11 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.runner import CheckpointLoader
+from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, finish_tool, free_port,
+                   save_random_rain, start_tool, write_cityscapes, write_gta5)
 
 from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
 from mmasm.utils import build_runner, unwrap_model
-from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, finish_tool, free_port, save_random_rain,
-                   start_tool, write_cityscapes, write_gta5)
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 TRAIN_TOOL = REPO_ROOT / 'tools' / 'train.py'
@@ -31,7 +31,8 @@ train_dataloader = dict(_delete_=True, batch_size=2, num_workers=0, persistent_w
     dataset=dict(type='UDADataset',
         source=dict(type='GTA5Dataset', data_root={gta5!r},
                     data_prefix=dict(img_path='images', seg_map_path='labels'),
-                    pipeline=[dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'), {crop}]),
+                    pipeline=[dict(type='LoadImageFromFile'),
+                              dict(type='LoadAnnotations'), {crop}]),
         target=dict(type='ImageFolderDataset', data_root={target!r},
                     pipeline=[dict(type='LoadImageFromFile'), {crop}])))
 val_dataloader = dict(dataset=dict(data_root={cityscapes!r}))
@@ -53,23 +54,29 @@ def write_data(root):
 
 
 def write_config(root, name='cfg.py', val_interval=1000, extra=''):
-    text = TINY_DACS.format(tiny=str(TINY_SEGFORMER_CFG), uda=str(UDA_BASE),
-                            gta5=str(root / 'gta5'), crop=CROP,
-                            target=str(root / 'cityscapes' / 'leftImg8bit' / 'train'),
-                            cityscapes=str(root / 'cityscapes'), val_interval=val_interval)
+    text = TINY_DACS.format(
+        tiny=str(TINY_SEGFORMER_CFG),
+        uda=str(UDA_BASE),
+        gta5=str(root / 'gta5'),
+        crop=CROP,
+        target=str(root / 'cityscapes' / 'leftImg8bit' / 'train'),
+        cityscapes=str(root / 'cityscapes'),
+        val_interval=val_interval)
     (root / name).write_text(text + extra)
     return root / name
 
 
 def train(config, work_dir, max_iters, *flags, **env):
     log_path = work_dir.parent / f'{work_dir.name}_{max_iters}.log'
-    return start_tool([sys.executable, TRAIN_TOOL, config, '--work-dir', work_dir,
-                       '--cfg-options', f'train_cfg.max_iters={max_iters}', *flags],
-                      log_path, **env), log_path
+    return start_tool([
+        sys.executable, TRAIN_TOOL, config, '--work-dir', work_dir,
+        '--cfg-options', f'train_cfg.max_iters={max_iters}', *flags
+    ], log_path, **env), log_path
 
 
 def state_dict(path):
-    return CheckpointLoader.load_checkpoint(str(path), map_location='cpu')['state_dict']
+    return CheckpointLoader.load_checkpoint(
+        str(path), map_location='cpu')['state_dict']
 
 
 @pytest.fixture(scope='module')
@@ -88,25 +95,34 @@ def resumed_runs(data_root):
     stopped, stopped_log = train(config, stopped_dir, 2)
     finish_tool(stopped, stopped_log)
     resumed, resumed_log = train(config, stopped_dir, 4, '--resume')
-    return dict(full_dir=full_dir, stopped_dir=stopped_dir, full_log=finish_tool(full, full_log),
-                resumed_log=finish_tool(resumed, resumed_log))
+    return dict(
+        full_dir=full_dir,
+        stopped_dir=stopped_dir,
+        full_log=finish_tool(full, full_log),
+        resumed_log=finish_tool(resumed, resumed_log))
 
 
 def test_train_tool_trains_logs_and_checkpoints_the_teacher(resumed_runs):
     log, work_dir = resumed_runs['full_log'], resumed_runs['full_dir']
-    for key in ('src.decode.loss_ce', 'src.loss_imnet_feat_dist', 'mix.decode.loss_ce',
-                'masked.decode.loss_ce', 'pseudo_weight', 'pl_share.18', 'mIoU'):
+    for key in ('src.decode.loss_ce', 'src.loss_imnet_feat_dist',
+                'mix.decode.loss_ce', 'masked.decode.loss_ce', 'pseudo_weight',
+                'pl_share.18', 'mIoU'):
         assert key in log, key
     state = state_dict(work_dir / 'iter_4.pth')
     assert int(state['ema_steps']) == 4
     teacher = {k for k in state if k.startswith('teacher.')}
-    assert {'teacher.' + k[len('segmentor.'):] for k in state if k.startswith('segmentor.')} == teacher
+    assert {
+        'teacher.' + k[len('segmentor.'):]
+        for k in state if k.startswith('segmentor.')
+    } == teacher
     assert list(work_dir.glob('*/vis_data/vis_image/dacs_mix_2.png'))
 
 
-def test_a_resumed_run_reaches_the_uninterrupted_student_and_teacher(resumed_runs):
+def test_a_resumed_run_reaches_the_uninterrupted_student_and_teacher(
+        resumed_runs):
     log = resumed_runs['resumed_log']
-    assert [int(i) for i in re.findall(r'Iter\(train\) \[\s*(\d+)/', log)] == [3, 4]
+    assert [int(i)
+            for i in re.findall(r'Iter\(train\) \[\s*(\d+)/', log)] == [3, 4]
     full_state = state_dict(resumed_runs['full_dir'] / 'iter_4.pth')
     resumed_state = state_dict(resumed_runs['stopped_dir'] / 'iter_4.pth')
     halfway = state_dict(resumed_runs['stopped_dir'] / 'iter_2.pth')
@@ -114,7 +130,8 @@ def test_a_resumed_run_reaches_the_uninterrupted_student_and_teacher(resumed_run
     for name, value in full_state.items():
         assert torch.equal(resumed_state[name], value), name
     for prefix in ('segmentor.', 'teacher.'):
-        assert any(not torch.equal(halfway[k], v) for k, v in full_state.items()
+        assert any(not torch.equal(halfway[k], v)
+                   for k, v in full_state.items()
                    if k.startswith(prefix)), prefix
 
 
@@ -122,18 +139,28 @@ def test_two_cpu_ranks_keep_student_and_teacher_identical(data_root):
     config = write_config(data_root, 'dist_cfg.py', extra=DISTRIBUTED)
     work_dir = data_root / 'dist'
     log_path = data_root / 'dist.log'
-    process = start_tool(['bash', REPO_ROOT / 'tools' / 'dist_train.sh', config, '2',
-                          '--work-dir', work_dir, '--cfg-options', 'train_cfg.max_iters=2'],
-                         log_path, PYTHON=sys.executable, PORT=str(free_port()))
+    process = start_tool([
+        'bash', REPO_ROOT / 'tools' / 'dist_train.sh', config, '2',
+        '--work-dir', work_dir, '--cfg-options', 'train_cfg.max_iters=2'
+    ],
+                         log_path,
+                         PYTHON=sys.executable,
+                         PORT=str(free_port()))
     log = finish_tool(process, log_path)
     assert 'Iter(train) [2/2]' in log
-    init = torch.load(work_dir / 'rank0_init.pth', weights_only=True)['state_dict']
-    ranks = [torch.load(work_dir / f'rank{r}_final.pth', weights_only=True) for r in (0, 1)]
-    assert all(r['wrapper'] == 'MMSeparateDistributedDataParallel' for r in ranks)
+    init = torch.load(
+        work_dir / 'rank0_init.pth', weights_only=True)['state_dict']
+    ranks = [
+        torch.load(work_dir / f'rank{r}_final.pth', weights_only=True)
+        for r in (0, 1)
+    ]
+    assert all(r['wrapper'] == 'MMSeparateDistributedDataParallel'
+               for r in ranks)
     rank0, rank1 = ranks[0]['state_dict'], ranks[1]['state_dict']
     assert [k for k in rank0 if not torch.equal(rank0[k], rank1[k])] == []
     for prefix in ('segmentor.', 'teacher.'):
-        assert any(not torch.equal(init[k], v) for k, v in rank0.items() if k.startswith(prefix))
+        assert any(not torch.equal(init[k], v) for k, v in rank0.items()
+                   if k.startswith(prefix))
     assert int(rank0['ema_steps']) == 2
 
 
@@ -142,15 +169,20 @@ def test_asm_and_self_training_compose(data_root, tmp_path):
     each of its search depths is a full self-training step."""
     target = next((data_root / 'cityscapes').glob('leftImg8bit/train/*/*.png'))
     save_random_rain(tmp_path / 'rain.pth')
-    asm = (f"custom_hooks = [dict(type='mmasm.NumClassCheckHook'), dict(type='ASMHook', "
-           f"rain_checkpoint={str(tmp_path / 'rain.pth')!r}, target={str(target)!r}, "
-           "search_depth=2, keep_source=True, vis_interval=0)]\n")
-    cfg = Config.fromfile(str(write_config(data_root, 'asm_cfg.py', extra=asm)))
+    asm = (
+        f"custom_hooks = [dict(type='mmasm.NumClassCheckHook'), dict(type='ASMHook', "
+        f"rain_checkpoint={str(tmp_path / 'rain.pth')!r}, target={str(target)!r}, "
+        'search_depth=2, keep_source=True, vis_interval=0)]\n')
+    cfg = Config.fromfile(
+        str(write_config(data_root, 'asm_cfg.py', extra=asm)))
     cfg.work_dir = str(tmp_path / 'work')
     cfg.train_cfg.max_iters = 2
     runner = build_runner(cfg)
     runner.train()
     hub = runner.message_hub
-    assert {'train/asm_loss_depth0', 'train/asm_loss_depth1', 'train/mix.decode.loss_ce'} <= set(
-        hub.log_scalars)
-    assert int(unwrap_model(runner.model).ema_steps) == 4  # 2 depths x 2 iterations
+    assert {
+        'train/asm_loss_depth0', 'train/asm_loss_depth1',
+        'train/mix.decode.loss_ce'
+    } <= set(hub.log_scalars)
+    assert int(unwrap_model(
+        runner.model).ema_steps) == 4  # 2 depths x 2 iterations

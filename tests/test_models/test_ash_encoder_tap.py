@@ -15,6 +15,7 @@ def test_ash_renders_with_the_rains_feature_width(tap, channels):
     assert ash.conditioning_net.scale_head[-1].out_channels == channels
     assert ash.conditioning_net.shift_head[-1].out_channels == channels
     content, style = torch.rand(2, 3, 32, 48), torch.rand(2, 3, 32, 48)
-    out = ash(content, style, torch.randn(2, 5, 32, 48), torch.Generator().manual_seed(0))
+    out = ash(content, style, torch.randn(2, 5, 32, 48),
+              torch.Generator().manual_seed(0))
     assert out.stylized.shape == (2, 3, 32, 48)
     assert torch.isfinite(out.stylized).all()

@@ -7,13 +7,13 @@ import torch
 import torch.nn.functional as F
 from mmengine.config import ConfigDict
 from mmengine.optim import OptimWrapper
+from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.models.segmentors import EncoderDecoder
-from mmasm.registry import MODELS
 from mmseg.structures import SegDataSample
 
 import mmasm  # noqa: F401
-from mmengine.registry import init_default_scope
+from mmasm.registry import MODELS
 
 init_default_scope('mmasm')
 
@@ -26,18 +26,30 @@ def tiny_cfg(**kwargs):
     output stride 8) + DeepLabV2Head on layer4 (64 channels)."""
     cfg = dict(
         type='ASMEncoderDecoder',
-        data_preprocessor=dict(type='SegDataPreProcessor',
-                               mean=[104.008, 116.669, 122.679],
-                               std=[1.0, 1.0, 1.0], bgr_to_rgb=False,
-                               size=(32, 32), seg_pad_val=255),
-        backbone=dict(type='ResNet', depth=18, stem_channels=8,
-                      base_channels=8, strides=(1, 2, 1, 1),
-                      dilations=(1, 1, 2, 4), style='caffe',
-                      norm_cfg=dict(type='BN', requires_grad=False),
-                      norm_eval=True),
-        decode_head=dict(type='DeepLabV2Head', in_channels=64, in_index=3,
-                         num_classes=NUM_CLASSES),
-        train_cfg=dict(), test_cfg=ConfigDict(mode='whole'))
+        data_preprocessor=dict(
+            type='SegDataPreProcessor',
+            mean=[104.008, 116.669, 122.679],
+            std=[1.0, 1.0, 1.0],
+            bgr_to_rgb=False,
+            size=(32, 32),
+            seg_pad_val=255),
+        backbone=dict(
+            type='ResNet',
+            depth=18,
+            stem_channels=8,
+            base_channels=8,
+            strides=(1, 2, 1, 1),
+            dilations=(1, 1, 2, 4),
+            style='caffe',
+            norm_cfg=dict(type='BN', requires_grad=False),
+            norm_eval=True),
+        decode_head=dict(
+            type='DeepLabV2Head',
+            in_channels=64,
+            in_index=3,
+            num_classes=NUM_CLASSES),
+        train_cfg=dict(),
+        test_cfg=ConfigDict(mode='whole'))
     cfg.update(kwargs)
     return cfg
 
@@ -55,11 +67,15 @@ def make_samples(content_ids, size=32, seed=0, labels=None):
     samples = []
     for i, content in enumerate(content_ids):
         sample = SegDataSample()
-        label = (labels[i] if labels is not None else torch.randint(
-            0, NUM_CLASSES, (1, size, size), generator=gen))
+        label = (
+            labels[i] if labels is not None else torch.randint(
+                0, NUM_CLASSES, (1, size, size), generator=gen))
         sample.gt_sem_seg = PixelData(data=label)
-        meta = dict(img_path=f'img_{i}.png', img_shape=(size, size),
-                    ori_shape=(size, size), pad_shape=(size, size))
+        meta = dict(
+            img_path=f'img_{i}.png',
+            img_shape=(size, size),
+            ori_shape=(size, size),
+            pad_shape=(size, size))
         if content is not None:
             meta['content_id'] = content
         sample.set_metainfo(meta)
@@ -68,8 +84,8 @@ def make_samples(content_ids, size=32, seed=0, labels=None):
 
 
 def images(n, size=32, seed=1):
-    return torch.randn(n, 3, size, size,
-                       generator=torch.Generator().manual_seed(seed)) * 50
+    return torch.randn(
+        n, 3, size, size, generator=torch.Generator().manual_seed(seed)) * 50
 
 
 def test_without_content_groups_losses_equal_encoder_decoder():
@@ -134,10 +150,11 @@ def test_identical_images_give_zero_loss_and_finite_gradients():
     x = images(1).repeat(2, 1, 1, 1)
     losses = model.loss(x, make_samples([7, 7]))
     assert losses['loss_consistency'] == 0
-    sum(v for k, v in losses.items() if k.startswith(('loss', 'decode.loss'))
-        ).backward()
-    assert all(torch.isfinite(p.grad).all() for p in model.parameters()
-               if p.grad is not None)
+    sum(v for k, v in losses.items()
+        if k.startswith(('loss', 'decode.loss'))).backward()
+    assert all(
+        torch.isfinite(p.grad).all() for p in model.parameters()
+        if p.grad is not None)
 
 
 def test_authors_consistency_is_their_layer4_conv_norms():
@@ -156,8 +173,8 @@ def test_authors_consistency_is_their_layer4_conv_norms():
                 block.downsample(feat)
             feat = F.relu(block.norm2(c2) + identity)
             norms += [(c[0] - c[1]).flatten(1).norm(dim=1) for c in (c1, c2)]
-    expected = WEIGHT * F.mse_loss(torch.cat(norms),
-                                   torch.zeros(sum(map(len, norms))))
+    expected = WEIGHT * F.mse_loss(
+        torch.cat(norms), torch.zeros(sum(map(len, norms))))
     torch.testing.assert_close(losses['loss_consistency'], expected)
 
 
@@ -165,8 +182,12 @@ def test_authors_mode_needs_pairs_and_a_resnet():
     model = build(consistency_mode='authors')
     with pytest.raises(ValueError, match='pairs'):
         model.loss(images(3), make_samples([0, 0, 0]))
-    mit = dict(type='MixVisionTransformer', in_channels=3, embed_dims=8,
-               num_layers=[1, 1, 1, 1], num_heads=[1, 1, 1, 1])
+    mit = dict(
+        type='MixVisionTransformer',
+        in_channels=3,
+        embed_dims=8,
+        num_layers=[1, 1, 1, 1],
+        num_heads=[1, 1, 1, 1])
     with pytest.raises(TypeError, match="'layer4'"):
         build(consistency_mode='authors', backbone=mit)
     with pytest.raises(ValueError, match='consistency_mode'):
@@ -175,8 +196,8 @@ def test_authors_mode_needs_pairs_and_a_resnet():
 
 def test_zero_weight_turns_the_loss_off():
     model = build(consistency_weight=0)
-    assert 'loss_consistency' not in model.loss(images(2),
-                                                make_samples([0, 0]))
+    assert 'loss_consistency' not in model.loss(
+        images(2), make_samples([0, 0]))
 
 
 def test_out_of_range_labels_name_the_image():
@@ -209,22 +230,34 @@ def test_accepts_every_encoder_decoder_argument_and_trains():
     names = set(inspect.signature(EncoderDecoder.__init__).parameters)
     names -= {'self'}
     cfg = tiny_cfg(
-        neck=dict(type='FPN', in_channels=[8, 16, 32, 64], out_channels=16,
-                  num_outs=4),
-        decode_head=dict(type='DeepLabV2Head', in_channels=16, in_index=3,
-                         num_classes=NUM_CLASSES),
-        auxiliary_head=dict(type='FCNHead', in_channels=16, in_index=2,
-                            channels=8, num_convs=1, num_classes=NUM_CLASSES,
-                            loss_decode=dict(type='CrossEntropyLoss',
-                                             loss_weight=0.4)),
-        pretrained=None, init_cfg=None)
+        neck=dict(
+            type='FPN',
+            in_channels=[8, 16, 32, 64],
+            out_channels=16,
+            num_outs=4),
+        decode_head=dict(
+            type='DeepLabV2Head',
+            in_channels=16,
+            in_index=3,
+            num_classes=NUM_CLASSES),
+        auxiliary_head=dict(
+            type='FCNHead',
+            in_channels=16,
+            in_index=2,
+            channels=8,
+            num_convs=1,
+            num_classes=NUM_CLASSES,
+            loss_decode=dict(type='CrossEntropyLoss', loss_weight=0.4)),
+        pretrained=None,
+        init_cfg=None)
     assert names <= set(cfg) - {'type'}
     torch.manual_seed(0)
     model = MODELS.build(copy.deepcopy(cfg))
     model.init_weights()
     optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=1e-3))
-    raw = [torch.randint(0, 256, (3, 32, 32), dtype=torch.uint8)
-           for _ in range(2)]
+    raw = [
+        torch.randint(0, 256, (3, 32, 32), dtype=torch.uint8) for _ in range(2)
+    ]
     batch = dict(inputs=raw, data_samples=make_samples([0, 0]))
     log_vars = model.train_step(batch, optim)
     assert {'loss_consistency', 'decode.loss_ce',
@@ -232,6 +265,6 @@ def test_accepts_every_encoder_decoder_argument_and_trains():
     assert log_vars['loss_consistency'] > 0
     model.eval()
     with torch.no_grad():
-        results = model.test_step(dict(inputs=raw,
-                                       data_samples=make_samples([0, 0])))
+        results = model.test_step(
+            dict(inputs=raw, data_samples=make_samples([0, 0])))
     assert results[0].pred_sem_seg.data.shape == (1, 32, 32)

@@ -3,17 +3,16 @@ any mmseg decode head."""
 import pytest
 import torch
 import torch.nn.functional as F
+from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
-from mmasm.registry import MODELS
 from mmseg.structures import SegDataSample
 
 import mmasm  # noqa: F401
-from mmengine.registry import init_default_scope
+from mmasm.models.utils import capture_classifier_input, forward_with_features
+from mmasm.registry import MODELS
 
 init_default_scope('mmasm')
-from mmasm.models.utils import (capture_classifier_input,
-                                       forward_with_features)
 
 
 def build_head(**kwargs):
@@ -44,8 +43,9 @@ def test_logits_are_the_sum_of_dilated_branches():
     assert out.shape == (2, 5, 9, 11)
     torch.testing.assert_close(out, expected)
     assert head.dropout is None
-    assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
-                   for m in head.modules())
+    assert not any(
+        isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+        for m in head.modules())
 
 
 def test_authors_weight_init_and_no_intermediate_layer():
@@ -55,20 +55,20 @@ def test_authors_weight_init_and_no_intermediate_layer():
     assert abs(weights.std().item() - 0.01) < 5e-4
     assert all((c.bias == 0).all() for c in head.conv_seg.convs)
     # only the four classifier convs carry parameters
-    assert sum(p.numel() for p in head.parameters()) == 4 * (
-        256 * 19 * 9 + 19)
+    assert sum(p.numel() for p in head.parameters()) == 4 * (256 * 19 * 9 + 19)
 
 
 def test_loss_uses_base_decode_head_machinery():
     torch.manual_seed(0)
-    head = build_head(align_corners=True, loss_decode=dict(
-        type='CrossEntropyLoss', avg_non_ignore=True))
+    head = build_head(
+        align_corners=True,
+        loss_decode=dict(type='CrossEntropyLoss', avg_non_ignore=True))
     x = torch.randn(2, 8, 4, 4)
     labels = torch.randint(0, 5, (2, 16, 16))
     labels[0, :8] = 255  # ignored pixels
     losses = head.loss((x, ), samples_with_labels(labels), {})
-    logits = F.interpolate(head((x, )), (16, 16), mode='bilinear',
-                           align_corners=True)
+    logits = F.interpolate(
+        head((x, )), (16, 16), mode='bilinear', align_corners=True)
     expected = F.cross_entropy(logits, labels, ignore_index=255)
     torch.testing.assert_close(losses['loss_ce'], expected)
     losses['loss_ce'].backward()
@@ -79,13 +79,15 @@ def test_wrong_channels_is_a_clear_error():
     with pytest.raises(ValueError, match='channels must equal'):
         build_head(channels=512)
     with pytest.raises(ValueError, match='one feature map'):
-        build_head(in_channels=[4, 4], in_index=[0, 1],
-                   input_transform='multiple_select')
+        build_head(
+            in_channels=[4, 4],
+            in_index=[0, 1],
+            input_transform='multiple_select')
 
 
 def test_resize_concat_inputs_are_classified_together():
-    head = build_head(in_channels=[3, 5], in_index=[0, 1],
-                      input_transform='resize_concat')
+    head = build_head(
+        in_channels=[3, 5], in_index=[0, 1], input_transform='resize_concat')
     logits, feature = forward_with_features(
         head, (torch.randn(1, 3, 6, 6), torch.randn(1, 5, 3, 3)))
     assert feature.shape == (1, 8, 6, 6)
@@ -102,18 +104,27 @@ def test_deeplabv2_feature_is_the_head_input():
 
 def test_segformer_feature_is_the_fused_map_before_dropout():
     torch.manual_seed(0)
-    head = MODELS.build(dict(
-        type='SegformerHead', in_channels=[4, 6], in_index=[0, 1], channels=7,
-        num_classes=3, dropout_ratio=0.5, norm_cfg=dict(type='BN')))
+    head = MODELS.build(
+        dict(
+            type='SegformerHead',
+            in_channels=[4, 6],
+            in_index=[0, 1],
+            channels=7,
+            num_classes=3,
+            dropout_ratio=0.5,
+            norm_cfg=dict(type='BN')))
     head.train()
     inputs = (torch.randn(2, 4, 8, 8), torch.randn(2, 6, 4, 4))
     logits, feature = forward_with_features(head, inputs)
     assert feature.shape == (2, 7, 8, 8)
     # the fused map of SegformerHead, before dropout and conv_seg
     head.eval()
-    fused = head.fusion_conv(torch.cat([
-        F.interpolate(conv(x), (8, 8), mode='bilinear')
-        for conv, x in zip(head.convs, inputs)], dim=1))
+    fused = head.fusion_conv(
+        torch.cat([
+            F.interpolate(conv(x), (8, 8), mode='bilinear')
+            for conv, x in zip(head.convs, inputs)
+        ],
+                  dim=1))
     _, eval_feature = forward_with_features(head, inputs)
     torch.testing.assert_close(eval_feature, fused)
     torch.testing.assert_close(head.cls_seg(eval_feature), head(inputs))
@@ -125,10 +136,17 @@ def test_feature_of_heads_with_overridden_forward():
     # DepthwiseSeparableASPPHead inherits ASPPHead._forward_feature but adds
     # a decoder after it: the captured feature is what cls_seg really gets
     torch.manual_seed(0)
-    head = MODELS.build(dict(
-        type='DepthwiseSeparableASPPHead', in_channels=8, in_index=1,
-        channels=6, c1_in_channels=4, c1_channels=2, dilations=(1, 2),
-        num_classes=3, dropout_ratio=0))
+    head = MODELS.build(
+        dict(
+            type='DepthwiseSeparableASPPHead',
+            in_channels=8,
+            in_index=1,
+            channels=6,
+            c1_in_channels=4,
+            c1_channels=2,
+            dilations=(1, 2),
+            num_classes=3,
+            dropout_ratio=0))
     head.eval()
     inputs = (torch.randn(1, 4, 8, 8), torch.randn(1, 8, 4, 4))
     logits, feature = forward_with_features(head, inputs)

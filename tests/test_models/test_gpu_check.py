@@ -16,8 +16,10 @@ def test_tiny_gpu_check_writes_every_figure(tmp_path):
     # the ASM check runs bench_asm_vs_authors.py's processes (over a
     # minute on a shared CPU): run by hand with --tiny
     out = tmp_path / 'gpu_check.json'
-    gpu_check.main(['--tiny', '--checks', 'daformer_self_training', 'datum',
-                    '--out', str(out)])
+    gpu_check.main([
+        '--tiny', '--checks', 'daformer_self_training', 'datum', '--out',
+        str(out)
+    ])
     report = json.loads(out.read_text())
     assert set(report['checks']) == {'daformer_self_training', 'datum'}
     assert all(c['ok'] for c in report['checks'].values()), report

@@ -8,20 +8,27 @@ import torch.nn.functional as F
 from mmengine.config import Config, ConfigDict
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
+from utils import TINY_SEGFORMER_CFG
 
 from mmasm.models.decode_heads.hrda_head import DetailWindows, crop
 from mmasm.models.segmentors.hrda_encoder_decoder import (random_crop_box,
                                                           sliding_boxes)
 from mmasm.models.utils import pixel_weighted_losses
 from mmasm.registry import MODELS
-from utils import TINY_SEGFORMER_CFG
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 BN = dict(type='BN', requires_grad=True)
 TINY_DAFORMER_HEAD = dict(
-    type='DAFormerHead', in_channels=[8, 16], in_index=[0, 1], embed_dims=16,
-    channels=16, dilations=(1, 2), num_classes=19, norm_cfg=BN,
-    align_corners=False, loss_decode=dict(type='CrossEntropyLoss'))
+    type='DAFormerHead',
+    in_channels=[8, 16],
+    in_index=[0, 1],
+    embed_dims=16,
+    channels=16,
+    dilations=(1, 2),
+    num_classes=19,
+    norm_cfg=BN,
+    align_corners=False,
+    loss_decode=dict(type='CrossEntropyLoss'))
 
 
 def hrda_model_cfg(single_scale_head=None, **options) -> dict:
@@ -33,9 +40,13 @@ def hrda_model_cfg(single_scale_head=None, **options) -> dict:
     cfg['data_preprocessor']['size'] = (64, 64)
     hrda = dict(
         type='HRDAEncoderDecoder',
-        decode_head=dict(type='HRDAHead', single_scale_head=single_scale_head,
-                         attention_embed_dim=8, hr_loss_weight=0.1),
-        hr_crop_size=(32, 32), crop_coord_divisible=8,
+        decode_head=dict(
+            type='HRDAHead',
+            single_scale_head=single_scale_head,
+            attention_embed_dim=8,
+            hr_loss_weight=0.1),
+        hr_crop_size=(32, 32),
+        crop_coord_divisible=8,
         test_cfg=dict(mode='slide', crop_size=(64, 64), stride=(32, 32)))
     return dict(cfg, **dict(hrda, **options))
 
@@ -52,8 +63,8 @@ def labelled(num, size=(64, 64), seed=0):
     gen = torch.Generator().manual_seed(seed)
     samples = []
     for _ in range(num):
-        sample = SegDataSample(metainfo=dict(img_shape=size, ori_shape=size,
-                                             pad_shape=size))
+        sample = SegDataSample(
+            metainfo=dict(img_shape=size, ori_shape=size, pad_shape=size))
         sample.gt_sem_seg = PixelData(
             data=torch.randint(0, 19, (1, *size), generator=gen))
         samples.append(sample)
@@ -62,8 +73,10 @@ def labelled(num, size=(64, 64), seed=0):
 
 def test_detail_crops_lie_on_the_grid_and_change_per_call():
     gen = torch.Generator().manual_seed(0)
-    boxes = {random_crop_box(1024, 2048, (512, 512), 8, gen)
-             for _ in range(50)}
+    boxes = {
+        random_crop_box(1024, 2048, (512, 512), 8, gen)
+        for _ in range(50)
+    }
     assert len(boxes) > 40
     for y1, y2, x1, x2 in boxes:
         assert y1 % 8 == 0 and x1 % 8 == 0
@@ -100,8 +113,8 @@ def test_fusion_masks_the_attention_to_the_detail_box():
     expected = F.interpolate(masked, **up) * pasted + expected_lr
     assert torch.allclose(fused, expected, atol=1e-6)
     # outside the box the detail logits do not reach the fused ones
-    grad, = torch.autograd.grad(fused[..., outside].sum(), hr_seg,
-                                retain_graph=True)
+    grad, = torch.autograd.grad(
+        fused[..., outside].sum(), hr_seg, retain_graph=True)
     assert grad.abs().sum() == 0
     grad, = torch.autograd.grad(fused[..., ~outside].sum(), hr_seg)
     assert grad.abs().sum() > 0
@@ -119,14 +132,17 @@ def test_fused_and_detail_losses_with_their_weights_and_pixel_weights():
         losses = head.loss_by_feat((fused, _, hr_seg), samples, box)
 
     def weighted_ce(logits, target, pixel_weight):
-        logits = F.interpolate(logits, size=target.shape[-2:],
-                               mode='bilinear', align_corners=False)
-        ce = F.cross_entropy(logits, target[:, 0], reduction='none',
-                             ignore_index=255)
+        logits = F.interpolate(
+            logits,
+            size=target.shape[-2:],
+            mode='bilinear',
+            align_corners=False)
+        ce = F.cross_entropy(
+            logits, target[:, 0], reduction='none', ignore_index=255)
         return (ce * pixel_weight).mean()  # avg_non_ignore=False
 
-    assert torch.allclose(losses['loss_ce'],
-                          0.9 * weighted_ce(fused, label, weight), atol=1e-6)
+    assert torch.allclose(
+        losses['loss_ce'], 0.9 * weighted_ce(fused, label, weight), atol=1e-6)
     assert torch.allclose(
         losses['hr.loss_ce'],
         0.1 * weighted_ce(hr_seg, crop(label, box), crop(weight, box)),
@@ -139,8 +155,10 @@ def test_every_parameter_gets_a_gradient_from_the_training_forward():
     assert type(model.decode_head.scale_attention).__name__ == \
         'HRDAAttentionHead'
     losses = model(torch.randn(2, 3, 64, 64), labelled(2), mode='loss')
-    assert set(losses) == {'decode.loss_ce', 'decode.acc_seg',
-                           'decode.hr.loss_ce', 'decode.hr.acc_seg'}
+    assert set(losses) == {
+        'decode.loss_ce', 'decode.acc_seg', 'decode.hr.loss_ce',
+        'decode.hr.acc_seg'
+    }
     sum(v for k, v in losses.items() if 'loss' in k).backward()
     missing = [n for n, p in model.named_parameters() if p.grad is None]
     assert missing == []
@@ -171,8 +189,9 @@ def test_sliding_detail_windows_average_into_the_whole_image():
 def test_batched_and_sequential_outer_windows_agree():
     model = build_hrda().eval()
     inputs = torch.randn(1, 3, 64, 128)
-    metas = [dict(img_shape=(64, 128), ori_shape=(64, 128),
-                  pad_shape=(64, 128))]
+    metas = [
+        dict(img_shape=(64, 128), ori_shape=(64, 128), pad_shape=(64, 128))
+    ]
     with torch.no_grad():
         sequential = model.slide_inference(inputs, metas)
         model.test_cfg.batched_slide = True

@@ -3,7 +3,6 @@
 import sys
 
 import pytest
-
 from utils import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / 'tools' / 'benchmarks'))
@@ -29,5 +28,5 @@ def test_the_paper_setting_is_mmasms_hrda_config():
     assert cfg['hr_crop_size'] == (512, 512)
     assert cfg['data_preprocessor']['size'] == (1024, 1024)
     assert cfg['imnet_feature_dist'] and cfg['mic']['block_size'] == 64
-    assert 'imnet_feature_dist' not in model_config('hrda', 1024, False,
-                                                    fd=False)
+    assert 'imnet_feature_dist' not in model_config(
+        'hrda', 1024, False, fd=False)

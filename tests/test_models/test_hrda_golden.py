@@ -8,14 +8,13 @@ import sys
 
 import pytest
 import torch
-
-from mmasm.models.decode_heads import HRDAHead
 from utils import REPO_ROOT
 
+from mmasm.models.decode_heads import HRDAHead
+
 sys.path.insert(0, str(REPO_ROOT / 'tools' / 'benchmarks'))
-from bench_hrda_vs_authors import (build_mmasm_head,  # noqa: E402
-                                   max_differences, run_mmasm,
-                                   unflatten_state)
+from bench_hrda_vs_authors import (  # noqa: E402 isort: skip
+    build_mmasm_head, max_differences, run_mmasm, unflatten_state)
 
 GOLDEN = REPO_ROOT / 'tests' / 'data' / 'hrda_golden.pt'
 
@@ -34,8 +33,9 @@ def test_mmasm_reproduces_the_authors_hrda_head(golden):
     differences = max_differences(golden['expected'],
                                   run_mmasm(head, golden['inputs']))
     assert set(differences) == {
-        'fused', 'context', 'detail', 'attention', 'loss_fused',
-        'loss_detail', 'param_grads', 'feature_grads', 'slide_fused'}
+        'fused', 'context', 'detail', 'attention', 'loss_fused', 'loss_detail',
+        'param_grads', 'feature_grads', 'slide_fused'
+    }
     assert max(differences.values()) <= 1e-5, differences
     assert float(golden['expected']['loss_detail']) > 0
 

@@ -6,13 +6,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
 
+from mmasm.engine.optimizers import MultiNetworkOptimWrapperConstructor
 from mmasm.models.lrm import (BatchInstanceNorm2d, LRMPatchDiscriminator,
                               LRMPerceptualLoss, LRMTrainer, LRMTranslator,
                               VGGFeatures, gram_matrix, load_lrm_translator,
                               lsgan_loss, save_lrm_translator)
-from mmasm.engine.optimizers import MultiNetworkOptimWrapperConstructor
 from mmasm.utils import frozen
-
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -27,6 +26,7 @@ def n_params(module):
 
 
 # ----------------------------------------------------------- translator --
+
 
 def test_translator_shapes_and_parameter_count():
     torch.manual_seed(0)
@@ -81,13 +81,14 @@ def test_translate_output_depends_on_source_and_target():
     translator = LRMTranslator().eval()
     with torch.no_grad():
         base = translator.translate(images(0), images(1))
-        assert not torch.allclose(base, translator.translate(images(2),
-                                                             images(1)))
-        assert not torch.allclose(base, translator.translate(images(0),
-                                                             images(3)))
+        assert not torch.allclose(base,
+                                  translator.translate(images(2), images(1)))
+        assert not torch.allclose(base,
+                                  translator.translate(images(0), images(3)))
 
 
 # ------------------------------------------------------------------ BIN --
+
 
 def test_bin_gate_mixes_batch_and_instance_norm():
     torch.manual_seed(0)
@@ -104,14 +105,14 @@ def test_bin_gate_mixes_batch_and_instance_norm():
     for rho in (1.0, 0.0, 0.3):
         with torch.no_grad():
             bin_layer.gate.fill_(rho)
-        torch.testing.assert_close(bin_layer(x), rho * batch +
-                                   (1 - rho) * inst)
+        torch.testing.assert_close(
+            bin_layer(x), rho * batch + (1 - rho) * inst)
     # the gate acts clamped to [0, 1]; clamp_gate_ projects the parameter
     with torch.no_grad():
         bin_layer.gate.copy_(torch.tensor([1.7, -0.4, 0.5, 1.0]))
     expected_rho = torch.tensor([1.0, 0.0, 0.5, 1.0])[:, None, None]
-    torch.testing.assert_close(bin_layer(x), expected_rho * batch +
-                               (1 - expected_rho) * inst)
+    torch.testing.assert_close(
+        bin_layer(x), expected_rho * batch + (1 - expected_rho) * inst)
     bin_layer.clamp_gate_()
     assert torch.equal(bin_layer.gate.data, expected_rho.flatten())
     # a batch of two different images gives the gate a gradient
@@ -138,13 +139,15 @@ def test_bin_batch_of_one_without_running_stats():
 
 # ------------------------------------------------------- discriminator --
 
+
 def test_patch_discriminator():
     torch.manual_seed(0)
     disc = LRMPatchDiscriminator()
     convs = [m for m in disc.modules() if isinstance(m, nn.Conv2d)]
-    assert [(c.in_channels, c.out_channels, c.kernel_size, c.stride)
-            for c in convs] == [(a, b, (4, 4), (2, 2)) for a, b in zip(
-                (3, 64, 128, 256, 512), (64, 128, 256, 512, 1))]
+    assert [
+        (c.in_channels, c.out_channels, c.kernel_size, c.stride) for c in convs
+    ] == [(a, b, (4, 4), (2, 2))
+          for a, b in zip((3, 64, 128, 256, 512), (64, 128, 256, 512, 1))]
     assert all(hasattr(c, 'parametrizations') for c in convs)  # SN
     assert disc(images(0, n=2, size=(64, 96))).shape == (2, 1, 2, 3)
     with pytest.raises(ValueError, match='at least 32x32'):
@@ -153,20 +156,26 @@ def test_patch_discriminator():
 
 # ------------------------------------------------------------------ VGG --
 
+
 def test_vgg_features_load_torchvision_vgg16(tmp_path):
     torch.manual_seed(0)
     reference = torchvision.models.vgg16(weights=None).features.eval()
-    state = {f'features.{k}': v
-             for k, v in reference.state_dict().items()}
+    state = {f'features.{k}': v for k, v in reference.state_dict().items()}
     state['classifier.6.bias'] = torch.zeros(1000)  # ignored
     torch.save(state, tmp_path / 'vgg16.pth')
     vgg = VGGFeatures('vgg16', checkpoint=str(tmp_path / 'vgg16.pth'))
     assert not any(p.requires_grad for p in vgg.parameters())
     x = images(0, size=(32, 32))
     taps = vgg(x)
-    assert {k: tuple(v.shape[1:]) for k, v in taps.items()} == {
-        'relu1_2': (64, 32, 32), 'relu2_2': (128, 16, 16),
-        'relu3_3': (256, 8, 8), 'relu4_3': (512, 4, 4)}
+    assert {
+        k: tuple(v.shape[1:])
+        for k, v in taps.items()
+    } == {
+        'relu1_2': (64, 32, 32),
+        'relu2_2': (128, 16, 16),
+        'relu3_3': (256, 8, 8),
+        'relu4_3': (512, 4, 4)
+    }
     with torch.no_grad():
         torch.testing.assert_close(taps['relu4_3'], reference[:23](x))
         torch.testing.assert_close(taps['relu2_2'], reference[:9](x))
@@ -193,18 +202,23 @@ def test_default_vgg_is_the_authors_vgg19_and_its_taps(tmp_path):
     relu1_2, relu2_2, relu3_3, relu4_3)."""
     torch.manual_seed(0)
     reference = torchvision.models.vgg19(weights=None).features.eval()
-    torch.save({f'features.{k}': v for k, v in reference.state_dict().items()},
-               tmp_path / 'vgg19.pth')
+    torch.save({
+        f'features.{k}': v
+        for k, v in reference.state_dict().items()
+    }, tmp_path / 'vgg19.pth')
     vgg = VGGFeatures(checkpoint=str(tmp_path / 'vgg19.pth'))
     assert vgg.arch == 'vgg19'
     x = images(1, size=(32, 32))
     taps = vgg(x)
     with torch.no_grad():
-        for name, end in (('relu1_2', 4), ('relu2_2', 9), ('relu3_3', 16), ('relu4_3', 25)):
-            torch.testing.assert_close(taps[name], reference[:end](x), msg=name)
+        for name, end in (('relu1_2', 4), ('relu2_2', 9), ('relu3_3', 16),
+                          ('relu4_3', 25)):
+            torch.testing.assert_close(
+                taps[name], reference[:end](x), msg=name)
 
 
 # --------------------------------------------------------------- losses --
+
 
 def test_gram_matrix_by_hand():
     features = torch.tensor([[[[1., 2.], [3., 4.]], [[0., 1.], [-1., 2.]]]])
@@ -240,8 +254,9 @@ def test_perceptual_loss_terms_and_target_cache():
     feats = loss.vgg(target)
     content = F.mse_loss(feats['relu2_2'], loss.vgg(source)['relu2_2'])
     torch.testing.assert_close(as_target['loss_content'], content)
-    style = sum(F.mse_loss(gram_matrix(loss.vgg(source)[k]),
-                           gram_matrix(feats[k])) for k in loss.style_layers)
+    style = sum(
+        F.mse_loss(gram_matrix(loss.vgg(source)[k]), gram_matrix(feats[k]))
+        for k in loss.style_layers)
     torch.testing.assert_close(same['loss_style'], 5 * style)
     grams = loss.target_grams(target)
     assert loss.target_grams(target.clone()) is grams
@@ -250,46 +265,61 @@ def test_perceptual_loss_terms_and_target_cache():
 
 # -------------------------------------------------------------- trainer --
 
+
 def build_trainer(lr=1e-3):
     torch.manual_seed(0)
     model = LRMTrainer()
-    adam = dict(type='OptimWrapper',
-                optimizer=dict(type='Adam', lr=lr, betas=(0.5, 0.999)))
+    adam = dict(
+        type='OptimWrapper',
+        optimizer=dict(type='Adam', lr=lr, betas=(0.5, 0.999)))
     wrappers = MultiNetworkOptimWrapperConstructor(
-        dict(translator=adam, discriminator=adam))(model)
+        dict(translator=adam, discriminator=adam))(
+            model)
     return model, wrappers
 
 
 def uint8_batch(seed, size=32):
     gen = torch.Generator().manual_seed(seed)
-    return dict(inputs=dict(
-        content=[torch.randint(0, 256, (3, size, size), generator=gen,
-                               dtype=torch.uint8)],
-        style=[torch.randint(0, 256, (3, size, size), generator=gen,
-                             dtype=torch.uint8)]))
+    return dict(
+        inputs=dict(
+            content=[
+                torch.randint(
+                    0, 256, (3, size, size), generator=gen, dtype=torch.uint8)
+            ],
+            style=[
+                torch.randint(
+                    0, 256, (3, size, size), generator=gen, dtype=torch.uint8)
+            ]))
 
 
 def test_train_step_updates_translator_and_discriminator_only():
     model, wrappers = build_trainer(lr=0.5)
     assert set(wrappers.keys()) == {'translator', 'discriminator'}
     before = {k: v.clone() for k, v in model.named_parameters()}
-    vgg_before = {k: v.clone() for k, v in model.perceptual_loss.state_dict()
-                  .items()}
+    vgg_before = {
+        k: v.clone()
+        for k, v in model.perceptual_loss.state_dict().items()
+    }
     log_vars = model.train_step(uint8_batch(0), wrappers)
     generator_terms = ('loss_rec_source', 'loss_rec_target', 'loss_adv',
                        'loss_content', 'loss_style')
-    assert set(log_vars) == {'loss', *generator_terms, 'loss_disc',
-                             'loss_disc_real', 'loss_disc_fake'}
+    assert set(log_vars) == {
+        'loss', *generator_terms, 'loss_disc', 'loss_disc_real',
+        'loss_disc_fake'
+    }
     assert log_vars['loss'].item() == pytest.approx(
         sum(log_vars[t].item() for t in generator_terms), rel=1e-5)
     for key, value in model.named_parameters():
         if key.startswith(('translator.', 'discriminator.')) and \
                 not key.endswith('.gate'):  # inert at batch 1, see BIN tests
             assert not torch.equal(value, before[key]), key
-    assert all(torch.equal(v, vgg_before[k])
-               for k, v in model.perceptual_loss.state_dict().items())
-    gates = [m.gate for m in model.translator.modules()
-             if isinstance(m, BatchInstanceNorm2d)]
+    assert all(
+        torch.equal(v, vgg_before[k])
+        for k, v in model.perceptual_loss.state_dict().items())
+    gates = [
+        m.gate for m in model.translator.modules()
+        if isinstance(m, BatchInstanceNorm2d)
+    ]
     assert all(g.min() >= 0 and g.max() <= 1 for g in gates)  # lr 0.5
 
 
@@ -325,8 +355,10 @@ def test_unequal_source_and_target_sizes_fail_clearly():
     model, wrappers = build_trainer()
     batch = uint8_batch(0)
     batch['inputs']['style'] = [torch.zeros(3, 32, 64, dtype=torch.uint8)]
-    with pytest.raises(ValueError, match=r'source \(32, 32\) and target '
-                       r'\(32, 64\) images must have one size'):
+    with pytest.raises(
+            ValueError,
+            match=r'source \(32, 32\) and target '
+            r'\(32, 64\) images must have one size'):
         model.train_step(batch, wrappers)
 
 
@@ -338,6 +370,7 @@ def test_constructor_needs_existing_submodules():
 
 
 # ------------------------------------------------------ export and load --
+
 
 def test_export_and_load_round_trip(tmp_path):
     torch.manual_seed(0)
@@ -351,13 +384,19 @@ def test_export_and_load_round_trip(tmp_path):
     assert not any(p.requires_grad for p in loaded.parameters())
     translator.eval()
     with torch.no_grad():
-        torch.testing.assert_close(loaded.translate(images(2), images(3)),
-                                   translator.translate(images(2), images(3)),
-                                   rtol=0, atol=0)
+        torch.testing.assert_close(
+            loaded.translate(images(2), images(3)),
+            translator.translate(images(2), images(3)),
+            rtol=0,
+            atol=0)
     # a Runner checkpoint of LRMTrainer: the translator.* keys are taken
     runner_ckpt = dict(
-        state_dict={**{f'translator.{k}': v for k, v in plain.items()},
-                    'discriminator.0.bias': torch.zeros(64)},
+        state_dict={
+            **{
+                f'translator.{k}': v
+                for k, v in plain.items()
+            }, 'discriminator.0.bias': torch.zeros(64)
+        },
         meta=dict(iter=3))
     torch.save(runner_ckpt, tmp_path / 'iter_3.pth')
     from_runner = load_lrm_translator(tmp_path / 'iter_3.pth').state_dict()

@@ -11,18 +11,18 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from utils import logged_scalars
 
 from mmasm.apis import train_config
 from mmasm.datasets import LRMPairDataset
 from mmasm.models.lrm import LRMTranslator, load_lrm_translator
-from utils import logged_scalars
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CFG = REPO / 'configs' / 'lrm' / 'lrm_tiny_demo.py'
-RECIPE_CFG = (REPO / 'configs' / 'lrm' /
-              'lrm_1xb1-3456_potsdam-to-vaihingen-1shot-512x512.py')
+RECIPE_CFG = (
+    REPO / 'configs' / 'lrm' /
+    'lrm_1xb1-3456_potsdam-to-vaihingen-1shot-512x512.py')
 MAX_ITERS, RESUME_AT, K = 12, 6, 4
-
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -44,20 +44,30 @@ def write_source_and_target(root: Path):
     return root / 'source', root / 'target.png'
 
 
-def train(work_dir, source, target, resume=False, config=DEMO_CFG, max_iters=MAX_ITERS):
+def train(work_dir,
+          source,
+          target,
+          resume=False,
+          config=DEMO_CFG,
+          max_iters=MAX_ITERS):
     """The demo ``config`` on the tiny data: constant lr 1e-2 (the recipe's
     one-cycle warm-up needs ~40 iterations before anything moves) and a
     narrow discriminator, to keep the run short; the trained runner."""
-    return train_config(str(config), str(work_dir), {
-        'train_dataloader.dataset.source.data_root': str(source),
-        'train_dataloader.dataset.target': str(target),
-        'train_cfg.max_iters': max_iters, 'param_scheduler': [],
-        'optim_wrapper.translator.optimizer.lr': 0.01,
-        'optim_wrapper.discriminator.optimizer.lr': 0.01,
-        'model.discriminator.channels': (3, 8, 16, 16, 16, 1),
-        'default_hooks.logger.interval': 1, 'log_processor.window_size': 1,
-        'default_hooks.checkpoint.interval': RESUME_AT,
-        'default_hooks.checkpoint.max_keep_ckpts': 2, 'resume': resume})[0]
+    return train_config(
+        str(config), str(work_dir), {
+            'train_dataloader.dataset.source.data_root': str(source),
+            'train_dataloader.dataset.target': str(target),
+            'train_cfg.max_iters': max_iters,
+            'param_scheduler': [],
+            'optim_wrapper.translator.optimizer.lr': 0.01,
+            'optim_wrapper.discriminator.optimizer.lr': 0.01,
+            'model.discriminator.channels': (3, 8, 16, 16, 16, 1),
+            'default_hooks.logger.interval': 1,
+            'log_processor.window_size': 1,
+            'default_hooks.checkpoint.interval': RESUME_AT,
+            'default_hooks.checkpoint.max_keep_ckpts': 2,
+            'resume': resume
+        })[0]
 
 
 @pytest.fixture(scope='module')
@@ -76,8 +86,10 @@ def test_pair_dataset_pairs_every_source_with_the_target(data):
     source, target = data
     init_default_scope('mmasm')
     dataset = LRMPairDataset(
-        source=dict(type='ImageFolderDataset', data_root=str(source),
-                    pipeline=[dict(type='LoadImageFromFile')]),
+        source=dict(
+            type='ImageFolderDataset',
+            data_root=str(source),
+            pipeline=[dict(type='LoadImageFromFile')]),
         target=str(target))
     assert len(dataset) == 6
     samples = [dataset[i] for i in range(len(dataset))]
@@ -102,16 +114,22 @@ def test_training_lowers_the_objective(trained):
     assert all(np.isfinite(log[i]['loss_disc']) for i in log)
 
 
-def test_ablation_without_perceptual_terms_trains_on_reconstruction_and_lsgan(data, tmp_path):
-    runner = train(tmp_path, *data, config=DEMO_CFG.with_name('lrm_tiny_demo-no-perceptual.py'),
-                   max_iters=2)
+def test_ablation_without_perceptual_terms_trains_on_reconstruction_and_lsgan(
+        data, tmp_path):
+    runner = train(
+        tmp_path,
+        *data,
+        config=DEMO_CFG.with_name('lrm_tiny_demo-no-perceptual.py'),
+        max_iters=2)
     assert runner.model.perceptual_loss is None
     assert not any('vgg' in name for name, _ in runner.model.named_modules())
     log = logged_scalars(tmp_path)
     for values in log.values():
         assert not {'loss_content', 'loss_style'} & set(values)
         assert values['loss'] == pytest.approx(
-            values['loss_rec_source'] + values['loss_rec_target'] + values['loss_adv'], rel=1e-4)
+            values['loss_rec_source'] + values['loss_rec_target'] +
+            values['loss_adv'],
+            rel=1e-4)
 
 
 def test_exported_translator_is_the_trained_one(trained):
@@ -122,8 +140,8 @@ def test_exported_translator_is_the_trained_one(trained):
     assert all(torch.equal(exported[k], trained_state[k]) for k in exported)
     from_runner_ckpt = load_lrm_translator(
         work_dir / f'iter_{MAX_ITERS}.pth').state_dict()
-    assert all(torch.equal(exported[k], v)
-               for k, v in from_runner_ckpt.items())
+    assert all(
+        torch.equal(exported[k], v) for k, v in from_runner_ckpt.items())
 
 
 def test_resume_repeats_the_uninterrupted_run(trained, data, tmp_path):
@@ -136,8 +154,8 @@ def test_resume_repeats_the_uninterrupted_run(trained, data, tmp_path):
     assert sorted(resumed_log) == list(range(RESUME_AT + 1, MAX_ITERS + 1))
     for i in resumed_log:
         for key in ('loss', 'loss_disc'):
-            assert resumed_log[i][key] == pytest.approx(full_log[i][key],
-                                                        rel=1e-5), (i, key)
+            assert resumed_log[i][key] == pytest.approx(
+                full_log[i][key], rel=1e-5), (i, key)
     resumed = torch.load(tmp_path / 'lrm_translator.pth', weights_only=True)
     full = torch.load(work_dir / 'lrm_translator.pth', weights_only=True)
     assert max((resumed[k] - full[k]).abs().max().item() for k in full) <= 1e-5
@@ -146,8 +164,8 @@ def test_resume_repeats_the_uninterrupted_run(trained, data, tmp_path):
 def test_missing_target_fails_before_training(data, tmp_path):
     source, _ = data
     missing = tmp_path / 'vaihingen' / 'area1_0_0_512_512.png'
-    with pytest.raises(FileNotFoundError,
-                       match=f"target image not found: '{missing}'"):
+    with pytest.raises(
+            FileNotFoundError, match=f"target image not found: '{missing}'"):
         train(tmp_path / 'work', source, missing)
     assert not list((tmp_path / 'work').glob('iter_*.pth'))
 
@@ -208,20 +226,28 @@ def test_recipe_runs_the_optimizer_the_authors_script_runs():
     cfg = Config.fromfile(str(RECIPE_CFG))
     init_default_scope('mmasm')
     wrappers = build_optim_wrapper(TwoPlayers(), cfg.optim_wrapper)
-    schedulers = {side: [PARAM_SCHEDULERS.build(dict(s, optimizer=wrappers[side].optimizer))
-                         for s in cfg.param_scheduler] for side in wrappers.keys()}
+    schedulers = {
+        side: [
+            PARAM_SCHEDULERS.build(
+                dict(s, optimizer=wrappers[side].optimizer))
+            for s in cfg.param_scheduler
+        ]
+        for side in wrappers.keys()
+    }
     theirs_param = torch.nn.Parameter(torch.zeros(1))
     theirs = torch.optim.Adam([theirs_param], lr=1e-3, betas=(0.5, 0.999))
-    torch.optim.lr_scheduler.OneCycleLR(theirs, 1e-3, epochs=1,
-                                        steps_per_epoch=cfg.train_cfg.max_iters)
+    torch.optim.lr_scheduler.OneCycleLR(
+        theirs, 1e-3, epochs=1, steps_per_epoch=cfg.train_cfg.max_iters)
     expected = theirs.param_groups[0]
     for step in range(cfg.train_cfg.max_iters):
         for side in ('translator', 'discriminator'):
             group = wrappers[side].optimizer.param_groups[0]
             if step % 500 == 0 or step == cfg.train_cfg.max_iters - 1:
-                assert group['lr'] == pytest.approx(expected['lr'], rel=1e-12), (side, step)
+                assert group['lr'] == pytest.approx(
+                    expected['lr'], rel=1e-12), (side, step)
                 assert group['betas'] == expected['betas'], (side, step)
             for scheduler in schedulers[side]:
                 scheduler.step()
         theirs.step()  # what their loop does: no scheduler step
-    assert expected['lr'] == pytest.approx(4e-5) and expected['betas'] == (0.95, 0.999)
+    assert expected['lr'] == pytest.approx(4e-5) and expected['betas'] == (
+        0.95, 0.999)

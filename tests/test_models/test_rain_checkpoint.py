@@ -6,12 +6,12 @@ import torch
 import torch.nn as nn
 from mmengine.model import BaseModel
 from mmengine.runner import Runner
-from mmasm.registry import MODELS
 from torch.utils.data import Dataset
 
 from mmasm.models.rain import RAIN, load_rain_checkpoint
 from mmasm.models.rain.checkpoint import rain_state_dict_from_file
 from mmasm.models.rain.convert import export_runner_checkpoint
+from mmasm.registry import MODELS
 
 
 class TinyRAINTrainer(BaseModel):
@@ -51,16 +51,20 @@ def assert_same_weights(a: nn.Module, b: nn.Module):
 def runner_checkpoint(tmp_path_factory):
     work_dir = tmp_path_factory.mktemp('runner')
     runner = Runner(
-        model=TinyRAINTrainer(), work_dir=str(work_dir),
+        model=TinyRAINTrainer(),
+        work_dir=str(work_dir),
         train_dataloader=dict(
-            dataset=LatentCodes(), batch_size=2,
+            dataset=LatentCodes(),
+            batch_size=2,
             sampler=dict(type='DefaultSampler', shuffle=False),
             collate_fn=dict(type='default_collate')),
         optim_wrapper=dict(optimizer=dict(type='Adam', lr=1e-2)),
         train_cfg=dict(by_epoch=False, max_iters=1),
-        default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=1,
-                                           by_epoch=False)),
-        randomness=dict(seed=0), default_scope='mmasm')
+        default_hooks=dict(
+            checkpoint=dict(type='CheckpointHook', interval=1,
+                            by_epoch=False)),
+        randomness=dict(seed=0),
+        default_scope='mmasm')
     runner.train()
     return glob.glob(str(work_dir / 'iter_1.pth'))[0], runner.model.rain
 
@@ -102,11 +106,17 @@ def test_export_runner_checkpoint(runner_checkpoint, tmp_path):
 def test_foreign_objects_are_refused_with_export_hint(tmp_path):
     source = RAIN()
     path = tmp_path / 'pickled.pth'
-    torch.save(dict(state_dict={f'rain.{k}': v for k, v in
-                                source.state_dict().items()},
-                    meta=NotATensor()), path)
-    with pytest.raises(ValueError, match=r'pickled.pth holds objects other '
-                       r'than tensors.*export .*--trusted'):
+    torch.save(
+        dict(
+            state_dict={
+                f'rain.{k}': v
+                for k, v in source.state_dict().items()
+            },
+            meta=NotATensor()), path)
+    with pytest.raises(
+            ValueError,
+            match=r'pickled.pth holds objects other '
+            r'than tensors.*export .*--trusted'):
         load_rain_checkpoint(RAIN(), str(path))
     exported = export_runner_checkpoint(str(path), trusted=True)
     assert set(exported) == set(source.state_dict())
@@ -134,14 +144,17 @@ def test_mismatch_lists_keys_and_shapes(tmp_path):
 def test_partial_file_loads_non_strict(tmp_path):
     source = RAIN()
     path = tmp_path / 'encoder_only.pth'
-    torch.save({k: v for k, v in source.state_dict().items()
-                if k.startswith('encoder.')}, path)
+    torch.save(
+        {
+            k: v
+            for k, v in source.state_dict().items() if k.startswith('encoder.')
+        }, path)
     with pytest.raises(ValueError, match=r'missing keys \(\d+\): decoder'):
         load_rain_checkpoint(RAIN(), str(path))
     target = RAIN()
     decoder_before = target.decoder.conv1_1.weight.clone()
-    rain = MODELS.build(dict(type='RAIN', checkpoint=dict(
-        filename=str(path), strict=False)))
+    rain = MODELS.build(
+        dict(type='RAIN', checkpoint=dict(filename=str(path), strict=False)))
     assert_same_weights(rain.encoder, source.encoder)
     load_rain_checkpoint(target, str(path), strict=False)
     assert torch.equal(target.decoder.conv1_1.weight, decoder_before)
@@ -150,8 +163,10 @@ def test_partial_file_loads_non_strict(tmp_path):
 def test_depth_mismatch_hint(tmp_path):
     path = tmp_path / 'rain_d2.pth'
     torch.save(RAIN(vae_depth=2).state_dict(), path)
-    with pytest.raises(ValueError, match=r'depth-2 style VAE, the model '
-                       r'depth 3: build RAIN\(vae_depth=2\)'):
+    with pytest.raises(
+            ValueError,
+            match=r'depth-2 style VAE, the model '
+            r'depth 3: build RAIN\(vae_depth=2\)'):
         load_rain_checkpoint(RAIN(), str(path))
 
 

@@ -92,9 +92,11 @@ def _init(module: nn.Module) -> nn.Module:
 
 def save_published(tmp_path, depth=3, seed=0):
     torch.manual_seed(seed)
-    nets = dict(vgg=_init(reference_vgg()), decoder=_init(reference_decoder()),
-                fc_encoder=_init(reference_fc(1024, depth)),
-                fc_decoder=_init(reference_fc(512, depth)))
+    nets = dict(
+        vgg=_init(reference_vgg()),
+        decoder=_init(reference_decoder()),
+        fc_encoder=_init(reference_fc(1024, depth)),
+        fc_decoder=_init(reference_fc(512, depth)))
     files = {}
     for name, net in nets.items():
         files[name] = str(tmp_path / f'{name}_d{depth}.pth')
@@ -165,18 +167,21 @@ def test_depth_two_vae_and_depth_hint(published, tmp_path):
     eps = torch.randn(1, 512)
     images = torch.rand(1, 3, H, W)
     with torch.no_grad():
-        assert_close(rain.stylize(images, eps),
-                     reference_stylize(nets, images, eps))
-        for got, ref in zip(rain.anchor(images),
-                            reference_anchor(nets, images)):
+        assert_close(
+            rain.stylize(images, eps), reference_stylize(nets, images, eps))
+        for got, ref in zip(
+                rain.anchor(images), reference_anchor(nets, images)):
             assert_close(got, ref)
 
 
 def test_module_prefix_is_tolerated(published, tmp_path):
     nets, files = published
     prefixed = tmp_path / 'decoder_ddp.pth'
-    torch.save({f'module.{k}': v
-                for k, v in nets['decoder'].state_dict().items()}, prefixed)
+    torch.save(
+        {
+            f'module.{k}': v
+            for k, v in nets['decoder'].state_dict().items()
+        }, prefixed)
     state, _ = convert_rain_weights(**dict(files, decoder=str(prefixed)))
     assert torch.equal(state['decoder.conv1_1.weight'],
                        nets['decoder'][28].weight)
@@ -203,15 +208,18 @@ def test_wrong_key_is_named(published, tmp_path):
     state = nets['decoder'].state_dict()
     state['conv.weight'] = state.pop('1.weight')
     torch.save(state, bad)
-    with pytest.raises(ValueError, match=r'bad_keys.pth: unexpected key '
-                       r'"conv.weight"'):
+    with pytest.raises(
+            ValueError, match=r'bad_keys.pth: unexpected key '
+            r'"conv.weight"'):
         convert_rain_weights(**dict(files, decoder=str(bad)))
 
 
 def test_swapped_files_are_reported(published):
     _, files = published
-    with pytest.raises(ValueError, match=r'decoder_d3.pth: layer indices'
-                       r'.*unexpected: \[1, 8, 11'):
+    with pytest.raises(
+            ValueError,
+            match=r'decoder_d3.pth: layer indices'
+            r'.*unexpected: \[1, 8, 11'):
         convert_rain_weights(**dict(files, vgg=files['decoder']))
 
 
@@ -255,8 +263,8 @@ def taps_of(features, x, tap_indices):
 
 
 def check_imagenet_encoder(tmp_path, ckpt, layout, features, normalise):
-    state, report = convert_rain_weights(imagenet_vgg=str(ckpt),
-                                         imagenet_layout=layout)
+    state, report = convert_rain_weights(
+        imagenet_vgg=str(ckpt), imagenet_layout=layout)
     assert report['parts'] == ['encoder'] and report['vae_depth'] == 0
     out = tmp_path / 'encoder.pth'
     torch.save(state, out)
@@ -267,8 +275,8 @@ def check_imagenet_encoder(tmp_path, ckpt, layout, features, normalise):
     images = torch.rand(2, 3, H, W)
     with torch.no_grad():
         got = rain.encoder.forward_taps(images)
-        ref = taps_of(reflect_padded(features), normalise(images),
-                      TAPS[layout])
+        ref = taps_of(
+            reflect_padded(features), normalise(images), TAPS[layout])
     for g, r in zip(got, ref):
         assert g.shape == r.shape
         assert r.abs().max() > 1e-2
@@ -308,8 +316,10 @@ def test_imagenet_mmpretrain_encoder(tmp_path):
 def test_imagenet_layout_mismatch(tmp_path):
     features = make_layers(cfgs['E'])
     ckpt = tmp_path / 'vgg19_tv.pth'
-    torch.save({f'features.{k}': v
-                for k, v in features.state_dict().items()}, ckpt)
+    torch.save({
+        f'features.{k}': v
+        for k, v in features.state_dict().items()
+    }, ckpt)
     with pytest.raises(ValueError, match='no mmpretrain-layout VGG keys'):
-        convert_rain_weights(imagenet_vgg=str(ckpt),
-                             imagenet_layout='mmpretrain')
+        convert_rain_weights(
+            imagenet_vgg=str(ckpt), imagenet_layout='mmpretrain')

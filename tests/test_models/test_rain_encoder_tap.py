@@ -8,12 +8,16 @@ from mmasm.models.rain import RAIN, load_rain, load_rain_checkpoint
 from mmasm.models.rain.rain_loss import RAINLoss
 
 #: tap -> (channels, stride, decoder's first conv)
-TAPS = {'relu2_1': (128, 2, 'conv2_1'), 'relu3_1': (256, 4, 'conv3_1'),
-        'relu4_1': (512, 8, 'conv4_1')}
+TAPS = {
+    'relu2_1': (128, 2, 'conv2_1'),
+    'relu3_1': (256, 4, 'conv3_1'),
+    'relu4_1': (512, 8, 'conv4_1')
+}
 
 
 def images(n=2, h=32, w=32, seed=0):
-    return torch.rand(n, 3, h, w, generator=torch.Generator().manual_seed(seed))
+    return torch.rand(
+        n, 3, h, w, generator=torch.Generator().manual_seed(seed))
 
 
 @pytest.mark.parametrize('tap', TAPS)
@@ -36,10 +40,12 @@ def test_tap_sets_feature_map_decoder_and_style_vae(tap):
 
 def test_shallow_tap_drops_the_deeper_layers_and_keeps_default_keys():
     shallow = RAIN(encoder_tap='relu2_1').state_dict()
-    assert not any(k.startswith(('encoder.conv3', 'encoder.conv4', 'decoder.conv3',
-                                 'decoder.conv4')) for k in shallow)
+    assert not any(
+        k.startswith(('encoder.conv3', 'encoder.conv4', 'decoder.conv3',
+                      'decoder.conv4')) for k in shallow)
     # the default is the paper's relu4_1 RAIN, key for key
-    assert list(RAIN().state_dict()) == list(RAIN(encoder_tap='relu4_1').state_dict())
+    assert list(RAIN().state_dict()) == list(
+        RAIN(encoder_tap='relu4_1').state_dict())
 
 
 def test_style_loss_reads_the_taps_up_to_the_encoder_tap():
@@ -52,19 +58,24 @@ def test_style_loss_reads_the_taps_up_to_the_encoder_tap():
 
 
 def test_unknown_tap_is_refused():
-    with pytest.raises(ValueError, match=r"encoder_tap must be one of .*'relu5_1'"):
+    with pytest.raises(
+            ValueError, match=r"encoder_tap must be one of .*'relu5_1'"):
         RAIN(encoder_tap='relu5_1')
 
 
 def test_checkpoint_of_another_tap_is_refused_naming_both(tmp_path):
     path = tmp_path / 'rain_relu2.pth'
     torch.save(RAIN(encoder_tap='relu2_1').state_dict(), path)
-    with pytest.raises(ValueError, match=r"encoder ends at conv2_1 \(tap relu2_1\), the "
-                       r"model taps relu4_1.*RAIN\(encoder_tap='relu2_1'\)"):
+    with pytest.raises(
+            ValueError,
+            match=r'encoder ends at conv2_1 \(tap relu2_1\), the '
+            r"model taps relu4_1.*RAIN\(encoder_tap='relu2_1'\)"):
         load_rain_checkpoint(RAIN(), str(path))
-    with pytest.raises(ValueError, match=r'encoder ends at conv4_1.*model taps relu3_1'):
+    with pytest.raises(
+            ValueError, match=r'encoder ends at conv4_1.*model taps relu3_1'):
         torch.save(RAIN().state_dict(), tmp_path / 'rain_relu4.pth')
-        load_rain_checkpoint(RAIN(encoder_tap='relu3_1'), str(tmp_path / 'rain_relu4.pth'))
+        load_rain_checkpoint(
+            RAIN(encoder_tap='relu3_1'), str(tmp_path / 'rain_relu4.pth'))
 
 
 def test_load_rain_takes_the_tap_of_the_file(tmp_path):
@@ -73,7 +84,8 @@ def test_load_rain_takes_the_tap_of_the_file(tmp_path):
     torch.save(source.state_dict(), tmp_path / 'rain.pth')
     rain = load_rain(str(tmp_path / 'rain.pth'))
     assert rain.encoder.tap == 'relu3_1'
-    assert torch.equal(rain.decoder.conv1_1.weight, source.decoder.conv1_1.weight)
+    assert torch.equal(rain.decoder.conv1_1.weight,
+                       source.decoder.conv1_1.weight)
     assert load_rain().encoder.tap == 'relu4_1'
     with pytest.raises(ValueError, match='model taps relu2_1'):
         load_rain(str(tmp_path / 'rain.pth'), encoder_tap='relu2_1')

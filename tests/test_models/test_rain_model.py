@@ -121,7 +121,7 @@ def test_random_encoder_keeps_features_of_positions_apart():
     weight = centred.conv3_1.weight
     assert weight.mean(dim=(1, 2, 3)).abs().max() < 1e-6
     assert weight.std(dim=(1, 2, 3)).mean().item() == pytest.approx(
-        (2 / weight[0].numel()) ** 0.5, rel=1e-3)
+        (2 / weight[0].numel())**0.5, rel=1e-3)
     he = VGGEncoder()
     he_init(he)
     he.conv0.load_state_dict(centred.conv0.state_dict())
@@ -147,5 +147,5 @@ def test_encoder_frozen_and_stays_in_eval():
 ])
 def test_bad_inputs_raise_clear_errors(rain, bad, error, message):
     with pytest.raises(error, match=message):
-        rain.stylize(bad, torch.zeros(bad.shape[0] if bad.dim() == 4 else 1,
-                                      512))
+        rain.stylize(bad,
+                     torch.zeros(bad.shape[0] if bad.dim() == 4 else 1, 512))

@@ -11,11 +11,11 @@ import torch
 from mmengine.logging import MessageHub
 from mmengine.optim import build_optim_wrapper
 from mmengine.structures import BaseDataElement
+from utils import logged_scalars
 
 from mmasm.apis import train_config
 from mmasm.models import RAIN, RAINDataPreprocessor, RAINPretrainer
 from mmasm.models.rain.checkpoint import load_rain_checkpoint
-from utils import logged_scalars
 
 REPO = Path(__file__).resolve().parents[2]
 TINY_CFG = str(REPO / 'configs' / 'rain' / 'rain_tiny_cpu.py')
@@ -37,23 +37,27 @@ def write_content_and_style(root: Path):
         noise = rng.integers(-70, 71, (48, 48, 3))
         img = np.clip(rng.integers(0, 256, 3) + noise + stripes, 0, 255)
         sub = 'more/' if i % 2 else ''
-        assert cv2.imwrite(str(root / 'style' / f'{sub}s{i}.jpg'),
-                           img.astype(np.uint8))
+        assert cv2.imwrite(
+            str(root / 'style' / f'{sub}s{i}.jpg'), img.astype(np.uint8))
     return root / 'content', root / 'style'
 
 
 def train(work_dir, content, style, resume=False):
     """The tiny config on the tiny data for MAX_ITERS iterations; the
     trained runner."""
-    return train_config(TINY_CFG, str(work_dir), {
-        'train_dataloader.dataset.content.data_root': str(content),
-        'train_dataloader.dataset.style.data_root': str(style),
-        'train_dataloader.dataset.content.pipeline.2.crop_size': (32, 32),
-        'train_dataloader.dataset.style.pipeline.2.crop_size': (32, 32),
-        'train_cfg.max_iters': MAX_ITERS,
-        'default_hooks.logger.interval': 1, 'log_processor.window_size': 1,
-        'default_hooks.checkpoint.interval': RESUME_AT,
-        'custom_hooks.0.interval': MAX_ITERS, 'resume': resume})[0]
+    return train_config(
+        TINY_CFG, str(work_dir), {
+            'train_dataloader.dataset.content.data_root': str(content),
+            'train_dataloader.dataset.style.data_root': str(style),
+            'train_dataloader.dataset.content.pipeline.2.crop_size': (32, 32),
+            'train_dataloader.dataset.style.pipeline.2.crop_size': (32, 32),
+            'train_cfg.max_iters': MAX_ITERS,
+            'default_hooks.logger.interval': 1,
+            'log_processor.window_size': 1,
+            'default_hooks.checkpoint.interval': RESUME_AT,
+            'custom_hooks.0.interval': MAX_ITERS,
+            'resume': resume
+        })[0]
 
 
 @pytest.fixture(scope='module')
@@ -72,19 +76,25 @@ def trained(data, tmp_path_factory):
 
 # ---------------------------------------------------------------- model --
 
+
 def batch_of(seed, size=16, n=2, draw_seeds=(1, 2)):
     gen = torch.Generator().manual_seed(seed)
-    images = [torch.randint(0, 256, (3, size, size), generator=gen,
-                            dtype=torch.uint8) for _ in range(2 * n)]
-    samples = [BaseDataElement(metainfo=dict(draw_seed=s))
-               for s in draw_seeds] if draw_seeds else None
-    return dict(inputs=dict(content=images[:n], style=images[n:]),
-                data_samples=samples)
+    images = [
+        torch.randint(
+            0, 256, (3, size, size), generator=gen, dtype=torch.uint8)
+        for _ in range(2 * n)
+    ]
+    samples = [
+        BaseDataElement(metainfo=dict(draw_seed=s)) for s in draw_seeds
+    ] if draw_seeds else None
+    return dict(
+        inputs=dict(content=images[:n], style=images[n:]),
+        data_samples=samples)
 
 
 def test_data_preprocessor_makes_rgb_in_unit_range():
-    img = torch.tensor([10, 20, 255], dtype=torch.uint8).view(3, 1, 1).expand(
-        3, 2, 2)
+    img = torch.tensor([10, 20, 255],
+                       dtype=torch.uint8).view(3, 1, 1).expand(3, 2, 2)
     out = RAINDataPreprocessor()(dict(inputs=dict(content=[img], style=[img])))
     expected = torch.tensor([255., 20., 10.]).view(1, 3, 1, 1) / 255
     for key in ('content', 'style'):
@@ -97,8 +107,8 @@ def test_data_preprocessor_makes_rgb_in_unit_range():
 def test_train_step_updates_decoder_and_style_vae_only():
     torch.manual_seed(0)
     model = RAINPretrainer()
-    optim_wrapper = build_optim_wrapper(model, dict(
-        type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3)))
+    optim_wrapper = build_optim_wrapper(
+        model, dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3)))
     assert not any(p.requires_grad for p in model.rain.encoder.parameters())
     before = {k: v.clone() for k, v in model.rain.state_dict().items()}
     log_vars = model.train_step(batch_of(0), optim_wrapper)
@@ -113,28 +123,34 @@ def test_train_step_updates_decoder_and_style_vae_only():
 
 def test_decoder_warmup_trains_the_decoder_on_pixels_then_eq3_starts():
     torch.manual_seed(0)
-    model = RAINPretrainer(loss=dict(type='RAINLoss', pixel_weight=0.5),
-                           decoder_warmup_iters=3)
-    optim_wrapper = build_optim_wrapper(model, dict(
-        type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3)))
+    model = RAINPretrainer(
+        loss=dict(type='RAINLoss', pixel_weight=0.5), decoder_warmup_iters=3)
+    optim_wrapper = build_optim_wrapper(
+        model, dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-3)))
     hub = MessageHub.get_current_instance()
     batch = batch_of(0)
     hub.update_info('iter', 2)
-    vae_before = {k: v.clone() for k, v in model.rain.style_vae.state_dict().items()}
+    vae_before = {
+        k: v.clone()
+        for k, v in model.rain.style_vae.state_dict().items()
+    }
     content = model.data_preprocessor(batch, True)['inputs']['content']
     with torch.no_grad():
         expected = torch.nn.functional.mse_loss(
             model.rain.decoder(model.rain.encoder(content)), content)
     log_vars = model.train_step(batch, optim_wrapper)
     assert set(log_vars) == {'loss', 'loss_pixel'}
-    assert log_vars['loss_pixel'].item() == pytest.approx(expected.item(), rel=1e-5)
+    assert log_vars['loss_pixel'].item() == pytest.approx(
+        expected.item(), rel=1e-5)
     for key, value in model.rain.style_vae.state_dict().items():
         assert torch.equal(value, vae_before[key]), key
     hub.update_info('iter', 3)
     log_vars = model.train_step(batch, optim_wrapper)
     # Eq. 3 plus the weighted pixel term
-    assert set(log_vars) == {'loss', 'loss_content', 'loss_style', 'loss_kl',
-                             'loss_rec', 'loss_pixel'}
+    assert set(log_vars) == {
+        'loss', 'loss_content', 'loss_style', 'loss_kl', 'loss_rec',
+        'loss_pixel'
+    }
     hub.update_info('iter', 0)
 
 
@@ -161,13 +177,14 @@ def test_tensor_and_predict_modes_return_stylizations():
     assert stylized.shape == (2, 3, 24, 24)
     predictions = model.test_step(batch_of(1, size=24))
     assert [p.draw_seed for p in predictions] == [1, 2]
-    assert torch.equal(torch.stack([p.stylized for p in predictions]),
-                       stylized)
+    assert torch.equal(
+        torch.stack([p.stylized for p in predictions]), stylized)
     with pytest.raises(ValueError, match='unknown mode "train"'):
         model(**data, mode='train')
 
 
 # --------------------------------------------------------------- runner --
+
 
 def test_loss_falls_and_lr_decays(trained):
     work_dir, _ = trained
@@ -178,8 +195,8 @@ def test_loss_falls_and_lr_decays(trained):
     content = [log[i]['loss_content'] for i in sorted(log)]
     assert np.mean(content[-5:]) < np.mean(content[:5])
     for i, record in log.items():
-        assert record['lr'] == pytest.approx(1e-4 / (1 + 5e-5 * (i - 1)),
-                                             rel=1e-6)
+        assert record['lr'] == pytest.approx(
+            1e-4 / (1 + 5e-5 * (i - 1)), rel=1e-6)
 
 
 def test_stylization_grid_is_written(trained):
@@ -195,16 +212,16 @@ def test_stylization_grid_is_written(trained):
 
 def test_exported_generator_weights_load_into_rain(trained):
     work_dir, runner = trained
-    exported = torch.load(work_dir / 'rain_final.pth', weights_only=True,
-                          map_location='cpu')
+    exported = torch.load(
+        work_dir / 'rain_final.pth', weights_only=True, map_location='cpu')
     rain = RAIN()
     rain.load_state_dict(exported)  # strict: exactly RAIN's keys
     trained_state = runner.model.rain.state_dict()
     assert all(torch.equal(exported[k], trained_state[k]) for k in exported)
     from_runner_ckpt = load_rain_checkpoint(
         RAIN(), str(work_dir / f'iter_{MAX_ITERS}.pth')).state_dict()
-    assert all(torch.equal(exported[k], v)
-               for k, v in from_runner_ckpt.items())
+    assert all(
+        torch.equal(exported[k], v) for k, v in from_runner_ckpt.items())
     midway = load_rain_checkpoint(RAIN(),
                                   str(work_dir / f'iter_{RESUME_AT}.pth'))
     for key, value in midway.state_dict().items():
@@ -247,10 +264,12 @@ def test_missing_content_folder_fails_before_training(data, tmp_path):
 
 # -------------------------------------------------------------- configs --
 
+
 def test_authors_recipe_config():
     from mmengine.config import Config
-    cfg = Config.fromfile(str(REPO / 'configs' / 'rain' /
-                              'rain_vgg19_8xb8-160k_gta5-wikiart-256x256.py'))
+    cfg = Config.fromfile(
+        str(REPO / 'configs' / 'rain' /
+            'rain_vgg19_8xb8-160k_gta5-wikiart-256x256.py'))
     assert cfg.default_scope == 'mmasm'  # mmasm's registry nodes
     assert cfg.train_dataloader.batch_size == 8
     assert cfg.train_cfg.max_iters == 160000
@@ -269,8 +288,10 @@ def test_authors_recipe_config():
 
 def test_rain_checkpoint_starts_from_a_converted_encoder(tmp_path):
     torch.manual_seed(1)
-    encoder_only = {k: v for k, v in RAIN().state_dict().items()
-                    if k.startswith('encoder.')}
+    encoder_only = {
+        k: v
+        for k, v in RAIN().state_dict().items() if k.startswith('encoder.')
+    }
     torch.save(encoder_only, tmp_path / 'vgg.pth')
     model = RAINPretrainer(rain_checkpoint=str(tmp_path / 'vgg.pth'))
     state = model.rain.state_dict()

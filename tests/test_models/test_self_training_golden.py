@@ -46,18 +46,25 @@ def test_pseudo_labels_weight_and_row_crop(golden):
     x, ref = golden
     out = pseudo_labels(x['logits'], 0.968, 2, 3)
     assert torch.equal(out.label, ref['pseudo_label'])
-    torch.testing.assert_close(out.weight, ref['pseudo_weight'], atol=TOL, rtol=0)
-    assert 0 < float(ref['pseudo_weight'].max()) < 1  # a real share, crop rows at 0
+    torch.testing.assert_close(
+        out.weight, ref['pseudo_weight'], atol=TOL, rtol=0)
+    assert 0 < float(
+        ref['pseudo_weight'].max()) < 1  # a real share, crop rows at 0
 
 
 def test_class_mix_masks_and_mixed_pairs(golden):
     x, ref = golden
-    masks = class_mix_masks(x['labels'], generators(x['mix_seeds']), 255, 'authors')
+    masks = class_mix_masks(x['labels'], generators(x['mix_seeds']), 255,
+                            'authors')
     assert torch.equal(masks, ref['class_masks'])
-    torch.testing.assert_close(mix(masks, x['images'], x['target_images']),
-                               ref['mixed_images'], atol=TOL, rtol=0)
-    assert torch.equal(mix(masks, x['labels'], x['pseudo_label']),
-                       ref['mixed_labels'].squeeze(1).long())
+    torch.testing.assert_close(
+        mix(masks, x['images'], x['target_images']),
+        ref['mixed_images'],
+        atol=TOL,
+        rtol=0)
+    assert torch.equal(
+        mix(masks, x['labels'], x['pseudo_label']),
+        ref['mixed_labels'].squeeze(1).long())
 
 
 def test_colour_jitter_is_kornia_05s(golden):
@@ -93,8 +100,11 @@ def test_feature_distance_cells_and_value(golden):
     segmentor.backbone = _Features(x['fd_imnet'])
     segmentor.decode_head = nn.Module()
     segmentor.decode_head.num_classes, segmentor.decode_head.ignore_index = 19, 255
-    fd = ImageNetFeatureDistance(segmentor, loss_weight=1.0,
-                                 classes=x['fd_classes'].tolist(), scale_min_ratio=0.75)
+    fd = ImageNetFeatureDistance(
+        segmentor,
+        loss_weight=1.0,
+        classes=x['fd_classes'].tolist(),
+        scale_min_ratio=0.75)
     value = fd(x['fd_student'], torch.zeros(2, 3, 16, 16), x['labels'])
     torch.testing.assert_close(value, ref['fd_distance'], atol=TOL, rtol=0)
 
@@ -105,9 +115,11 @@ def test_ema_teacher_parameters(golden):
     teacher.weight.data.copy_(x['ema_teacher'])
     student.weight.data.copy_(x['ema_student'])
     update_ema(teacher, student, ema_alpha(1, 0.999))
-    torch.testing.assert_close(teacher.weight.data, ref['ema_after_iter1'], atol=TOL, rtol=0)
+    torch.testing.assert_close(
+        teacher.weight.data, ref['ema_after_iter1'], atol=TOL, rtol=0)
     update_ema(teacher, student, ema_alpha(2000, 0.999))
-    torch.testing.assert_close(teacher.weight.data, ref['ema_after_iter2000'], atol=TOL, rtol=0)
+    torch.testing.assert_close(
+        teacher.weight.data, ref['ema_after_iter2000'], atol=TOL, rtol=0)
 
 
 def test_mic_block_masks(golden):
@@ -118,23 +130,38 @@ def test_mic_block_masks(golden):
 
 def test_rare_class_sampling_classes_and_probabilities(golden):
     x, ref = golden
-    counts = [{c: int(n) for c, n in enumerate(row) if n > 0} for row in x['class_counts']]
+    counts = [{
+        c: int(n)
+        for c, n in enumerate(row) if n > 0
+    } for row in x['class_counts']]
     rcs = RareClassSampling(counts, 0.01, 3000)
-    assert rcs.classes == ref['rcs_classes'].tolist()  # rarest first, as theirs
-    torch.testing.assert_close(torch.from_numpy(rcs.class_probs), ref['rcs_probs'].double(),
-                               atol=TOL, rtol=0)
+    assert rcs.classes == ref['rcs_classes'].tolist(
+    )  # rarest first, as theirs
+    torch.testing.assert_close(
+        torch.from_numpy(rcs.class_probs),
+        ref['rcs_probs'].double(),
+        atol=TOL,
+        rtol=0)
 
 
 def test_daformer_schedule_is_mmcv_poly_with_linear_warmup(golden):
     _, ref = golden
     cfg = Config.fromfile(str(DAFORMER))
     optim = torch.optim.AdamW([nn.Parameter(torch.zeros(1))], lr=6e-5)
-    schedulers = [PARAM_SCHEDULERS.build(dict(s, optimizer=optim)) for s in cfg.param_scheduler]
+    schedulers = [
+        PARAM_SCHEDULERS.build(dict(s, optimizer=optim))
+        for s in cfg.param_scheduler
+    ]
     # the warm-up's span (the benchmark checks all 40k iterations)
-    wanted = {i: lr for i, lr in zip(ref['lr_iters'].tolist(), ref['lr'].tolist()) if i <= 1501}
+    wanted = {
+        i: lr
+        for i, lr in zip(ref['lr_iters'].tolist(), ref['lr'].tolist())
+        if i <= 1501
+    }
     for it in range(max(wanted) + 1):
         if it in wanted:
-            assert optim.param_groups[0]['lr'] == pytest.approx(wanted[it], rel=1e-6, abs=1e-14)
+            assert optim.param_groups[0]['lr'] == pytest.approx(
+                wanted[it], rel=1e-6, abs=1e-14)
         optim.step()
         for s in schedulers:
             s.step()
@@ -146,9 +173,13 @@ def test_daformer_optimizer_leaves_every_norm_undecayed():
     model = MODELS.build(Config.fromfile(str(TINY_SEGFORMER_CFG)).model)
     wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     names = {id(p): n for n, p in model.named_parameters()}
-    decay = {names[id(p)]: (g['lr'], g['weight_decay'])
-             for g in wrapper.optimizer.param_groups for p in g['params']}
-    assert decay['backbone.layers.0.2.weight'] == (6e-5, 0.0)  # the stage's LayerNorm
+    decay = {
+        names[id(p)]: (g['lr'], g['weight_decay'])
+        for g in wrapper.optimizer.param_groups
+        for p in g['params']
+    }
+    assert decay['backbone.layers.0.2.weight'] == (6e-5, 0.0
+                                                   )  # the stage's LayerNorm
     assert decay['backbone.layers.1.1.0.norm1.weight'] == (6e-5, 0.0)
     assert decay['backbone.layers.0.0.projection.weight'] == (6e-5, 0.01)
     assert decay['decode_head.conv_seg.weight'] == pytest.approx((6e-4, 0.01))
@@ -159,7 +190,9 @@ def test_daformer_and_mic_configs_hold_the_authors_switches():
     MIC's 32-pixel blocks at DAFormer's half resolution (MIC's
     experiments.py), the batch-wide ClassMix draw and kornia 0.5's jitter."""
     mic = Config.fromfile(
-        str(REPO / 'configs/mic/mic-daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py'))
+        str(REPO /
+            'configs/mic/mic-daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py'
+            ))
     assert mic.model.mic.block_size == 32 and mic.model.mic.mask_ratio == 0.7
     for cfg in (mic, Config.fromfile(str(DAFORMER))):
         assert cfg.model.mix_classes == 'authors'
@@ -170,12 +203,18 @@ def test_daformer_and_mic_configs_hold_the_authors_switches():
 def test_colour_jitter_mode_is_a_checked_switch():
     from mmasm.models.utils.strong_augmentation import strong_augment
     images = torch.rand(2, 3, 8, 8)
-    kornia = strong_augment(images, generators([1, 2]), jitter_prob=1.0, blur_prob=0.0)
-    tv = strong_augment(images, generators([1, 2]), jitter_prob=1.0, blur_prob=0.0,
-                        jitter_mode='torchvision')
+    kornia = strong_augment(
+        images, generators([1, 2]), jitter_prob=1.0, blur_prob=0.0)
+    tv = strong_augment(
+        images,
+        generators([1, 2]),
+        jitter_prob=1.0,
+        blur_prob=0.0,
+        jitter_mode='torchvision')
     assert (kornia - tv).abs().max() > 1e-3  # the same draws, other operations
     with pytest.raises(ValueError, match='colour jitter mode'):
-        strong_augment(images, generators([1, 2]), jitter_prob=1.0, jitter_mode='pil')
+        strong_augment(
+            images, generators([1, 2]), jitter_prob=1.0, jitter_mode='pil')
     init_default_scope('mmasm')
     cfg = Config.fromfile(str(TINY_SEGFORMER_CFG)).model.to_dict()
     with pytest.raises(ValueError, match='color_jitter_mode'):

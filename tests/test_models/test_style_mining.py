@@ -18,7 +18,8 @@ def task_loss(net, search):
 
 def make_mining(rain, **kwargs):
     mining = AdversarialStyleMining(rain, **kwargs)
-    mining.set_anchor(torch.rand(2, 3, 24, 32, generator=torch.Generator().manual_seed(1)))
+    mining.set_anchor(
+        torch.rand(2, 3, 24, 32, generator=torch.Generator().manual_seed(1)))
     return mining
 
 
@@ -26,7 +27,9 @@ def test_ascent_step_raises_the_task_loss(rain):
     torch.manual_seed(0)
     net = nn.Conv2d(3, 4, 3)
     mining = make_mining(rain, step_rule='l2', step_size=0.5)
-    search = mining.search(torch.rand(2, 3, 24, 40), torch.Generator().manual_seed(0))
+    search = mining.search(
+        torch.rand(2, 3, 24, 40),
+        torch.Generator().manual_seed(0))
     before = task_loss(net, search)
     before.backward()
     eps_before = search.eps.detach().clone()
@@ -42,10 +45,13 @@ def test_ascent_step_raises_the_task_loss(rain):
 def test_step_rules_scale_the_gradient():
     grad = torch.tensor([[3.0, -4.0], [0.5, 0.0]])
     torch.testing.assert_close(ascent_direction(grad, 2.0, 'paper'), grad)
-    torch.testing.assert_close(ascent_direction(grad, 2.0, 'authors'), grad / 2)
-    torch.testing.assert_close(ascent_direction(grad, 2.0, 'sign'), grad.sign())
-    torch.testing.assert_close(ascent_direction(grad, 2.0, 'l2'),
-                               torch.tensor([[0.6, -0.8], [1.0, 0.0]]))
+    torch.testing.assert_close(
+        ascent_direction(grad, 2.0, 'authors'), grad / 2)
+    torch.testing.assert_close(
+        ascent_direction(grad, 2.0, 'sign'), grad.sign())
+    torch.testing.assert_close(
+        ascent_direction(grad, 2.0, 'l2'),
+        torch.tensor([[0.6, -0.8], [1.0, 0.0]]))
     with pytest.raises(ValueError, match='step_rule'):
         ascent_direction(grad, 1.0, 'adam')
 
@@ -53,7 +59,9 @@ def test_step_rules_scale_the_gradient():
 def test_paper_rule_uses_the_gradient_of_the_same_backward(rain):
     net = nn.Conv2d(3, 2, 3)
     mining = make_mining(rain, step_size=3.0)
-    search = mining.search(torch.rand(1, 3, 16, 16), torch.Generator().manual_seed(0))
+    search = mining.search(
+        torch.rand(1, 3, 16, 16),
+        torch.Generator().manual_seed(0))
     task_loss(net, search).backward()
     grad = search.eps.grad.clone()
     eps = search.eps.detach().clone()
@@ -64,7 +72,9 @@ def test_paper_rule_uses_the_gradient_of_the_same_backward(rain):
 
 def test_content_features_are_computed_once_per_batch(rain):
     mining = make_mining(rain)
-    search = mining.search(torch.rand(2, 3, 16, 24), torch.Generator().manual_seed(0))
+    search = mining.search(
+        torch.rand(2, 3, 16, 24),
+        torch.Generator().manual_seed(0))
     content = search.content
     task_loss(nn.Conv2d(3, 1, 1), search).backward()
     search.step(1.0)
@@ -75,15 +85,20 @@ def test_content_features_are_computed_once_per_batch(rain):
 def test_codes_start_around_their_anchor(rain):
     mining = make_mining(rain)
     mining.anchor_std.zero_()  # a zero std puts every code on its anchor
-    search = mining.search(torch.rand(4, 3, 16, 16), torch.Generator().manual_seed(0))
-    torch.testing.assert_close(search.eps.detach(), mining.anchor_mean[search.anchor_index])
+    search = mining.search(
+        torch.rand(4, 3, 16, 16),
+        torch.Generator().manual_seed(0))
+    torch.testing.assert_close(search.eps.detach(),
+                               mining.anchor_mean[search.anchor_index])
     assert search.anchor_distance().abs().max() == 0
 
 
 @pytest.mark.parametrize('sampling', ['anchored', 'random'])
 def test_non_ascent_arms_draw_fresh_codes_without_gradient(rain, sampling):
     mining = make_mining(rain, sampling=sampling)
-    search = mining.search(torch.rand(2, 3, 16, 16), torch.Generator().manual_seed(0))
+    search = mining.search(
+        torch.rand(2, 3, 16, 16),
+        torch.Generator().manual_seed(0))
     assert not search.stylized().requires_grad
     eps = search.eps.clone()
     search.step()
@@ -92,7 +107,9 @@ def test_non_ascent_arms_draw_fresh_codes_without_gradient(rain, sampling):
 
 def test_non_finite_codes_are_resampled(rain):
     mining = make_mining(rain, step_size=1.0)
-    search = mining.search(torch.rand(2, 3, 16, 16), torch.Generator().manual_seed(0))
+    search = mining.search(
+        torch.rand(2, 3, 16, 16),
+        torch.Generator().manual_seed(0))
     task_loss(nn.Conv2d(3, 1, 1), search).backward()
     search.eps.grad[0, 0] = float('nan')
     search.step(1.0)
@@ -115,7 +132,8 @@ def test_bad_arguments_fail_at_construction(rain):
         AdversarialStyleMining(rain).search(torch.rand(1, 3, 16, 16))
     with pytest.raises(ValueError, match='render_scale'):
         AdversarialStyleMining(rain, render_scale=0)
-    for step_size in (float('nan'), float('inf'), -1.0):  # nan / inf: no search at all
+    for step_size in (float('nan'), float('inf'),
+                      -1.0):  # nan / inf: no search at all
         with pytest.raises(ValueError, match='step_size'):
             AdversarialStyleMining(rain, step_size=step_size)
 
@@ -132,9 +150,10 @@ def test_render_scale_runs_rain_smaller_and_returns_full_size(rain):
     # the half-size render, upsampled: what render_scale promises
     with torch.no_grad():
         small = rain.render(search.content, search.eps, (24, 32))
-        expected = torch.nn.functional.interpolate(small, (48, 64), mode='bilinear',
-                                                   antialias=True)
-    torch.testing.assert_close(stylized.detach(), expected, rtol=1e-4, atol=1e-4)
+        expected = torch.nn.functional.interpolate(
+            small, (48, 64), mode='bilinear', antialias=True)
+    torch.testing.assert_close(
+        stylized.detach(), expected, rtol=1e-4, atol=1e-4)
     # the ascent still reaches eps through the resize
     net = nn.Conv2d(3, 4, 3)
     before = task_loss(net, search)
@@ -148,7 +167,8 @@ def test_channels_last_rain_stylizes_like_the_default_layout():
     reference = RAIN(vae_depth=2).eval()
     mining = AdversarialStyleMining(RAIN(vae_depth=2), search_depth=1)
     mining.rain.load_state_dict(reference.state_dict())
-    assert mining.rain.decoder.conv1_2.weight.is_contiguous(memory_format=torch.channels_last)
+    assert mining.rain.decoder.conv1_2.weight.is_contiguous(
+        memory_format=torch.channels_last)
     images, eps = torch.rand(2, 3, 24, 32), torch.randn(2, 512)
     with torch.no_grad():
         expected = reference.stylize(images, eps)

@@ -10,7 +10,8 @@ def _import(module: str) -> None:
 
 
 def run(modules) -> int:
-    assert not any(name == 'mmasm' or name.startswith('mmasm.') for name in sys.modules)
+    assert not any(name == 'mmasm' or name.startswith('mmasm.')
+                   for name in sys.modules)
     context = multiprocessing.get_context('fork')
     failed = []
     for module in modules:

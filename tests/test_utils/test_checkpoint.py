@@ -12,13 +12,13 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.runner.checkpoint import CheckpointLoader
+from utils import run_tool, write_tiny_segformer_config
 
 from mmasm.models import RAIN
 from mmasm.models.lrm import VGGFeatures, load_lrm_translator
 from mmasm.models.rain import load_rain_checkpoint
 from mmasm.utils import load_tensor_file, use_safe_checkpoint_loader
 from mmasm.utils.checkpoint import _trusted
-from utils import run_tool, write_tiny_segformer_config
 
 REFUSAL = r'refused to unpickle posix.system(.|\n)*trusted_checkpoints'
 
@@ -38,8 +38,10 @@ def evil(tmp_path):
     """A checkpoint (state dict + meta) whose pickle creates ``marker``."""
     marker = tmp_path / 'marker'
     path = tmp_path / 'evil.pth'
-    torch.save(dict(state_dict=dict(w=torch.zeros(1)), meta=RunsCode(f'touch {marker}')),
-               path)
+    torch.save(
+        dict(
+            state_dict=dict(w=torch.zeros(1)),
+            meta=RunsCode(f'touch {marker}')), path)
     return dict(path=path, marker=marker)
 
 
@@ -47,17 +49,18 @@ def evil(tmp_path):
 def mmengine_loaders(monkeypatch):
     """mmengine's scheme table and mmasm's trust list, restored after the
     test (the tools change them for their process)."""
-    monkeypatch.setattr(CheckpointLoader, '_schemes', dict(CheckpointLoader._schemes))
+    monkeypatch.setattr(CheckpointLoader, '_schemes',
+                        dict(CheckpointLoader._schemes))
     monkeypatch.setitem(_trusted, 'files', set())
     monkeypatch.setitem(_trusted, 'all', False)
 
 
 def test_mmasm_loaders_refuse_and_say_why(evil):
     path = str(evil['path'])
-    loaders = [load_tensor_file,
-               lambda p: load_rain_checkpoint(RAIN(), p),
-               load_lrm_translator,
-               lambda p: VGGFeatures(checkpoint=p)]
+    loaders = [
+        load_tensor_file, lambda p: load_rain_checkpoint(RAIN(), p),
+        load_lrm_translator, lambda p: VGGFeatures(checkpoint=p)
+    ]
     for load in loaders:
         with pytest.raises(ValueError, match=REFUSAL):
             load(path)
@@ -66,23 +69,29 @@ def test_mmasm_loaders_refuse_and_say_why(evil):
 
 def test_the_converter_refuses(evil):
     out = str(evil['path'].parent / 'out.pth')
-    for args in (['convert', '--vgg', str(evil['path']), '--out', out],
-                 ['export', str(evil['path']), out]):
+    for args in (['convert', '--vgg',
+                  str(evil['path']), '--out',
+                  out], ['export', str(evil['path']), out]):
         result = run_tool('convert_rain_weights.py', *args)
         assert result.returncode != 0
-        assert re.search(r'refused to unpickle posix.system.*--trusted', result.stderr)
+        assert re.search(r'refused to unpickle posix.system.*--trusted',
+                         result.stderr)
     assert not evil['marker'].exists()
 
 
-@pytest.mark.parametrize('tool, flags', [
-    ('test.py', ['{evil}']),
-    ('train.py', ['--resume', '--cfg-options', 'load_from={evil}']),
-    ('train.py', ['--cfg-options', 'load_from={evil}']),
-], ids=['test', 'resume', 'load_from'])
-def test_the_tools_refuse_every_runner_path(tool, flags, evil, cityscapes_root, tmp_path):
+@pytest.mark.parametrize(
+    'tool, flags', [
+        ('test.py', ['{evil}']),
+        ('train.py', ['--resume', '--cfg-options', 'load_from={evil}']),
+        ('train.py', ['--cfg-options', 'load_from={evil}']),
+    ],
+    ids=['test', 'resume', 'load_from'])
+def test_the_tools_refuse_every_runner_path(tool, flags, evil, cityscapes_root,
+                                            tmp_path):
     """As a user runs them: a fresh process per tool."""
     config = write_tiny_segformer_config(tmp_path / 'cfg.py', cityscapes_root)
-    result = run_tool(tool, config, *(flag.format(evil=evil['path']) for flag in flags),
+    result = run_tool(tool, config,
+                      *(flag.format(evil=evil['path']) for flag in flags),
                       '--work-dir', tmp_path / 'work')
     assert result.returncode != 0
     assert re.search(REFUSAL, result.stderr), result.stderr[-2000:]
@@ -93,7 +102,8 @@ def test_corrupt_and_refused_files_are_told_apart(tmp_path):
     truncated = tmp_path / 'truncated.pth'
     torch.save(dict(w=torch.zeros(100)), truncated)
     truncated.write_bytes(truncated.read_bytes()[:200])
-    with pytest.raises(ValueError, match='truncated.pth is not a readable PyTorch'):
+    with pytest.raises(
+            ValueError, match='truncated.pth is not a readable PyTorch'):
         load_tensor_file(str(truncated))
 
 
@@ -104,9 +114,11 @@ def test_trusted_checkpoints_opts_in(evil, mmengine_loaders):
     assert not evil['marker'].exists()
     # runner checkpoints' own metadata still loads weights-only
     plain = evil['path'].parent / 'plain.pth'
-    torch.save(dict(state_dict=dict(w=torch.ones(1)), meta=dict(seed=0)), plain)
+    torch.save(
+        dict(state_dict=dict(w=torch.ones(1)), meta=dict(seed=0)), plain)
     assert CheckpointLoader.load_checkpoint(str(plain))['meta'] == dict(seed=0)
-    use_safe_checkpoint_loader(Config(dict(trusted_checkpoints=[str(evil['path'])])))
+    use_safe_checkpoint_loader(
+        Config(dict(trusted_checkpoints=[str(evil['path'])])))
     checkpoint = CheckpointLoader.load_checkpoint(str(evil['path']))
     assert torch.equal(checkpoint['state_dict']['w'], torch.zeros(1))
     assert evil['marker'].exists()  # what the user opted in to

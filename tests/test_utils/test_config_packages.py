@@ -6,16 +6,17 @@ import subprocess
 import sys
 from importlib import metadata
 
+import mmseg
 import pytest
 from mmengine.config import Config
 from mmengine.config.utils import MODULE2PACKAGE
 from mmengine.model import is_model_wrapper
 from mmengine.utils import get_installed_path
-
-import mmseg
-from mmasm.engine.runners import CPUDistRunner
-from mmasm.utils import build_runner, mmasm_config_root, register_config_packages
 from utils import REPO_ROOT, TINY_SEGFORMER_CFG, data_root_overrides
+
+from mmasm.engine.runners import CPUDistRunner
+from mmasm.utils import (build_runner, mmasm_config_root,
+                         register_config_packages)
 
 SEGFORMER = 'segformer/segformer_mit-b0_8xb1-160k_cityscapes-1024x1024.py'
 
@@ -27,12 +28,13 @@ def write_config(tmp_path, text):
 
 
 def test_importing_mmasm_changes_nothing_in_mmengine():
-    probe = ('from mmengine.config import Config\n'
-             'from mmengine.config.utils import MODULE2PACKAGE\n'
-             'before = (dict(MODULE2PACKAGE), Config.__dict__["_get_cfg_path"])\n'
-             'import mmasm, mmasm.apis, mmasm.demo\n'
-             'after = (dict(MODULE2PACKAGE), Config.__dict__["_get_cfg_path"])\n'
-             'assert before == after, (before, after)\n')
+    probe = (
+        'from mmengine.config import Config\n'
+        'from mmengine.config.utils import MODULE2PACKAGE\n'
+        'before = (dict(MODULE2PACKAGE), Config.__dict__["_get_cfg_path"])\n'
+        'import mmasm, mmasm.apis, mmasm.demo\n'
+        'after = (dict(MODULE2PACKAGE), Config.__dict__["_get_cfg_path"])\n'
+        'assert before == after, (before, after)\n')
     subprocess.run([sys.executable, '-c', probe], check=True)
 
 
@@ -60,13 +62,15 @@ model = dict(decode_head=dict(num_classes=7))
 
 
 def test_mmasm_base_loads_from_the_package_configs_in_mmasm_scope(tmp_path):
-    cfg = write_config(tmp_path, "_base_ = ['mmasm::_base_/default_runtime.py']\n")
+    cfg = write_config(tmp_path,
+                       "_base_ = ['mmasm::_base_/default_runtime.py']\n")
     assert cfg.default_scope == 'mmasm'
     assert 'custom_imports' not in cfg  # the registry nodes import their modules
     assert cfg.visualizer._scope_ == 'mmasm'  # a scope with real registry nodes
     packaged = osp.join(mmasm_config_root(), '_base_', 'default_runtime.py')
     assert packaged in cfg.text
-    assert osp.realpath(packaged) == str(REPO_ROOT / 'configs' / '_base_' / 'default_runtime.py')
+    assert osp.realpath(packaged) == str(REPO_ROOT / 'configs' / '_base_' /
+                                         'default_runtime.py')
 
 
 def test_cpu_dist_piece_builds_a_runner_like_runner(tmp_path):

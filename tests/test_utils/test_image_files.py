@@ -6,12 +6,12 @@ import re
 import cv2
 import numpy as np
 import pytest
+from utils import run_tool
 
 from mmasm.datasets import ImageFolderDataset
 from mmasm.engine.hooks import ASMHook
 from mmasm.models.ash.style_stream import StyleImageStream
 from mmasm.utils import list_images, read_rgb
-from utils import run_tool
 
 
 @pytest.fixture
@@ -22,7 +22,8 @@ def folder(tmp_path):
     (root / 'sub').mkdir(parents=True)
     rng = np.random.default_rng(0)
     for name in ('a.png', 'b.jpg'):
-        cv2.imwrite(str(root / name), rng.integers(0, 256, (20, 24, 3), np.uint8))
+        cv2.imwrite(
+            str(root / name), rng.integers(0, 256, (20, 24, 3), np.uint8))
     (root / 'sub' / 'empty.png').write_bytes(b'')
     (root / 'notes.jpg').write_text('not an image')
     return root
@@ -41,15 +42,18 @@ def test_folders_are_checked_when_listed(folder):
         list_images(folder)
     with pytest.raises(ValueError, match=f'ASH style images.*{FOLDER_ERROR}'):
         StyleImageStream(str(folder))
-    dataset_error = FOLDER_ERROR.replace('in ', 'in ImageFolderDataset folder ')
+    dataset_error = FOLDER_ERROR.replace('in ',
+                                         'in ImageFolderDataset folder ')
     with pytest.raises(ValueError, match=dataset_error):
         ImageFolderDataset(data_root=str(folder))
     with pytest.raises(ValueError, match=FOLDER_ERROR):  # before RAIN is read
         ASMHook('unused.pth', target=str(folder))
     with pytest.raises(ValueError, match=r'empty\.png.*0 bytes'):
         ASMHook('unused.pth', target=str(folder / 'sub' / 'empty.png'))
-    result = run_tool('stylize.py', folder, '--checkpoint', 'unused.pth', '--out', folder)
-    assert result.returncode != 0 and re.search(FOLDER_ERROR, result.stderr)  # before RAIN
+    result = run_tool('stylize.py', folder, '--checkpoint', 'unused.pth',
+                      '--out', folder)
+    assert result.returncode != 0 and re.search(FOLDER_ERROR,
+                                                result.stderr)  # before RAIN
     for bad in (folder / 'sub' / 'empty.png', folder / 'notes.jpg'):
         bad.unlink()
     assert len(list_images(folder)) == 2

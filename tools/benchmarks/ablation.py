@@ -24,23 +24,35 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir', default='work_dirs/ablation')
     parser.add_argument('--data', default=DEFAULT_DATA)
-    parser.add_argument('--rain-dir', default=osp.dirname(DEFAULT_RAIN),
-                        help='where the demo RAIN is (trained there if missing)')
+    parser.add_argument(
+        '--rain-dir',
+        default=osp.dirname(DEFAULT_RAIN),
+        help='where the demo RAIN is (trained there if missing)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--arms', nargs='+', default=list(ARM_LABELS),
-                        choices=list(ARM_LABELS))
-    parser.add_argument('--max-steps', type=int, default=None,
-                        help='optimizer steps per run (default: the configs\')')
-    parser.add_argument('--lrm-iters', type=int, default=None,
-                        help='LRM translator iterations (default: the config\'s)')
-    parser.add_argument('--force', action='store_true', help='rerun finished runs')
+    parser.add_argument(
+        '--arms',
+        nargs='+',
+        default=list(ARM_LABELS),
+        choices=list(ARM_LABELS))
+    parser.add_argument(
+        '--max-steps',
+        type=int,
+        default=None,
+        help='optimizer steps per run (default: the configs\')')
+    parser.add_argument(
+        '--lrm-iters',
+        type=int,
+        default=None,
+        help='LRM translator iterations (default: the config\'s)')
+    parser.add_argument(
+        '--force', action='store_true', help='rerun finished runs')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    return run_benchmark(args.work_dir, args.data, args.rain_dir, args.seeds, args.arms,
-                         args.max_steps, args.lrm_iters, args.force)
+    return run_benchmark(args.work_dir, args.data, args.rain_dir, args.seeds,
+                         args.arms, args.max_steps, args.lrm_iters, args.force)
 
 
 if __name__ == '__main__':

@@ -49,29 +49,35 @@ def write_data(root: str, size, num: int = 4) -> None:
         img_dir, seg_dir = f'{root}/leftImg8bit/train/city', f'{root}/gtFine/train/city'
         os.makedirs(img_dir, exist_ok=True)
         os.makedirs(seg_dir, exist_ok=True)
-        img = cv2.resize(rng.integers(0, 256, (8, 16, 3), dtype=np.uint8), (w, h))
+        img = cv2.resize(
+            rng.integers(0, 256, (8, 16, 3), dtype=np.uint8), (w, h))
         cv2.imwrite(f'{img_dir}/{stem}_leftImg8bit.png', img)
         cv2.imwrite(f'{seg_dir}/{stem}_gtFine_labelTrainIds.png',
                     rng.integers(0, 19, (h, w), dtype=np.uint8))
 
 
 def segmentor_cfg(name: str, size):
-    from mmengine.config import Config
     import mmseg
+    from mmengine.config import Config
     if name.startswith('deeplabv2'):
-        cfg = Config.fromfile(f'{ROOT}/configs/_base_/models/deeplabv2_r101-d8.py').model
+        cfg = Config.fromfile(
+            f'{ROOT}/configs/_base_/models/deeplabv2_r101-d8.py').model
         cfg.backbone.init_cfg = None
         if name.endswith('r18'):
             cfg.backbone.depth = 18
             cfg.decode_head.in_channels = 512
     else:
         mmseg_cfgs = osp.join(osp.dirname(mmseg.__file__), '.mim', 'configs')
-        cfg = Config.fromfile(f'{mmseg_cfgs}/_base_/models/segformer_mit-b0.py').model
+        cfg = Config.fromfile(
+            f'{mmseg_cfgs}/_base_/models/segformer_mit-b0.py').model
         cfg.type = 'ASMEncoderDecoder'
         cfg.backbone.init_cfg = None
         cfg.decode_head.norm_cfg = dict(type='BN', requires_grad=True)
-        cfg.data_preprocessor = dict(type='SegDataPreProcessor', mean=[123.675, 116.28, 103.53],
-                                     std=[58.395, 57.12, 57.375], bgr_to_rgb=True)
+        cfg.data_preprocessor = dict(
+            type='SegDataPreProcessor',
+            mean=[123.675, 116.28, 103.53],
+            std=[58.395, 57.12, 57.375],
+            bgr_to_rgb=True)
     cfg.data_preprocessor.size = tuple(size)
     return cfg
 
@@ -81,6 +87,7 @@ def run_arm(args) -> dict:
     import torch
     from mmengine.hooks import Hook
     from mmengine.runner import Runner
+
     import mmasm  # noqa: F401
 
     torch.set_num_threads(args.threads)
@@ -90,9 +97,14 @@ def run_arm(args) -> dict:
     hooks = []
     if arm is not None:
         rain_path = f'{args.tmp}/rain.pth'
-        hooks.append(dict(type='ASMHook', rain_checkpoint=rain_path, vis_interval=0,
-                          target=f'{data_root}/leftImg8bit/train/city/city_000000_000019_leftImg8bit.png',
-                          **arm))
+        hooks.append(
+            dict(
+                type='ASMHook',
+                rain_checkpoint=rain_path,
+                vis_interval=0,
+                target=f'{data_root}/leftImg8bit/train/city/'
+                'city_000000_000019_leftImg8bit.png',
+                **arm))
     times = []
 
     class StepTimer(Hook):
@@ -101,48 +113,73 @@ def run_arm(args) -> dict:
         def before_train_iter(self, runner, batch_idx, data_batch=None):
             self.start = time.perf_counter()
 
-        def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        def after_train_iter(self,
+                             runner,
+                             batch_idx,
+                             data_batch=None,
+                             outputs=None):
             times.append(time.perf_counter() - self.start)
 
     cfg = dict(
-        default_scope='mmseg', work_dir=f'{args.tmp}/work_{args.model}_{len(args.arm)}',
+        default_scope='mmseg',
+        work_dir=f'{args.tmp}/work_{args.model}_{len(args.arm)}',
         model=segmentor_cfg(args.model, args.size),
         train_dataloader=dict(
-            batch_size=args.batch_size, num_workers=0,
+            batch_size=args.batch_size,
+            num_workers=0,
             sampler=dict(type='InfiniteSampler', shuffle=False),
-            dataset=dict(type='CityscapesDataset', data_root=data_root,
-                         data_prefix=dict(img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
-                         pipeline=[dict(type='LoadImageFromFile'), dict(type='LoadAnnotations'),
-                                   dict(type='PackSegInputs')])),
-        train_cfg=dict(type='IterBasedTrainLoop', max_iters=args.warmup + args.iters),
-        optim_wrapper=dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=1e-4, momentum=0.9)),
-        custom_hooks=hooks, default_hooks=dict(checkpoint=None, logger=None),
-        randomness=dict(seed=0), log_level='ERROR')
+            dataset=dict(
+                type='CityscapesDataset',
+                data_root=data_root,
+                data_prefix=dict(
+                    img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
+                pipeline=[
+                    dict(type='LoadImageFromFile'),
+                    dict(type='LoadAnnotations'),
+                    dict(type='PackSegInputs')
+                ])),
+        train_cfg=dict(
+            type='IterBasedTrainLoop', max_iters=args.warmup + args.iters),
+        optim_wrapper=dict(
+            type='OptimWrapper',
+            optimizer=dict(type='SGD', lr=1e-4, momentum=0.9)),
+        custom_hooks=hooks,
+        default_hooks=dict(checkpoint=None, logger=None),
+        randomness=dict(seed=0),
+        log_level='ERROR')
     runner = Runner.from_cfg(cfg)
     runner.register_hook(StepTimer())
     runner.train()
     steps_per_iter = 1 if arm is None else arm['search_depth']
     measured = times[args.warmup:]
-    return dict(model=args.model, arm=args.arm,
-                step_s=sum(measured) / len(measured) / steps_per_iter,
-                peak_mib=peak_rss_mib() - base_rss)
+    return dict(
+        model=args.model,
+        arm=args.arm,
+        step_s=sum(measured) / len(measured) / steps_per_iter,
+        peak_mib=peak_rss_mib() - base_rss)
 
 
 def table(results) -> str:
-    lines = ['| segmentor | arm | s / optimizer step | x source-only | peak MiB | x source-only |',
-             '|---|---|---|---|---|---|']
+    lines = [
+        '| segmentor | arm | s / optimizer step | x source-only | peak MiB | x source-only |',
+        '|---|---|---|---|---|---|'
+    ]
     for r in results:
-        ref = next(s for s in results if s['model'] == r['model'] and s['arm'] == 'source-only')
-        lines.append(f"| {r['model']} | {r['arm']} | {r['step_s']:.3f} | "
-                     f"{r['step_s'] / ref['step_s']:.2f} | {r['peak_mib']:.0f} | "
-                     f"{r['peak_mib'] / ref['peak_mib']:.2f} |")
+        ref = next(s for s in results
+                   if s['model'] == r['model'] and s['arm'] == 'source-only')
+        lines.append(
+            f"| {r['model']} | {r['arm']} | {r['step_s']:.3f} | "
+            f"{r['step_s'] / ref['step_s']:.2f} | {r['peak_mib']:.0f} | "
+            f"{r['peak_mib'] / ref['peak_mib']:.2f} |")
     return '\n'.join(lines)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--models', nargs='+', default=list(MODELS), choices=MODELS)
-    parser.add_argument('--size', nargs=2, type=int, default=(256, 512), metavar=('H', 'W'))
+    parser.add_argument(
+        '--models', nargs='+', default=list(MODELS), choices=MODELS)
+    parser.add_argument(
+        '--size', nargs=2, type=int, default=(256, 512), metavar=('H', 'W'))
     parser.add_argument('--batch-size', type=int, default=1)
     parser.add_argument('--iters', type=int, default=3)
     parser.add_argument('--warmup', type=int, default=1)
@@ -161,22 +198,33 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         write_data(f'{tmp}/data', args.size)
         import torch
+
         import mmasm  # noqa: F401
         from mmasm.models import RAIN
         torch.save(RAIN().state_dict(), f'{tmp}/rain.pth')
         results = []
         for model in args.models:
             for arm in ARMS:
-                cmd = [sys.executable, __file__, '--arm', arm, '--model', model, '--tmp', tmp,
-                       '--size', *map(str, args.size), '--batch-size', str(args.batch_size),
-                       '--iters', str(args.iters), '--warmup', str(args.warmup),
-                       '--threads', str(args.threads)]
-                out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+                cmd = [
+                    sys.executable, __file__, '--arm', arm, '--model', model,
+                    '--tmp', tmp, '--size', *map(str, args.size),
+                    '--batch-size',
+                    str(args.batch_size), '--iters',
+                    str(args.iters), '--warmup',
+                    str(args.warmup), '--threads',
+                    str(args.threads)
+                ]
+                out = subprocess.run(
+                    cmd, check=True, capture_output=True, text=True).stdout
                 results.append(json.loads(out.strip().splitlines()[-1]))
-                print(f'{model:18s} {arm:24s} {results[-1]["step_s"]:.3f} s/step '
-                      f'{results[-1]["peak_mib"]:.0f} MiB', flush=True)
-    print(f'\nbatch {args.batch_size}, crop {args.size[0]}x{args.size[1]}, '
-          f'{args.threads} threads, {args.iters} timed iterations after {args.warmup} warm-up\n')
+                print(
+                    f'{model:18s} {arm:24s} {results[-1]["step_s"]:.3f} s/step '
+                    f'{results[-1]["peak_mib"]:.0f} MiB',
+                    flush=True)
+    print(
+        f'\nbatch {args.batch_size}, crop {args.size[0]}x{args.size[1]}, '
+        f'{args.threads} threads, {args.iters} timed iterations after {args.warmup} warm-up\n'
+    )
     print(table(results))
 
 

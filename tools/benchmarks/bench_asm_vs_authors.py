@@ -57,14 +57,16 @@ import subprocess
 import sys
 import tempfile
 
-from asm_bench_arms import ARM_RUNNERS, FP32_ARMS, MODELS, SEARCH_DEPTH, run_arm
+from asm_bench_arms import (ARM_RUNNERS, FP32_ARMS, MODELS, SEARCH_DEPTH,
+                            run_arm)
 
 
 def loss_differences(arm, reference):
     """Relative differences of two arms' losses: at the first optimizer
     step (same weights, same eps: equal forward math) and the largest over
     all steps (later steps inherit float rounding through eps and SGD)."""
-    pairs = [(a, b) for la, lb in zip(arm['losses'], reference['losses']) for a, b in zip(la, lb)]
+    pairs = [(a, b) for la, lb in zip(arm['losses'], reference['losses'])
+             for a, b in zip(la, lb)]
     diffs = [abs(a - b) / max(abs(b), 1e-12) for a, b in pairs]
     return diffs[0], max(diffs)
 
@@ -77,9 +79,11 @@ def summarize(results):
     """One row per model, size and arm: median wall and CPU seconds per
     iteration over all rounds, speed-up over the authors' loop (authors'
     time / arm's time), peak memory and loss agreement."""
-    lines = ['| segmentor | crop | arm | wall s / iter | x authors (wall) | CPU s / iter | '
-             'x authors (CPU) | peak MiB | x authors | loss diff: 1st step / max |',
-             '|---|---|---|---|---|---|---|---|---|---|']
+    lines = [
+        '| segmentor | crop | arm | wall s / iter | x authors (wall) | CPU s / iter | '
+        'x authors (CPU) | peak MiB | x authors | loss diff: 1st step / max |',
+        '|---|---|---|---|---|---|---|---|---|---|'
+    ]
     keys = sorted({(r['model'], tuple(r['size'])) for r in results}, key=str)
     for model, size in keys:
         rows = {}
@@ -87,18 +91,23 @@ def summarize(results):
             if r['model'] == model and tuple(r['size']) == size:
                 rows.setdefault(r['arm'], []).append(r)
         ref = rows['authors']
-        ref_wall, ref_cpu = median_of(ref, 'times'), median_of(ref, 'cpu_times')
+        ref_wall, ref_cpu = median_of(ref,
+                                      'times'), median_of(ref, 'cpu_times')
         ref_mem = statistics.median(r['peak_mib'] for r in ref)
         for arm in sorted(rows, key=list(ARM_RUNNERS).index):
-            wall, cpu = median_of(rows[arm], 'times'), median_of(rows[arm], 'cpu_times')
+            wall, cpu = median_of(rows[arm],
+                                  'times'), median_of(rows[arm], 'cpu_times')
             mem = statistics.median(r['peak_mib'] for r in rows[arm])
-            if arm in ('runner', 'api', 'authors', 'runner-channels-last'):  # equal math
-                diff = '{:.0e} / {:.0e}'.format(*loss_differences(rows[arm][0], ref[0]))
+            if arm in ('runner', 'api', 'authors',
+                       'runner-channels-last'):  # equal math
+                diff = '{:.0e} / {:.0e}'.format(
+                    *loss_differences(rows[arm][0], ref[0]))
             else:
                 diff = 'n/a (other work)'
-            lines.append(f'| {model} | {size[1]}x{size[0]} | {arm} | {wall:.2f} | '
-                         f'{ref_wall / wall:.2f} | {cpu:.2f} | {ref_cpu / cpu:.2f} | {mem:.0f} | '
-                         f'{mem / ref_mem:.2f} | {diff} |')
+            lines.append(
+                f'| {model} | {size[1]}x{size[0]} | {arm} | {wall:.2f} | '
+                f'{ref_wall / wall:.2f} | {cpu:.2f} | {ref_cpu / cpu:.2f} | {mem:.0f} | '
+                f'{mem / ref_mem:.2f} | {diff} |')
     return '\n'.join(lines)
 
 
@@ -109,29 +118,48 @@ def parse_size(text):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--models', nargs='+', default=list(MODELS), choices=MODELS)
-    parser.add_argument('--sizes', nargs='+', default=['512x256'], metavar='WxH',
-                        help='crop sizes, width x height (the issue: 512x256 1024x512)')
+    parser.add_argument(
+        '--models', nargs='+', default=list(MODELS), choices=MODELS)
+    parser.add_argument(
+        '--sizes',
+        nargs='+',
+        default=['512x256'],
+        metavar='WxH',
+        help='crop sizes, width x height (the issue: 512x256 1024x512)')
     parser.add_argument('--batch-size', type=int, default=1)
-    parser.add_argument('--iters', type=int, default=2, help='timed iterations per process')
+    parser.add_argument(
+        '--iters', type=int, default=2, help='timed iterations per process')
     parser.add_argument('--warmup', type=int, default=1)
-    parser.add_argument('--rounds', type=int, default=2,
-                        help='fresh processes per arm, arms interleaved')
+    parser.add_argument(
+        '--rounds',
+        type=int,
+        default=2,
+        help='fresh processes per arm, arms interleaved')
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--amp', action='store_true',
-                        help='add the Runner arm as tools/train.py --amp trains it (GPU: '
-                        "mmengine's AmpOptimWrapper; CPU: BF16OptimWrapper), channels_last")
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='add the Runner arm as tools/train.py --amp trains it (GPU: '
+        "mmengine's AmpOptimWrapper; CPU: BF16OptimWrapper), channels_last")
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--arms', nargs='+', default=list(FP32_ARMS),
-                        choices=[a for a in ARM_RUNNERS if a != 'runner-amp'],
-                        help="runner-defaults: mmasm's shipped switches (frozen BN in eval "
-                        'mode, paper consistency and step, clamp): not equal work, and with '
-                        'random weights (BN statistics 0 / 1) its loss diverges: timing only')
-    parser.add_argument('--results', help='append each process\'s figures (JSON lines) here')
-    parser.add_argument('--summarize', nargs='+', metavar='RESULTS',
-                        help='print the table of earlier --results files and exit')
-    parser.add_argument('--arm', choices=list(ARM_RUNNERS), help=argparse.SUPPRESS)
+    parser.add_argument(
+        '--arms',
+        nargs='+',
+        default=list(FP32_ARMS),
+        choices=[a for a in ARM_RUNNERS if a != 'runner-amp'],
+        help="runner-defaults: mmasm's shipped switches (frozen BN in eval "
+        'mode, paper consistency and step, clamp): not equal work, and with '
+        'random weights (BN statistics 0 / 1) its loss diverges: timing only')
+    parser.add_argument(
+        '--results', help='append each process\'s figures (JSON lines) here')
+    parser.add_argument(
+        '--summarize',
+        nargs='+',
+        metavar='RESULTS',
+        help='print the table of earlier --results files and exit')
+    parser.add_argument(
+        '--arm', choices=list(ARM_RUNNERS), help=argparse.SUPPRESS)
     parser.add_argument('--model', choices=MODELS, help=argparse.SUPPRESS)
     parser.add_argument('--size', type=int, nargs=2, help=argparse.SUPPRESS)
     parser.add_argument('--tmp', help=argparse.SUPPRESS)
@@ -139,25 +167,38 @@ def parse_args(argv=None):
 
 
 def child_command(args, arm, model, size, tmp):
-    return [sys.executable, __file__, '--arm', arm, '--model', model, '--tmp', tmp,
-            '--size', *map(str, size), '--batch-size', str(args.batch_size),
-            '--iters', str(args.iters), '--warmup', str(args.warmup),
-            '--threads', str(args.threads), '--device', args.device, '--seed', str(args.seed)]
+    return [
+        sys.executable, __file__, '--arm', arm, '--model', model, '--tmp', tmp,
+        '--size', *map(str, size), '--batch-size',
+        str(args.batch_size), '--iters',
+        str(args.iters), '--warmup',
+        str(args.warmup), '--threads',
+        str(args.threads), '--device', args.device, '--seed',
+        str(args.seed)
+    ]
 
 
 def run_rounds(args, arms, model, size):
     """Every arm ``args.rounds`` times, each in a fresh process, the arms'
     order rotated from round to round; yields each process's figures."""
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, '-c', f'import sys; sys.path.insert(0, {SCRIPT_DIR!r}); '
-                        'import asm_bench_arms as b; '
-                        f'b.write_inputs({tmp!r}, {model!r}, {size!r})'], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([
+            sys.executable, '-c',
+            f'import sys; sys.path.insert(0, {SCRIPT_DIR!r}); '
+            'import asm_bench_arms as b; '
+            f'b.write_inputs({tmp!r}, {model!r}, {size!r})'
+        ],
+                       check=True,
+                       stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
         for round_index in range(args.rounds):
             shift = round_index % len(arms)
             for arm in arms[shift:] + arms[:shift]:
-                out = subprocess.run(child_command(args, arm, model, size, tmp), check=True,
-                                     capture_output=True, text=True).stdout
+                out = subprocess.run(
+                    child_command(args, arm, model, size, tmp),
+                    check=True,
+                    capture_output=True,
+                    text=True).stdout
                 yield round_index, json.loads(out.strip().splitlines()[-1])
 
 
@@ -168,7 +209,9 @@ def main(argv=None):
         print(json.dumps(run_arm(args)))
         return
     if args.summarize:
-        results = [json.loads(line) for path in args.summarize for line in open(path)]
+        results = [
+            json.loads(line) for path in args.summarize for line in open(path)
+        ]
         print(summarize(results))
         return
     arms = list(args.arms) + (['runner-amp'] if args.amp else [])
@@ -182,12 +225,16 @@ def main(argv=None):
                 if args.results:
                     with open(args.results, 'a') as f:
                         f.write(json.dumps(r) + '\n')
-                print(f'{model} {size[1]}x{size[0]} round {round_index} {r["arm"]:15s} '
-                      f'wall {r["times"]} cpu {r["cpu_times"]} s/iter '
-                      f'{r["peak_mib"]:.0f} MiB losses {r["losses"]}', flush=True)
-    print(f'\n{args.device}, batch {args.batch_size} (+ its stylized copies), search depth '
-          f'{SEARCH_DEPTH}, {args.threads} threads, {args.rounds} rounds x {args.iters} timed '
-          f'iterations after {args.warmup} warm-up, fresh process per arm and round\n')
+                print(
+                    f'{model} {size[1]}x{size[0]} round {round_index} {r["arm"]:15s} '
+                    f'wall {r["times"]} cpu {r["cpu_times"]} s/iter '
+                    f'{r["peak_mib"]:.0f} MiB losses {r["losses"]}',
+                    flush=True)
+    print(
+        f'\n{args.device}, batch {args.batch_size} (+ its stylized copies), search depth '
+        f'{SEARCH_DEPTH}, {args.threads} threads, {args.rounds} rounds x {args.iters} timed '
+        f'iterations after {args.warmup} warm-up, fresh process per arm and round\n'
+    )
     print(summarize(results))
 
 

@@ -27,18 +27,24 @@ import torch
 from mmengine.config import Config
 from mmengine.utils import mkdir_or_exist
 
-from mmasm.models.datum import (DreamBooth, OneShotCrops, add_lora, build_random_pipeline,
-                                write_char_tokenizer, write_png)
+from mmasm.models.datum import (DreamBooth, OneShotCrops, add_lora,
+                                build_random_pipeline, write_char_tokenizer,
+                                write_png)
 
-CONFIGS = osp.join(osp.dirname(osp.abspath(__file__)), '..', '..', 'configs', '_base_', 'datum')
+CONFIGS = osp.join(
+    osp.dirname(osp.abspath(__file__)), '..', '..', 'configs', '_base_',
+    'datum')
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--tiny', action='store_true', help='tiny pipeline (CPU smoke run)')
+    parser.add_argument(
+        '--tiny', action='store_true', help='tiny pipeline (CPU smoke run)')
     parser.add_argument('--device', default='cuda')
-    parser.add_argument('--steps', type=int, default=10, help='timed personalisation steps')
-    parser.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 4, 8])
+    parser.add_argument(
+        '--steps', type=int, default=10, help='timed personalisation steps')
+    parser.add_argument(
+        '--batch-sizes', type=int, nargs='+', default=[1, 4, 8])
     parser.add_argument('--inference-steps', type=int, default=50)
     parser.add_argument('--lora-rank', type=int, default=4)
     parser.add_argument('--out', default='work_dirs/bench_datum.json')
@@ -78,10 +84,15 @@ def personalisation(shapes, tmp, args, image, crop, lora):
     else:
         pipeline.unet.requires_grad_(True)
         pipeline.text_encoder.requires_grad_(True)
-    trainer = DreamBooth(pipeline, OneShotCrops(image, 2 * crop, crop),
-                         'a photo of a sks urban scene',
-                         dict(type='AdamW', lr=5e-6, betas=(0.9, 0.999), eps=1e-8,
-                              weight_decay=1e-2))
+    trainer = DreamBooth(
+        pipeline, OneShotCrops(image, 2 * crop, crop),
+        'a photo of a sks urban scene',
+        dict(
+            type='AdamW',
+            lr=5e-6,
+            betas=(0.9, 0.999),
+            eps=1e-8,
+            weight_decay=1e-2))
     trainer.train_step()  # warm-up (allocates the optimizer state)
     synchronize(args.device)
     start = time.perf_counter()
@@ -91,8 +102,10 @@ def personalisation(shapes, tmp, args, image, crop, lora):
     seconds = (time.perf_counter() - start) / args.steps
     trained = sum(p.numel() for p in trainer.params)
     del trainer, pipeline
-    return dict(seconds_per_step=seconds, peak_gib=peak_gib(args.device),
-                trained_params_m=trained / 1e6)
+    return dict(
+        seconds_per_step=seconds,
+        peak_gib=peak_gib(args.device),
+        trained_params_m=trained / 1e6)
 
 
 def generation(shapes, tmp, args, size):
@@ -103,32 +116,45 @@ def generation(shapes, tmp, args, size):
     results = {}
     for batch_size in args.batch_sizes:
         reset_peak(args.device)
-        generators = [torch.Generator().manual_seed(j) for j in range(batch_size)]
-        kwargs = dict(prompt=['a photo of sks cars'] * batch_size, height=size, width=size,
-                      guidance_scale=7.5, generator=generators, output_type='np')
+        generators = [
+            torch.Generator().manual_seed(j) for j in range(batch_size)
+        ]
+        kwargs = dict(
+            prompt=['a photo of sks cars'] * batch_size,
+            height=size,
+            width=size,
+            guidance_scale=7.5,
+            generator=generators,
+            output_type='np')
         pipeline(num_inference_steps=2, **kwargs)  # warm-up
         synchronize(args.device)
         start = time.perf_counter()
         pipeline(num_inference_steps=args.inference_steps, **kwargs)
         synchronize(args.device)
         seconds = time.perf_counter() - start
-        results[batch_size] = dict(images_per_second=batch_size / seconds,
-                                   minutes_for_2975=2975 * seconds / batch_size / 60,
-                                   peak_gib=peak_gib(args.device))
+        results[batch_size] = dict(
+            images_per_second=batch_size / seconds,
+            minutes_for_2975=2975 * seconds / batch_size / 60,
+            peak_gib=peak_gib(args.device))
     return results
 
 
 def table(figures):
     fmt = lambda v, f: '-' if v is None else format(v, f)  # noqa: E731
-    lines = ['| run | time | peak memory (GiB) | trained params (M) |', '|---|---|---|---|']
+    lines = [
+        '| run | time | peak memory (GiB) | trained params (M) |',
+        '|---|---|---|---|'
+    ]
     for name in ('full', 'lora'):
         r = figures['personalisation'][name]
-        lines.append(f'| DreamBooth {name}, batch 1 | {r["seconds_per_step"]:.3f} s/step | '
-                     f'{fmt(r["peak_gib"], ".1f")} | {r["trained_params_m"]:.3f} |')
+        lines.append(
+            f'| DreamBooth {name}, batch 1 | {r["seconds_per_step"]:.3f} s/step | '
+            f'{fmt(r["peak_gib"], ".1f")} | {r["trained_params_m"]:.3f} |')
     for batch_size, r in figures['generation'].items():
-        lines.append(f'| generation, batch {batch_size} | {r["images_per_second"]:.2f} images/s '
-                     f'({r["minutes_for_2975"]:.1f} min for 2975) | '
-                     f'{fmt(r["peak_gib"], ".1f")} | - |')
+        lines.append(
+            f'| generation, batch {batch_size} | {r["images_per_second"]:.2f} images/s '
+            f'({r["minutes_for_2975"]:.1f} min for 2975) | '
+            f'{fmt(r["peak_gib"], ".1f")} | - |')
     return '\n'.join(lines)
 
 
@@ -140,14 +166,21 @@ def main(argv=None):
     torch.manual_seed(0)
     with tempfile.TemporaryDirectory() as tmp:
         image = osp.join(tmp, 'one_shot.png')
-        write_png(image, np.random.default_rng(0).integers(0, 256, (size * 2, size * 4, 3),
-                                                           dtype=np.uint8))
+        write_png(
+            image,
+            np.random.default_rng(0).integers(
+                0, 256, (size * 2, size * 4, 3), dtype=np.uint8))
         figures = dict(
-            device=args.device, tiny=args.tiny, torch=torch.__version__,
-            gpu=torch.cuda.get_device_name() if args.device.startswith('cuda') else None,
+            device=args.device,
+            tiny=args.tiny,
+            torch=torch.__version__,
+            gpu=torch.cuda.get_device_name()
+            if args.device.startswith('cuda') else None,
             personalisation=dict(
-                full=personalisation(shapes, tmp, args, image, size, lora=False),
-                lora=personalisation(shapes, tmp, args, image, size, lora=True)),
+                full=personalisation(
+                    shapes, tmp, args, image, size, lora=False),
+                lora=personalisation(
+                    shapes, tmp, args, image, size, lora=True)),
             generation=generation(shapes, tmp, args, size))
     print(table(figures))
     mkdir_or_exist(osp.dirname(osp.abspath(args.out)))

@@ -31,12 +31,24 @@ REPO = Path(__file__).resolve().parents[2]
 HRDA_CONFIG = REPO / 'configs/hrda/hrda_mit-b5_1xb2-40k_gta5-to-cityscapes-1024x1024.py'  # noqa: E501
 DAFORMER_CONFIG = REPO / 'configs/daformer/daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py'  # noqa: E501
 TINY_MIT = dict(
-    type='MixVisionTransformer', in_channels=3, embed_dims=8, num_stages=2,
-    num_layers=[1, 1], num_heads=[1, 2], patch_sizes=[7, 3], strides=[4, 2],
-    sr_ratios=[4, 2], out_indices=(0, 1), mlp_ratio=2, qkv_bias=True)
+    type='MixVisionTransformer',
+    in_channels=3,
+    embed_dims=8,
+    num_stages=2,
+    num_layers=[1, 1],
+    num_heads=[1, 2],
+    patch_sizes=[7, 3],
+    strides=[4, 2],
+    sr_ratios=[4, 2],
+    out_indices=(0, 1),
+    mlp_ratio=2,
+    qkv_bias=True)
 
 
-def model_config(arm: str, size: int, tiny: bool, fd: bool = True,
+def model_config(arm: str,
+                 size: int,
+                 tiny: bool,
+                 fd: bool = True,
                  mic: bool = False) -> dict:
     """The DACS model of mmasm's HRDA (``arm='hrda'``) or DAFormer config
     with random weights at ``size`` crops (HRDA's detail crop: half)."""
@@ -44,8 +56,8 @@ def model_config(arm: str, size: int, tiny: bool, fd: bool = True,
 
     from mmasm.utils import register_config_packages
     register_config_packages()
-    cfg = Config.fromfile(str(HRDA_CONFIG if arm == 'hrda'
-                              else DAFORMER_CONFIG)).model
+    cfg = Config.fromfile(
+        str(HRDA_CONFIG if arm == 'hrda' else DAFORMER_CONFIG)).model
     cfg.backbone.init_cfg = None
     cfg.pretrained = None
     cfg.data_preprocessor.size = (size, size)
@@ -54,18 +66,23 @@ def model_config(arm: str, size: int, tiny: bool, fd: bool = True,
         cfg.pop('imnet_feature_dist')
     if mic:
         cfg.mic = dict(mask_ratio=0.7, block_size=64 if not tiny else 8)
-    head = (cfg.decode_head.single_scale_head if arm == 'hrda'
-            else cfg.decode_head)
+    head = (
+        cfg.decode_head.single_scale_head
+        if arm == 'hrda' else cfg.decode_head)
     if tiny:
         cfg.backbone = dict(TINY_MIT)
-        head.update(in_channels=[8, 16], in_index=[0, 1], embed_dims=16,
-                    channels=16, dilations=(1, 2))
+        head.update(
+            in_channels=[8, 16],
+            in_index=[0, 1],
+            embed_dims=16,
+            channels=16,
+            dilations=(1, 2))
     if arm == 'hrda':
         if tiny:
             cfg.decode_head.attention_embed_dim = 8
         cfg.hr_crop_size = (size // 2, size // 2)
-        cfg.test_cfg.update(crop_size=(size, size), stride=(size // 2,
-                                                            size // 2))
+        cfg.test_cfg.update(
+            crop_size=(size, size), stride=(size // 2, size // 2))
     return cfg.to_dict()
 
 
@@ -78,9 +95,11 @@ def build_dacs(cfg: dict, device: str):
     torch.manual_seed(0)
     model = MODELS.build(cfg).to(device)
     model.init_weights()
-    optim = build_optim_wrapper(model, dict(
-        type='OptimWrapper',
-        optimizer=dict(type='AdamW', lr=6e-5, weight_decay=0.01)))
+    optim = build_optim_wrapper(
+        model,
+        dict(
+            type='OptimWrapper',
+            optimizer=dict(type='AdamW', lr=6e-5, weight_decay=0.01)))
     return model, optim
 
 
@@ -92,26 +111,35 @@ def synthetic_batch(size: int, batch: int = 2, seed: int = 0) -> dict:
     gen = torch.Generator().manual_seed(seed)
 
     def images():
-        return [torch.randint(0, 256, (3, size, size), generator=gen,
-                              dtype=torch.uint8) for _ in range(batch)]
+        return [
+            torch.randint(
+                0, 256, (3, size, size), generator=gen, dtype=torch.uint8)
+            for _ in range(batch)
+        ]
 
     def samples(labelled):
         out = []
         for i in range(batch):
-            sample = SegDataSample(metainfo=dict(
-                img_shape=(size, size), ori_shape=(size, size),
-                pad_shape=(size, size), draw_seed=seed * 10 + i))
+            sample = SegDataSample(
+                metainfo=dict(
+                    img_shape=(size, size),
+                    ori_shape=(size, size),
+                    pad_shape=(size, size),
+                    draw_seed=seed * 10 + i))
             if labelled:  # blocks of classes, as a scene
-                label = torch.randint(0, 19, (1, size // 32 + 1,
-                                              size // 32 + 1), generator=gen)
+                label = torch.randint(
+                    0, 19, (1, size // 32 + 1, size // 32 + 1), generator=gen)
                 label = label.repeat_interleave(32, 1).repeat_interleave(
                     32, 2)[:, :size, :size]
                 sample.gt_sem_seg = PixelData(data=label)
             out.append(sample)
         return out
 
-    return dict(inputs=images(), data_samples=samples(True),
-                target_inputs=images(), target_data_samples=samples(False))
+    return dict(
+        inputs=images(),
+        data_samples=samples(True),
+        target_inputs=images(),
+        target_data_samples=samples(False))
 
 
 def time_steps(model, optim, data, steps: int, device: str) -> float:
@@ -129,7 +157,8 @@ def time_steps(model, optim, data, steps: int, device: str) -> float:
     return median(times)
 
 
-def hrda_gpu_figures(tiny: bool = False, steps: int = 3,
+def hrda_gpu_figures(tiny: bool = False,
+                     steps: int = 3,
                      device: str = None) -> dict:
     """Step time (s) and peak memory (GiB; ``None`` on CPU) of a DACS step
     with an HRDA MiT-B5 student, batch 2 + 2 at 1024x1024 crops (random
@@ -139,21 +168,23 @@ def hrda_gpu_figures(tiny: bool = False, steps: int = 3,
     (64 for DAFormer), on CPU unless ``device`` says otherwise."""
     device = device or ('cpu' if tiny else 'cuda')
     size = 128 if tiny else 1024
-    arms = dict(hrda=('hrda', size, False, False),
-                hrda_fd=('hrda', size, True, False),
-                hrda_fd_mic=('hrda', size, True, True),
-                daformer_fd=('daformer', size // 2, True, False))
+    arms = dict(
+        hrda=('hrda', size, False, False),
+        hrda_fd=('hrda', size, True, False),
+        hrda_fd_mic=('hrda', size, True, True),
+        daformer_fd=('daformer', size // 2, True, False))
     figures = {}
     for name, (arm, crop, fd, mic) in arms.items():
-        model, optim = build_dacs(model_config(arm, crop, tiny, fd, mic),
-                                  device)
+        model, optim = build_dacs(
+            model_config(arm, crop, tiny, fd, mic), device)
         data = synthetic_batch(crop)
         if device.startswith('cuda'):
             torch.cuda.empty_cache()
             torch.cuda.reset_peak_memory_stats(device)
         step = time_steps(model, optim, data, steps, device)
-        peak = (torch.cuda.max_memory_allocated(device) / 2**30
-                if device.startswith('cuda') else None)
+        peak = (
+            torch.cuda.max_memory_allocated(device) /
+            2**30 if device.startswith('cuda') else None)
         figures[name] = dict(crop=crop, step_s=step, peak_mem_gib=peak)
         del model, optim
     return figures
@@ -178,19 +209,25 @@ def child_slide(batched: bool, size: int) -> dict:
     model, _ = build_dacs(cfg, 'cpu')
     network = model.segmentor_module.eval()
     inputs = torch.randn(1, 3, size * 2, size * 4)
-    metas = [dict(img_shape=inputs.shape[2:], ori_shape=inputs.shape[2:],
-                  pad_shape=inputs.shape[2:])]
+    metas = [
+        dict(
+            img_shape=inputs.shape[2:],
+            ori_shape=inputs.shape[2:],
+            pad_shape=inputs.shape[2:])
+    ]
     before = _max_rss_mib()
     start = time.perf_counter()
     with torch.no_grad():
         network.slide_inference(inputs, metas)
-    return dict(seconds=time.perf_counter() - start,
-                peak_mib=_max_rss_mib() - before)
+    return dict(
+        seconds=time.perf_counter() - start, peak_mib=_max_rss_mib() - before)
 
 
 def run_child(*args: str) -> dict:
     out = subprocess.run([sys.executable, __file__, '--child', *args],
-                         check=True, capture_output=True, text=True)
+                         check=True,
+                         capture_output=True,
+                         text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -213,9 +250,9 @@ def main() -> None:
     torch.set_num_threads(1)
     if args.child:
         kind, *rest = args.child
-        result = (child_train(rest[0], int(rest[1]), int(rest[2]))
-                  if kind == 'train' else
-                  child_slide(rest[0] == '1', int(rest[1])))
+        result = (
+            child_train(rest[0], int(rest[1]), int(rest[2]))
+            if kind == 'train' else child_slide(rest[0] == '1', int(rest[1])))
         print(json.dumps(result))
         return
     result = cpu_comparison(args.size, args.steps)

@@ -36,12 +36,20 @@ BOX = (8, 24, 0, 16)  # (y1, y2, x1, x2) of a 16x16 detail crop of 32x32
 MMASM_HEAD = dict(
     type='HRDAHead',
     single_scale_head=dict(
-        type='DAFormerHead', in_channels=IN_CHANNELS, in_index=[0, 1],
-        embed_dims=CHANNELS, channels=CHANNELS, dilations=(1, 2),
-        dropout_ratio=0.0, num_classes=NUM_CLASSES,
-        norm_cfg=dict(type='BN', requires_grad=True), align_corners=False,
+        type='DAFormerHead',
+        in_channels=IN_CHANNELS,
+        in_index=[0, 1],
+        embed_dims=CHANNELS,
+        channels=CHANNELS,
+        dilations=(1, 2),
+        dropout_ratio=0.0,
+        num_classes=NUM_CLASSES,
+        norm_cfg=dict(type='BN', requires_grad=True),
+        align_corners=False,
         loss_decode=dict(type='CrossEntropyLoss', loss_weight=1.0)),
-    attention_embed_dim=CHANNELS, hr_loss_weight=0.1, scales=(0.5, 1.0))
+    attention_embed_dim=CHANNELS,
+    hr_loss_weight=0.1,
+    scales=(0.5, 1.0))
 
 
 # -- the authors' modules with shims ---------------------------------------
@@ -85,23 +93,30 @@ def _install_shims() -> None:
         return heads[cfg.pop('type')](**cfg)
 
     heads = _Registry()
-    _module('mmcv.runner', BaseModule=BaseModule,
-            auto_fp16=_identity_decorator, force_fp32=_identity_decorator)
+    _module(
+        'mmcv.runner',
+        BaseModule=BaseModule,
+        auto_fp16=_identity_decorator,
+        force_fp32=_identity_decorator)
     _module('mmseg.core', add_prefix=add_prefix, build_pixel_sampler=None)
     _module('mmseg.ops', resize=resize)
     isa_head.ISALayer = None  # imported by their daformer_head, unused
     _module('hrda_authors')
     _module('hrda_authors.core', add_prefix=add_prefix)
     _module('hrda_authors.ops', resize=resize)
-    builder = _module('hrda_authors.models.builder', HEADS=heads,
-                      SEGMENTORS=_Registry(), build_head=build_head,
-                      build_loss=build_loss)
+    builder = _module(
+        'hrda_authors.models.builder',
+        HEADS=heads,
+        SEGMENTORS=_Registry(),
+        build_head=build_head,
+        build_loss=build_loss)
     _module('hrda_authors.models', builder=builder)
     _module('hrda_authors.models.losses', accuracy=mmseg_losses.accuracy)
     _module('hrda_authors.models.decode_heads')
     _module('hrda_authors.models.segmentors')
-    _module('hrda_authors.models.segmentors.encoder_decoder',
-            EncoderDecoder=torch.nn.Module)
+    _module(
+        'hrda_authors.models.segmentors.encoder_decoder',
+        EncoderDecoder=torch.nn.Module)
 
 
 def _load(src: Path, relative: str) -> types.ModuleType:
@@ -122,8 +137,8 @@ def load_authors_hrda(src) -> types.SimpleNamespace:
                                 '(no mmseg/models/decode_heads/hrda_head.py)')
     _install_shims()
     heads = 'mmseg/models/decode_heads/'
-    for name in ('decode_head', 'segformer_head', 'aspp_head',
-                 'sep_aspp_head', 'daformer_head'):
+    for name in ('decode_head', 'segformer_head', 'aspp_head', 'sep_aspp_head',
+                 'daformer_head'):
         _load(src, f'{heads}{name}.py')
     _load(src, 'mmseg/models/segmentors/hrda_encoder_decoder.py')
     return _load(src, f'{heads}hrda_head.py')
@@ -134,21 +149,33 @@ def authors_head(module) -> torch.nn.Module:
     ``gtaHR2csHR_hrda`` config builds it, at tiny width."""
     norm_cfg = dict(type='BN', requires_grad=True)
     return module.HRDAHead(
-        single_scale_head='DAFormerHead', attention_classwise=True,
-        hr_loss_weight=0.1, scales=[0.5, 1], enable_hr_crop=True,
-        hr_slide_inference=True, attention_embed_dim=CHANNELS,
-        in_channels=IN_CHANNELS, in_index=[0, 1], channels=CHANNELS,
-        dropout_ratio=0.0, num_classes=NUM_CLASSES, norm_cfg=norm_cfg,
+        single_scale_head='DAFormerHead',
+        attention_classwise=True,
+        hr_loss_weight=0.1,
+        scales=[0.5, 1],
+        enable_hr_crop=True,
+        hr_slide_inference=True,
+        attention_embed_dim=CHANNELS,
+        in_channels=IN_CHANNELS,
+        in_index=[0, 1],
+        channels=CHANNELS,
+        dropout_ratio=0.0,
+        num_classes=NUM_CLASSES,
+        norm_cfg=norm_cfg,
         align_corners=False,
         decoder_params=dict(
             embed_dims=CHANNELS,
             embed_cfg=dict(type='mlp', act_cfg=None, norm_cfg=None),
             embed_neck_cfg=dict(type='mlp', act_cfg=None, norm_cfg=None),
-            fusion_cfg=dict(type='aspp', sep=True, dilations=(1, 2),
-                            pool=False, act_cfg=dict(type='ReLU'),
-                            norm_cfg=norm_cfg)),
-        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False,
-                         loss_weight=1.0))
+            fusion_cfg=dict(
+                type='aspp',
+                sep=True,
+                dilations=(1, 2),
+                pool=False,
+                act_cfg=dict(type='ReLU'),
+                norm_cfg=norm_cfg)),
+        loss_decode=dict(
+            type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0))
 
 
 def to_mmasm_state(state: dict) -> dict:
@@ -174,15 +201,20 @@ def fixed_inputs(seed: int = 0) -> dict:
     gen = torch.Generator().manual_seed(seed)
 
     def features(batch, size):
-        return [torch.randn(batch, c, size // s, size // s, generator=gen)
-                for c, s in zip(IN_CHANNELS, (4, 8))]
+        return [
+            torch.randn(batch, c, size // s, size // s, generator=gen)
+            for c, s in zip(IN_CHANNELS, (4, 8))
+        ]
 
     label = torch.randint(0, NUM_CLASSES, (1, 1, 32, 32), generator=gen)
     label[:, :, :2] = 255
-    return dict(context=features(1, 16), detail=features(1, 16),
-                windows=features(9, 16), label=label,
-                weight=torch.rand(1, 32, 32, generator=gen),
-                box=torch.tensor(BOX))
+    return dict(
+        context=features(1, 16),
+        detail=features(1, 16),
+        windows=features(9, 16),
+        label=label,
+        weight=torch.rand(1, 32, 32, generator=gen),
+        box=torch.tensor(BOX))
 
 
 def window_boxes():
@@ -209,21 +241,27 @@ def run_authors(head, inputs: dict) -> dict:
                          inputs['weight'])
     head.reset_crop()
     total = losses['loss_seg'] + losses['hr.loss_seg']
-    grads = torch.autograd.grad(total, [*head.parameters(), *feats[0],
-                                        *feats[1]])
+    grads = torch.autograd.grad(total,
+                                [*head.parameters(), *feats[0], *feats[1]])
     names = [n for n, _ in head.named_parameters()]
     with torch.no_grad():
         head.eval()
-        slide = head.forward([inputs['context'],
-                              dict(features=inputs['windows'],
-                                   boxes=[list(b) for b in window_boxes()])])
-    return dict(fused=fused.detach(), context=lr_seg.detach(),
-                detail=hr_seg.detach(), attention=att.detach(),
-                loss_fused=losses['loss_seg'].detach(),
-                loss_detail=losses['hr.loss_seg'].detach(),
-                param_grads=flat(to_mmasm_state(dict(zip(names, grads)))),
-                feature_grads=list(grads[len(names):]),
-                slide_fused=slide[0])
+        slide = head.forward([
+            inputs['context'],
+            dict(
+                features=inputs['windows'],
+                boxes=[list(b) for b in window_boxes()])
+        ])
+    return dict(
+        fused=fused.detach(),
+        context=lr_seg.detach(),
+        detail=hr_seg.detach(),
+        attention=att.detach(),
+        loss_fused=losses['loss_seg'].detach(),
+        loss_detail=losses['hr.loss_seg'].detach(),
+        param_grads=flat(to_mmasm_state(dict(zip(names, grads)))),
+        feature_grads=list(grads[len(names):]),
+        slide_fused=slide[0])
 
 
 def run_mmasm(head, inputs: dict) -> dict:
@@ -249,27 +287,33 @@ def run_mmasm(head, inputs: dict) -> dict:
         losses = head.loss_by_feat((fused, lr_seg, hr_seg), samples, box)
     total = losses['loss_ce'] + losses['hr.loss_ce']
     names = [n for n, _ in head.named_parameters()]
-    grads = torch.autograd.grad(total, [*head.parameters(), *feats[0],
-                                        *feats[1]])
+    grads = torch.autograd.grad(total,
+                                [*head.parameters(), *feats[0], *feats[1]])
     with torch.no_grad():
         head.eval()
-        slide = head.forward([inputs['context'],
-                              DetailWindows(inputs['windows'],
-                                            window_boxes())])
-    return dict(fused=fused.detach(), context=lr_seg.detach(),
-                detail=hr_seg.detach(), attention=att.detach(),
-                loss_fused=losses['loss_ce'].detach(),
-                loss_detail=losses['hr.loss_ce'].detach(),
-                param_grads=flat(dict(zip(names, grads))),
-                feature_grads=list(grads[len(names):]),
-                slide_fused=slide[0])
+        slide = head.forward([
+            inputs['context'],
+            DetailWindows(inputs['windows'], window_boxes())
+        ])
+    return dict(
+        fused=fused.detach(),
+        context=lr_seg.detach(),
+        detail=hr_seg.detach(),
+        attention=att.detach(),
+        loss_fused=losses['loss_ce'].detach(),
+        loss_detail=losses['hr.loss_ce'].detach(),
+        param_grads=flat(dict(zip(names, grads))),
+        feature_grads=list(grads[len(names):]),
+        slide_fused=slide[0])
 
 
 def flat_state(state: dict) -> torch.Tensor:
     """The floating-point entries of ``state`` as one vector, in sorted
     name order (a small fixture; :func:`unflatten_state` reverses it)."""
-    return torch.cat([state[k].flatten() for k in sorted(state)
-                      if state[k].is_floating_point()])
+    return torch.cat([
+        state[k].flatten() for k in sorted(state)
+        if state[k].is_floating_point()
+    ])
 
 
 def unflatten_state(vector: torch.Tensor, like: dict) -> dict:
@@ -302,17 +346,26 @@ def max_differences(expected: dict, actual: dict) -> dict:
     out = {}
     for key, value in expected.items():
         if isinstance(value, list):
-            out[key] = max(float((v - a).abs().max())
-                           for v, a in zip(value, actual[key]))
+            out[key] = max(
+                float((v - a).abs().max()) for v, a in zip(value, actual[key]))
         else:
             out[key] = float((value - actual[key]).abs().max())
     return out
 
 
-TINY_MIT = dict(type='MixVisionTransformer', in_channels=3, embed_dims=4,
-                num_stages=2, num_layers=[1, 1], num_heads=[1, 2],
-                patch_sizes=[7, 3], strides=[4, 2], sr_ratios=[4, 2],
-                out_indices=(0, 1), mlp_ratio=2, qkv_bias=True)
+TINY_MIT = dict(
+    type='MixVisionTransformer',
+    in_channels=3,
+    embed_dims=4,
+    num_stages=2,
+    num_layers=[1, 1],
+    num_heads=[1, 2],
+    patch_sizes=[7, 3],
+    strides=[4, 2],
+    sr_ratios=[4, 2],
+    out_indices=(0, 1),
+    mlp_ratio=2,
+    qkv_bias=True)
 
 
 def compare_segmentor_inference(theirs, state: dict) -> dict:
@@ -328,42 +381,57 @@ def compare_segmentor_inference(theirs, state: dict) -> dict:
     import numpy as np
     from mmengine.registry import init_default_scope
 
-    from mmasm.models.segmentors.hrda_encoder_decoder import (
-        random_crop_box)
+    from mmasm.models.segmentors.hrda_encoder_decoder import random_crop_box
     from mmasm.registry import MODELS
     init_default_scope('mmasm')
     torch.manual_seed(1)
-    ours = MODELS.build(dict(type='HRDAEncoderDecoder', backbone=TINY_MIT,
-                             decode_head=MMASM_HEAD, hr_crop_size=(16, 16),
-                             test_cfg=dict(mode='whole'))).eval()
+    ours = MODELS.build(
+        dict(
+            type='HRDAEncoderDecoder',
+            backbone=TINY_MIT,
+            decode_head=MMASM_HEAD,
+            hr_crop_size=(16, 16),
+            test_cfg=dict(mode='whole'))).eval()
     ours.decode_head.load_state_dict(state)
     theirs.eval()
     theirs.debug = False
     segmentor = sys.modules[
         'hrda_authors.models.segmentors.hrda_encoder_decoder']
     namespace = types.SimpleNamespace(
-        scales=[0.5, 1], blur_hr_crop=False, hr_slide_inference=True,
-        hr_slide_overlapping=True, crop_size=(16, 16), align_corners=False,
-        decode_head=theirs, extract_unscaled_feat=ours.extract_feat,
+        scales=[0.5, 1],
+        blur_hr_crop=False,
+        hr_slide_inference=True,
+        hr_slide_overlapping=True,
+        crop_size=(16, 16),
+        align_corners=False,
+        decode_head=theirs,
+        extract_unscaled_feat=ours.extract_feat,
         _decode_head_forward_test=lambda x, metas: theirs.forward_test(
             x, metas, None))
     for name in ('resize', 'extract_slide_feat'):
-        setattr(namespace, name, functools.partial(
-            getattr(segmentor.HRDAEncoderDecoder, name), namespace))
-    image = torch.randn(1, 3, 32, 48, generator=torch.Generator()
-                        .manual_seed(2))
+        setattr(
+            namespace, name,
+            functools.partial(
+                getattr(segmentor.HRDAEncoderDecoder, name), namespace))
+    image = torch.randn(
+        1, 3, 32, 48, generator=torch.Generator().manual_seed(2))
     with torch.no_grad():
         expected = segmentor.HRDAEncoderDecoder.encode_decode(
             namespace, image, None)
         actual = ours.encode_decode(image, None)
     np.random.seed(0)
-    their_offsets = {segmentor.get_crop_bbox(64, 96, (32, 32), 8)[::2]
-                     for _ in range(2000)}
+    their_offsets = {
+        segmentor.get_crop_bbox(64, 96, (32, 32), 8)[::2]
+        for _ in range(2000)
+    }
     gen = torch.Generator().manual_seed(0)
-    our_offsets = {random_crop_box(64, 96, (32, 32), 8, gen)[::2]
-                   for _ in range(2000)}
-    return dict(segmentor_inference=float((expected - actual).abs().max()),
-                crop_offsets_differ=float(their_offsets != our_offsets))
+    our_offsets = {
+        random_crop_box(64, 96, (32, 32), 8, gen)[::2]
+        for _ in range(2000)
+    }
+    return dict(
+        segmentor_inference=float((expected - actual).abs().max()),
+        crop_offsets_differ=float(their_offsets != our_offsets))
 
 
 def main() -> None:
@@ -377,19 +445,22 @@ def main() -> None:
     theirs = authors_head(load_authors_hrda(args.hrda_src))
     inputs = fixed_inputs()
     # a copy: the training forward updates the BN statistics in place
-    state = {k: v.clone() for k, v in
-             to_mmasm_state(theirs.state_dict()).items()}
+    state = {
+        k: v.clone()
+        for k, v in to_mmasm_state(theirs.state_dict()).items()
+    }
     ours = build_mmasm_head(state)
     expected = run_authors(theirs, inputs)
     differences = max_differences(expected, run_mmasm(ours, inputs))
-    differences.update(compare_segmentor_inference(
-        theirs, to_mmasm_state(theirs.state_dict())))
+    differences.update(
+        compare_segmentor_inference(theirs,
+                                    to_mmasm_state(theirs.state_dict())))
     for key, value in differences.items():
         print(f'{key:14s} max |authors - mmasm| = {value:.2e}')
     if args.save_golden:
         stored = dict(inputs, label=inputs['label'].to(torch.uint8))
-        golden = dict(inputs=stored, state=flat_state(state),
-                      expected=expected)
+        golden = dict(
+            inputs=stored, state=flat_state(state), expected=expected)
         torch.save(golden, args.save_golden)
         print(f'golden values written to {args.save_golden}')
     worst = max(differences.values())

@@ -25,13 +25,13 @@ VARIANTS = ('eager', 'eager+channels_last', 'inference_mode',
 COMPILED = ('compile+inference_mode', 'compile+inference_mode+channels_last')
 NOTES = {
     'eager': 'default autograd mode (graph recorded: decoder and VAE '
-             'weights require grad), cached anchor',
+    'weights require grad), cached anchor',
     'eager+channels_last': 'autograd mode, model and images in '
-                           'channels_last',
+    'channels_last',
     'inference_mode': 'torch.inference_mode(), cached anchor',
     'inference_mode+channels_last': 'model and images in channels_last',
     'inference_mode+anchor_recomputed': 'anchor (psi, xi) = E_vae(E(x_T)) '
-                                        'recomputed for every batch',
+    'recomputed for every batch',
     'compile+inference_mode': 'torch.compile (inductor), default mode',
     'compile+inference_mode+channels_last': 'torch.compile + channels_last',
 }
@@ -42,18 +42,32 @@ def parse_args():
     parser.add_argument('--batch', type=int, default=4)
     parser.add_argument('--width', type=int, default=512)
     parser.add_argument('--height', type=int, default=256)
-    parser.add_argument('--iters', type=int, default=2,
-                        help='timed batches per variant and round')
-    parser.add_argument('--rounds', type=int, default=2,
-                        help='rounds over all variants, interleaved so that '
-                        'load from other processes hits all of them alike')
-    parser.add_argument('--warmup', type=int, default=1,
-                        help='untimed batches first (compilation for compile)')
-    parser.add_argument('--compile', action='store_true',
-                        help='also benchmark torch.compile variants')
-    parser.add_argument('--variants', nargs='+', metavar='NAME',
-                        choices=VARIANTS + COMPILED,
-                        help='run only these (eager is always included)')
+    parser.add_argument(
+        '--iters',
+        type=int,
+        default=2,
+        help='timed batches per variant and round')
+    parser.add_argument(
+        '--rounds',
+        type=int,
+        default=2,
+        help='rounds over all variants, interleaved so that '
+        'load from other processes hits all of them alike')
+    parser.add_argument(
+        '--warmup',
+        type=int,
+        default=1,
+        help='untimed batches first (compilation for compile)')
+    parser.add_argument(
+        '--compile',
+        action='store_true',
+        help='also benchmark torch.compile variants')
+    parser.add_argument(
+        '--variants',
+        nargs='+',
+        metavar='NAME',
+        choices=VARIANTS + COMPILED,
+        help='run only these (eager is always included)')
     parser.add_argument('--variant', help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -113,19 +127,31 @@ def run_variant(variant, args):
         out = step()
         times.append(time.perf_counter() - start)
     assert out.shape == (args.batch, 3, args.height, args.width)
-    print(json.dumps(dict(variant=variant, times=times, warmup_s=warmup_s,
-                          rss_before=rss_before, rss_peak=rss_mib('VmHWM'))))
+    print(
+        json.dumps(
+            dict(
+                variant=variant,
+                times=times,
+                warmup_s=warmup_s,
+                rss_before=rss_before,
+                rss_peak=rss_mib('VmHWM'))))
 
 
 def spawn(variant, args):
-    cmd = [sys.executable, __file__, '--variant', variant,
-           '--batch', str(args.batch), '--width', str(args.width),
-           '--height', str(args.height), '--iters', str(args.iters),
-           '--warmup', str(args.warmup)]
+    cmd = [
+        sys.executable, __file__, '--variant', variant, '--batch',
+        str(args.batch), '--width',
+        str(args.width), '--height',
+        str(args.height), '--iters',
+        str(args.iters), '--warmup',
+        str(args.warmup)
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode:
-        return dict(variant=variant, error=proc.stderr.strip().splitlines()
-                    [-1] if proc.stderr.strip() else f'exit {proc.returncode}')
+        return dict(
+            variant=variant,
+            error=proc.stderr.strip().splitlines()[-1]
+            if proc.stderr.strip() else f'exit {proc.returncode}')
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -134,20 +160,23 @@ def merge(runs):
     failed = [r for r in runs if 'error' in r]
     if failed:
         return failed[0]
-    return dict(variant=runs[0]['variant'],
-                times=[t for r in runs for t in r['times']],
-                warmup_s=max(r['warmup_s'] for r in runs),
-                rss_peak=max(r['rss_peak'] for r in runs),
-                rss_growth=max(r['rss_peak'] - r['rss_before'] for r in runs))
+    return dict(
+        variant=runs[0]['variant'],
+        times=[t for r in runs for t in r['times']],
+        warmup_s=max(r['warmup_s'] for r in runs),
+        rss_peak=max(r['rss_peak'] for r in runs),
+        rss_growth=max(r['rss_peak'] - r['rss_before'] for r in runs))
 
 
 def table(results, args):
     eager = next(r for r in results if r['variant'] == 'eager')
     base_t = statistics.median(eager['times'])
     base_m = eager['rss_growth']
-    rows = ['| variant | s / batch (median, min-max) | images/s | speed vs '
-            'eager | peak RSS MiB | RSS growth MiB | growth vs eager | '
-            'warm-up s |', '|' + ' --- |' * 8]
+    rows = [
+        '| variant | s / batch (median, min-max) | images/s | speed vs '
+        'eager | peak RSS MiB | RSS growth MiB | growth vs eager | '
+        'warm-up s |', '|' + ' --- |' * 8
+    ]
     for r in results:
         if 'error' in r:
             rows.append(f'| {r["variant"]} | failed: {r["error"]} |' +
@@ -155,11 +184,10 @@ def table(results, args):
             continue
         t = statistics.median(r['times'])
         grow = r['rss_growth']
-        rows.append(
-            f'| {r["variant"]} | {t:.2f} ({min(r["times"]):.2f}-'
-            f'{max(r["times"]):.2f}) | {args.batch / t:.2f} | '
-            f'{base_t / t:.2f}x | {r["rss_peak"]:.0f} | {grow:.0f} | '
-            f'{grow / base_m:.2f}x | {r["warmup_s"]:.1f} |')
+        rows.append(f'| {r["variant"]} | {t:.2f} ({min(r["times"]):.2f}-'
+                    f'{max(r["times"]):.2f}) | {args.batch / t:.2f} | '
+                    f'{base_t / t:.2f}x | {r["rss_peak"]:.0f} | {grow:.0f} | '
+                    f'{grow / base_m:.2f}x | {r["warmup_s"]:.1f} |')
     return '\n'.join(rows)
 
 

@@ -40,11 +40,15 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SEGMENTORS = ('deeplabv2_r18', 'segformer_mit-b0')
 #: arm -> DACS options (None: source-only training of the bare segmentor)
 ARMS = {
-    'source-only': None,
+    'source-only':
+    None,
     'self-training': {},
-    'self-training + FD': dict(imnet_feature_dist=dict(loss_weight=0.005)),
-    'self-training + MIC': dict(mic=dict()),
-    'self-training + FD + MIC': dict(imnet_feature_dist=dict(loss_weight=0.005), mic=dict()),
+    'self-training + FD':
+    dict(imnet_feature_dist=dict(loss_weight=0.005)),
+    'self-training + MIC':
+    dict(mic=dict()),
+    'self-training + FD + MIC':
+    dict(imnet_feature_dist=dict(loss_weight=0.005), mic=dict()),
 }
 
 
@@ -57,17 +61,22 @@ def rss_mib() -> float:
 def segmentor_cfg(name: str, size) -> dict:
     """The segmentor's model dict: the demo's DeepLab-v2 R18, or mmseg's
     SegFormer MiT-B0 with BN instead of SyncBN and no pretrained weights."""
-    from mmengine.config import Config
     import mmseg
+    from mmengine.config import Config
     if name == 'deeplabv2_r18':
-        cfg = Config.fromfile(f'{ROOT}/configs/_base_/models/deeplabv2_r18-d16_scratch.py').model
+        cfg = Config.fromfile(
+            f'{ROOT}/configs/_base_/models/deeplabv2_r18-d16_scratch.py').model
     else:
         mmseg_cfgs = osp.join(osp.dirname(mmseg.__file__), '.mim', 'configs')
-        cfg = Config.fromfile(f'{mmseg_cfgs}/_base_/models/segformer_mit-b0.py').model
+        cfg = Config.fromfile(
+            f'{mmseg_cfgs}/_base_/models/segformer_mit-b0.py').model
         cfg.backbone.init_cfg = None
         cfg.decode_head.norm_cfg = dict(type='BN', requires_grad=True)
-        cfg.data_preprocessor = dict(type='SegDataPreProcessor', mean=[123.675, 116.28, 103.53],
-                                     std=[58.395, 57.12, 57.375], bgr_to_rgb=True)
+        cfg.data_preprocessor = dict(
+            type='SegDataPreProcessor',
+            mean=[123.675, 116.28, 103.53],
+            std=[58.395, 57.12, 57.375],
+            bgr_to_rgb=True)
     cfg.data_preprocessor.size = tuple(size)
     return cfg.to_dict()
 
@@ -76,13 +85,20 @@ def build_model(segmentor: str, arm: str, size):
     """The bare segmentor (source-only) or DACS with the paper defaults
     (``_base_/uda/dacs.py``) and the arm's options around it."""
     from mmengine.config import Config
+
     from mmasm.registry import MODELS
     cfg = segmentor_cfg(segmentor, size)
     options = ARMS[arm]
     if options is not None:
-        dacs = Config.fromfile(f'{ROOT}/configs/_base_/uda/dacs.py').dacs.to_dict()
-        cfg = {**cfg, **dacs, **options, 'type': 'DACS', 'segmentor_type': cfg['type'],
-               'vis_interval': 0}
+        dacs = Config.fromfile(
+            f'{ROOT}/configs/_base_/uda/dacs.py').dacs.to_dict()
+        cfg = {
+            **cfg,
+            **dacs,
+            **options, 'type': 'DACS',
+            'segmentor_type': cfg['type'],
+            'vis_interval': 0
+        }
     model = MODELS.build(cfg)
     model.init_weights()
     return model
@@ -101,21 +117,31 @@ def make_batch(batch_size: int, size, num_classes: int, target: bool) -> dict:
     def samples(labelled: bool, offset: int):
         inputs, data_samples = [], []
         for i in range(batch_size):
-            inputs.append(torch.randint(0, 256, (3, h, w), dtype=torch.uint8, generator=generator))
-            meta = dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w),
-                        draw_seed=offset + i)
+            inputs.append(
+                torch.randint(
+                    0, 256, (3, h, w), dtype=torch.uint8, generator=generator))
+            meta = dict(
+                img_shape=(h, w),
+                ori_shape=(h, w),
+                pad_shape=(h, w),
+                draw_seed=offset + i)
             sample = SegDataSample(metainfo=meta)
             if labelled:
-                cells = torch.randint(0, num_classes, (1, 1, h // 16, w // 16),
-                                      generator=generator).float()
-                label = torch.nn.functional.interpolate(cells, size=(h, w), mode='nearest')
+                cells = torch.randint(
+                    0,
+                    num_classes, (1, 1, h // 16, w // 16),
+                    generator=generator).float()
+                label = torch.nn.functional.interpolate(
+                    cells, size=(h, w), mode='nearest')
                 sample.gt_sem_seg = PixelData(data=label[0].long())
             data_samples.append(sample)
         return inputs, data_samples
 
     batch = dict(zip(('inputs', 'data_samples'), samples(True, 0)))
     if target:
-        batch.update(zip(('target_inputs', 'target_data_samples'), samples(False, batch_size)))
+        batch.update(
+            zip(('target_inputs', 'target_data_samples'),
+                samples(False, batch_size)))
     return batch
 
 
@@ -124,16 +150,19 @@ def run_arm(args) -> dict:
     import torch
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import DefaultScope
+
     import mmasm  # noqa: F401
     DefaultScope.get_instance('bench_self_training', scope_name='mmasm')
     torch.set_num_threads(args.threads)
     cuda = args.device == 'cuda'
     base_rss = rss_mib()
     torch.manual_seed(0)
-    model = build_model(args.model, args.arm, args.size).to(args.device).train()
+    model = build_model(args.model, args.arm,
+                        args.size).to(args.device).train()
     head = getattr(model, 'segmentor_module', model).decode_head
-    optim = dict(type='AmpOptimWrapper' if args.amp else 'OptimWrapper',
-                 optimizer=dict(type='AdamW', lr=6e-5, weight_decay=0.01))
+    optim = dict(
+        type='AmpOptimWrapper' if args.amp else 'OptimWrapper',
+        optimizer=dict(type='AdamW', lr=6e-5, weight_decay=0.01))
     wrapper = build_optim_wrapper(model, optim)
     batch = make_batch(args.batch_size, args.size, head.num_classes,
                        ARMS[args.arm] is not None)
@@ -150,7 +179,8 @@ def run_arm(args) -> dict:
     if cuda:
         peak = torch.cuda.max_memory_allocated() / 2**20
     else:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base_rss
+        peak = resource.getrusage(
+            resource.RUSAGE_SELF).ru_maxrss / 1024 - base_rss
     return dict(model=args.model, arm=args.arm, times=times, peak_mib=peak)
 
 
@@ -159,6 +189,7 @@ def summarise(runs) -> list:
     iterations and median peak memory over rounds; the ratios to
     source-only are medians over rounds of each round's ratio (arms of one
     round ran minutes apart, so slow drifts of the machine's load cancel)."""
+
     def median_step(run):
         return statistics.median(run['times'])
 
@@ -170,38 +201,56 @@ def summarise(runs) -> list:
             arm_runs = [r for r in mine if r['arm'] == arm]
             if not arm_runs:
                 continue
-            rows.append(dict(
-                model=segmentor, arm=arm,
-                step_s=statistics.median(t for r in arm_runs for t in r['times']),
-                peak_mib=statistics.median(r['peak_mib'] for r in arm_runs),
-                x_step=statistics.median(median_step(r) / median_step(refs[r['round']])
-                                         for r in arm_runs),
-                x_peak=statistics.median(r['peak_mib'] / refs[r['round']]['peak_mib']
-                                         for r in arm_runs)))
+            rows.append(
+                dict(
+                    model=segmentor,
+                    arm=arm,
+                    step_s=statistics.median(t for r in arm_runs
+                                             for t in r['times']),
+                    peak_mib=statistics.median(r['peak_mib']
+                                               for r in arm_runs),
+                    x_step=statistics.median(
+                        median_step(r) / median_step(refs[r['round']])
+                        for r in arm_runs),
+                    x_peak=statistics.median(r['peak_mib'] /
+                                             refs[r['round']]['peak_mib']
+                                             for r in arm_runs)))
     return rows
 
 
 def table(rows) -> str:
-    lines = ['| segmentor | arm | s / iteration | x source-only | peak MiB | x source-only |',
-             '|---|---|---|---|---|---|']
-    lines += [f"| {r['model']} | {r['arm']} | {r['step_s']:.3f} | {r['x_step']:.2f} | "
-              f"{r['peak_mib']:.0f} | {r['x_peak']:.2f} |" for r in rows]
+    lines = [
+        '| segmentor | arm | s / iteration | x source-only | peak MiB | x source-only |',
+        '|---|---|---|---|---|---|'
+    ]
+    lines += [
+        f"| {r['model']} | {r['arm']} | {r['step_s']:.3f} | {r['x_step']:.2f} | "
+        f"{r['peak_mib']:.0f} | {r['x_peak']:.2f} |" for r in rows
+    ]
     return '\n'.join(lines)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--models', nargs='+', default=list(SEGMENTORS), choices=SEGMENTORS)
-    parser.add_argument('--arms', nargs='+', default=list(ARMS), choices=list(ARMS))
-    parser.add_argument('--size', nargs=2, type=int, default=(128, 256), metavar=('H', 'W'))
-    parser.add_argument('--batch-size', type=int, default=2, help='images per domain')
-    parser.add_argument('--iters', type=int, default=5, help='timed iterations per process')
+    parser.add_argument(
+        '--models', nargs='+', default=list(SEGMENTORS), choices=SEGMENTORS)
+    parser.add_argument(
+        '--arms', nargs='+', default=list(ARMS), choices=list(ARMS))
+    parser.add_argument(
+        '--size', nargs=2, type=int, default=(128, 256), metavar=('H', 'W'))
+    parser.add_argument(
+        '--batch-size', type=int, default=2, help='images per domain')
+    parser.add_argument(
+        '--iters', type=int, default=5, help='timed iterations per process')
     parser.add_argument('--warmup', type=int, default=2)
     parser.add_argument('--rounds', type=int, default=2)
     parser.add_argument('--threads', type=int, default=1)
-    parser.add_argument('--device', default=None, help='cuda or cpu (default: cuda if any)')
-    parser.add_argument('--amp', action='store_true', help='AmpOptimWrapper (mixed precision)')
-    parser.add_argument('--out', help='also write the runs and the table (.json / .md)')
+    parser.add_argument(
+        '--device', default=None, help='cuda or cpu (default: cuda if any)')
+    parser.add_argument(
+        '--amp', action='store_true', help='AmpOptimWrapper (mixed precision)')
+    parser.add_argument(
+        '--out', help='also write the runs and the table (.json / .md)')
     parser.add_argument('--arm', choices=list(ARMS), help=argparse.SUPPRESS)
     parser.add_argument('--model', choices=SEGMENTORS, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -217,27 +266,42 @@ def main(argv=None):
         return
     if 'source-only' not in args.arms:
         args.arms.insert(0, 'source-only')
-    common = ['--size', *map(str, args.size), '--batch-size', str(args.batch_size),
-              '--iters', str(args.iters), '--warmup', str(args.warmup),
-              '--threads', str(args.threads), '--device', args.device] + (
-                  ['--amp'] if args.amp else [])
+    common = [
+        '--size', *map(str, args.size), '--batch-size',
+        str(args.batch_size), '--iters',
+        str(args.iters), '--warmup',
+        str(args.warmup), '--threads',
+        str(args.threads), '--device', args.device
+    ] + (['--amp'] if args.amp else [])
     runs = []
     for round_ in range(args.rounds):
         for model in args.models:
             for arm in args.arms:
-                cmd = [sys.executable, __file__, '--arm', arm, '--model', model, *common]
-                out = subprocess.run(cmd, check=True, capture_output=True, text=True,
-                                     env=dict(os.environ, OMP_NUM_THREADS=str(args.threads)))
-                runs.append(dict(json.loads(out.stdout.strip().splitlines()[-1]),
-                                 round=round_))
-                print(f'round {round_}  {model:17s} {arm:25s} '
-                      f'{statistics.median(runs[-1]["times"]):.3f} s/iter '
-                      f'{runs[-1]["peak_mib"]:.0f} MiB', flush=True)
+                cmd = [
+                    sys.executable, __file__, '--arm', arm, '--model', model,
+                    *common
+                ]
+                out = subprocess.run(
+                    cmd,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env=dict(os.environ, OMP_NUM_THREADS=str(args.threads)))
+                runs.append(
+                    dict(
+                        json.loads(out.stdout.strip().splitlines()[-1]),
+                        round=round_))
+                print(
+                    f'round {round_}  {model:17s} {arm:25s} '
+                    f'{statistics.median(runs[-1]["times"]):.3f} s/iter '
+                    f'{runs[-1]["peak_mib"]:.0f} MiB',
+                    flush=True)
     threads = f'{args.threads} thread' + ('s' if args.threads > 1 else '')
-    header = (f'{args.device}{" amp" if args.amp else " fp32"}, {args.batch_size} images per '
-              f'domain, {args.size[0]}x{args.size[1]}, {threads}, '
-              f'{args.rounds} rounds x {args.iters} timed iterations after {args.warmup} '
-              f'warm-up')
+    header = (
+        f'{args.device}{" amp" if args.amp else " fp32"}, {args.batch_size} images per '
+        f'domain, {args.size[0]}x{args.size[1]}, {threads}, '
+        f'{args.rounds} rounds x {args.iters} timed iterations after {args.warmup} '
+        f'warm-up')
     text = table(summarise(runs))
     print(f'\n{header}\n\n{text}')
     if args.out:

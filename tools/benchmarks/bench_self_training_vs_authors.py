@@ -33,32 +33,52 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from st_authors_checks import (optimizer_groups_check, rcs_check,  # noqa
-                               schedule_check, write_golden)
+# isort: off
+from st_authors_checks import (  # noqa: E402
+    optimizer_groups_check, rcs_check, schedule_check, write_golden)
 from st_authors_configs import config_table  # noqa: E402
 from st_authors_head import daformer_head_check  # noqa: E402
 from st_authors_import import AuthorsCode  # noqa: E402
-from st_authors_step import (AuthorsStep, max_abs, relative,  # noqa
-                             replay_draws, teacher_difference)
+from st_authors_step import (  # noqa: E402
+    AuthorsStep, max_abs, relative, replay_draws, teacher_difference)
+# isort: on
 
 TINY_STUDENT = dict(
     type='EncoderDecoder',
     data_preprocessor=dict(
-        type='SegDataPreProcessor', mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375], bgr_to_rgb=True, pad_val=0,
+        type='SegDataPreProcessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True,
+        pad_val=0,
         seg_pad_val=255),
     backbone=dict(
-        type='MixVisionTransformer', in_channels=3, embed_dims=8,
-        num_stages=2, num_layers=[1, 1], num_heads=[1, 2],
-        patch_sizes=[7, 3], strides=[4, 2], sr_ratios=[4, 2],
-        out_indices=(0, 1), mlp_ratio=2, qkv_bias=True, drop_path_rate=0.1),
+        type='MixVisionTransformer',
+        in_channels=3,
+        embed_dims=8,
+        num_stages=2,
+        num_layers=[1, 1],
+        num_heads=[1, 2],
+        patch_sizes=[7, 3],
+        strides=[4, 2],
+        sr_ratios=[4, 2],
+        out_indices=(0, 1),
+        mlp_ratio=2,
+        qkv_bias=True,
+        drop_path_rate=0.1),
     decode_head=dict(
-        type='SegformerHead', in_channels=[8, 16], in_index=[0, 1],
-        channels=16, dropout_ratio=0.1, num_classes=19,
-        norm_cfg=dict(type='BN', requires_grad=True), align_corners=False,
-        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False,
-                         loss_weight=1.0)),
-    train_cfg=dict(), test_cfg=dict(mode='whole'))
+        type='SegformerHead',
+        in_channels=[8, 16],
+        in_index=[0, 1],
+        channels=16,
+        dropout_ratio=0.1,
+        num_classes=19,
+        norm_cfg=dict(type='BN', requires_grad=True),
+        align_corners=False,
+        loss_decode=dict(
+            type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
+    train_cfg=dict(),
+    test_cfg=dict(mode='whole'))
 THINGS = [6, 7, 11, 12, 13, 14, 15, 16, 17, 18]
 #: τ for the random tiny student, whose confidence never reaches 0.968
 #: (a weight of 0 would hide the pseudo-label losses)
@@ -76,8 +96,10 @@ def parse_args(argv=None):
     p.add_argument('--kornia-path', help='folder holding kornia 0.5.x')
     p.add_argument('--iters', type=int, default=3)
     p.add_argument('--size', type=int, default=128)
-    p.add_argument('--configs', action='store_true',
-                   help='also print the config comparison')
+    p.add_argument(
+        '--configs',
+        action='store_true',
+        help='also print the config comparison')
     p.add_argument('--write-golden', metavar='FILE')
     return p.parse_args(argv)
 
@@ -99,12 +121,17 @@ def batches(size, iters, seed=0):
     rng = np.random.default_rng(seed)
     out = []
     for it in range(iters):
-        data = dict(inputs=[], data_samples=[], target_inputs=[],
-                    target_data_samples=[])
+        data = dict(
+            inputs=[],
+            data_samples=[],
+            target_inputs=[],
+            target_data_samples=[])
         for i in range(2):
             img, lbl = scene(rng, size)
-            meta = dict(img_shape=(size, size), ori_shape=(size, size),
-                        draw_seed=1000 * it + i)
+            meta = dict(
+                img_shape=(size, size),
+                ori_shape=(size, size),
+                draw_seed=1000 * it + i)
             s = SegDataSample(metainfo=meta)
             s.gt_sem_seg = PixelData(data=lbl)
             data['inputs'].append(img)
@@ -117,15 +144,21 @@ def batches(size, iters, seed=0):
 
 def build_mmasm(size, jitter, **options):
     from mmengine.registry import init_default_scope
+
     from mmasm.registry import MODELS
     init_default_scope('mmasm')
     cfg = dict(TINY_STUDENT)
-    cfg['data_preprocessor'] = dict(cfg['data_preprocessor'],
-                                    size=(size, size))
+    cfg['data_preprocessor'] = dict(
+        cfg['data_preprocessor'], size=(size, size))
     torch.manual_seed(0)
-    model = MODELS.build(dict(
-        cfg, type='DACS', vis_interval=0, alpha=0.999,
-        color_jitter_prob=0.8 if jitter else 0.0, **options))
+    model = MODELS.build(
+        dict(
+            cfg,
+            type='DACS',
+            vis_interval=0,
+            alpha=0.999,
+            color_jitter_prob=0.8 if jitter else 0.0,
+            **options))
     model.init_weights()
     return model
 
@@ -134,8 +167,11 @@ def step_rows(code, args, jitter):
     from mmengine.optim import OptimWrapper
     size, top, bottom, block = args.size, 4, 30, 32
     model = build_mmasm(
-        size, jitter, pseudo_weight_ignore_top=top,
-        pseudo_weight_ignore_bottom=bottom, mix_classes='authors',
+        size,
+        jitter,
+        pseudo_weight_ignore_top=top,
+        pseudo_weight_ignore_bottom=bottom,
+        mix_classes='authors',
         imnet_feature_dist=dict(loss_weight=0.005, classes=THINGS),
         mic=dict(block_size=block, mask_ratio=0.7),
         pseudo_threshold=THRESHOLD)
@@ -145,30 +181,44 @@ def step_rows(code, args, jitter):
     torch.manual_seed(1)
     with torch.no_grad():
         for p in model.segmentor_module.parameters():
-            p.add_(torch.randn_like(p) * 0.05 * (p.std() if p.numel() > 1
-                                                 else 1.0))
-    cfg = dict(alpha=0.999, pseudo_threshold=THRESHOLD, ignore_top=top,
-               ignore_bottom=bottom, fd=True, fd_lambda=0.005,
-               fd_classes=THINGS, num_classes=19, mic=True, mask_ratio=0.7,
-               block_size=block)
-    authors = AuthorsStep(code, model.segmentor_module, cfg, lr=6e-5,
-                          imnet=initial)
+            p.add_(
+                torch.randn_like(p) * 0.05 *
+                (p.std() if p.numel() > 1 else 1.0))
+    cfg = dict(
+        alpha=0.999,
+        pseudo_threshold=THRESHOLD,
+        ignore_top=top,
+        ignore_bottom=bottom,
+        fd=True,
+        fd_lambda=0.005,
+        fd_classes=THINGS,
+        num_classes=19,
+        mic=True,
+        mask_ratio=0.7,
+        block_size=block)
+    authors = AuthorsStep(
+        code, model.segmentor_module, cfg, lr=6e-5, imnet=initial)
     optim = torch.optim.AdamW(model.segmentor_module.parameters(), lr=6e-5)
     grads = {}
-    optim.register_step_pre_hook(lambda *a: grads.update({
-        n: p.grad.detach().clone()
-        for n, p in model.segmentor_module.named_parameters()
-        if p.grad is not None}))
+    optim.register_step_pre_hook(
+        lambda *a: grads.update({
+            n: p.grad.detach().clone()
+            for n, p in model.segmentor_module.named_parameters()
+            if p.grad is not None
+        }))
     wrapper = OptimWrapper(optim)
     norm = model.normalization
     mean, std = norm.mean.view(1, 3, 1, 1), norm.std.view(1, 3, 1, 1)
     rows = {}
     for it, data in enumerate(batches(size, args.iters)):
         pre = model.data_preprocessor
-        src = pre(dict(inputs=data['inputs'],
-                       data_samples=data['data_samples']), True)
-        trg = pre(dict(inputs=data['target_inputs'],
-                       data_samples=data['target_data_samples']), True)
+        src = pre(
+            dict(inputs=data['inputs'], data_samples=data['data_samples']),
+            True)
+        trg = pre(
+            dict(
+                inputs=data['target_inputs'],
+                data_samples=data['target_data_samples']), True)
         gt = torch.stack([s.gt_sem_seg.data for s in src['data_samples']])
         gens = model._generators(src['data_samples'])
         plans = replay_draws(gens, gt.squeeze(1), model,
@@ -182,14 +232,11 @@ def step_rows(code, args, jitter):
         ours = authors.step(src['inputs'], gt.long(), trg['inputs'], plans,
                             mean, std)
         diffs = dict(
-            pseudo_label=max_abs(record['pseudo'].label,
-                                 ours['pseudo_label']),
+            pseudo_label=max_abs(record['pseudo'].label, ours['pseudo_label']),
             pseudo_weight=max_abs(record['pseudo'].weight,
                                   ours['pseudo_weight']),
-            class_masks=max_abs(record['mixed']['masks'],
-                                ours['class_masks']),
-            mixed_image=max_abs(record['mixed']['inputs'],
-                                ours['mixed_img']),
+            class_masks=max_abs(record['mixed']['masks'], ours['class_masks']),
+            mixed_image=max_abs(record['mixed']['inputs'], ours['mixed_img']),
             mixed_label=max_abs(record['mixed']['labels'],
                                 ours['mixed_label']),
             mixed_weight=max_abs(record['mixed']['weight'],
@@ -200,8 +247,8 @@ def step_rows(code, args, jitter):
             loss_mixed_ce=max_abs(log['mix.decode.loss_ce'], ours['mix']),
             loss_masked_ce=max_abs(log['masked.decode.loss_ce'],
                                    ours['masked']),
-            student_grads_relative=max(relative(grads[n], g)
-                                       for n, g in authors.grads.items()))
+            student_grads_relative=max(
+                relative(grads[n], g) for n, g in authors.grads.items()))
         params, bufs = teacher_difference(model.teacher, authors.teacher)
         diffs['teacher_params'] = params
         diffs['teacher_bn_buffers'] = bufs
@@ -225,8 +272,8 @@ class record_mmasm:
     def __enter__(self):
         import mmasm.models.uda.dacs as dacs
         m, rec = self.model, self.record
-        self.saved = (dacs.pseudo_labels, dacs.class_mix_masks,
-                      m._class_mix, m._masked_target)
+        self.saved = (dacs.pseudo_labels, dacs.class_mix_masks, m._class_mix,
+                      m._masked_target)
 
         def pseudo(*a, **k):
             rec['pseudo'] = self.saved[0](*a, **k)
@@ -266,9 +313,9 @@ def print_table(title, rows, tolerance=1e-5):
             ok = f'no ({EXPECTED[k]})'
         print(f'| {k} | {text} | {ok} |')
     if LOSSES:
-        print('\nmmasm\'s losses: ' + '; '.join(
-            f'{k} ' + ', '.join(f'{v:.4g}' for v in vs)
-            for k, vs in LOSSES.items()))
+        print('\nmmasm\'s losses: ' +
+              '; '.join(f'{k} ' + ', '.join(f'{v:.4g}' for v in vs)
+                        for k, vs in LOSSES.items()))
         LOSSES.clear()
 
 
@@ -282,9 +329,13 @@ def main(argv=None):
     if code.kornia is not None:
         print_table('step, colour jitter as drawn (kornia 0.5 vs mmasm)',
                     step_rows(code, args, True))
-    print_table('components', {**rcs_check(code), **schedule_check(),
-                               **optimizer_groups_check(TINY_STUDENT),
-                               **daformer_head_check(args.daformer)})
+    print_table(
+        'components', {
+            **rcs_check(code),
+            **schedule_check(),
+            **optimizer_groups_check(TINY_STUDENT),
+            **daformer_head_check(args.daformer)
+        })
     if args.configs:
         print(config_table(args.daformer, args.mic))
     if args.write_golden:

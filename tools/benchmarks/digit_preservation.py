@@ -23,10 +23,16 @@ from mmasm.demo.digits.digit_preservation import preservation_table, score_rain
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--rains', nargs='+', required=True, metavar='NAME=CHECKPOINT',
-                        help='RAIN candidates (weights or RAIN-pretraining checkpoints)')
-    parser.add_argument('--classifier-run', default='work_dirs/digits_ablation/source-only/seed0',
-                        help='work dir of a finished source-only digits run')
+    parser.add_argument(
+        '--rains',
+        nargs='+',
+        required=True,
+        metavar='NAME=CHECKPOINT',
+        help='RAIN candidates (weights or RAIN-pretraining checkpoints)')
+    parser.add_argument(
+        '--classifier-run',
+        default='work_dirs/digits_ablation/source-only/seed0',
+        help='work dir of a finished source-only digits run')
     parser.add_argument('--data', default=DIGITS_DATA)
     parser.add_argument('--num-images', type=int, default=1797)
     parser.add_argument('--out', default='work_dirs/digit_preservation')
@@ -37,12 +43,20 @@ def main(argv=None):
     args = parse_args(argv)
     candidates = dict(item.split('=', 1) for item in args.rains)
     os.makedirs(args.out, exist_ok=True)
-    results = {name: score_rain(rain, args.data, args.classifier_run, args.num_images,
-                                picture=osp.join(args.out, f'{name}.png'))
-               for name, rain in candidates.items()}
+    results = {
+        name:
+        score_rain(
+            rain,
+            args.data,
+            args.classifier_run,
+            args.num_images,
+            picture=osp.join(args.out, f'{name}.png'))
+        for name, rain in candidates.items()
+    }
     table = preservation_table(results)
     with open(osp.join(args.out, 'digit_preservation.md'), 'w') as file:
-        file.write(f'# Digit preservation of the digits RAIN candidates\n\n{table}\n')
+        file.write(
+            f'# Digit preservation of the digits RAIN candidates\n\n{table}\n')
     with open(osp.join(args.out, 'digit_preservation.json'), 'w') as file:
         json.dump(results, file, indent=1)
     print(table)

@@ -23,18 +23,25 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir', default='work_dirs/digits_ablation')
     parser.add_argument('--data', default=DIGITS_DATA)
-    parser.add_argument('--rain', default=DIGITS_RAIN,
-                        help='digits RAIN weights (pretrained there if missing)')
+    parser.add_argument(
+        '--rain',
+        default=DIGITS_RAIN,
+        help='digits RAIN weights (pretrained there if missing)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--arms', nargs='+', default=list(DIGIT_ARMS), choices=list(DIGIT_ARMS))
-    parser.add_argument('--force', action='store_true', help='rerun finished runs')
+    parser.add_argument(
+        '--arms',
+        nargs='+',
+        default=list(DIGIT_ARMS),
+        choices=list(DIGIT_ARMS))
+    parser.add_argument(
+        '--force', action='store_true', help='rerun finished runs')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    return run_digits_benchmark(args.work_dir, args.data, args.rain, args.seeds, args.arms,
-                                args.force)
+    return run_digits_benchmark(args.work_dir, args.data, args.rain,
+                                args.seeds, args.arms, args.force)
 
 
 if __name__ == '__main__':

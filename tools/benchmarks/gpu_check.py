@@ -71,8 +71,8 @@ def _daformer_cfg(tiny, arm):
     cfg['backbone']['init_cfg'] = None
     if tiny:
         cfg['backbone'].update(embed_dims=8, num_layers=[1, 1, 1, 1])
-        cfg['decode_head'].update(in_channels=[8, 16, 40, 64],
-                                  embed_dims=16, channels=16)
+        cfg['decode_head'].update(
+            in_channels=[8, 16, 40, 64], embed_dims=16, channels=16)
     size = 32 if tiny else 512
     cfg['data_preprocessor']['size'] = (size, size)
     cfg['mic'] = dict(mask_ratio=0.7, block_size=16 if tiny else 32)
@@ -84,21 +84,21 @@ def _uda_batch(size, dev):
     from mmengine.structures import PixelData
     from mmseg.structures import SegDataSample
     gen = torch.Generator().manual_seed(0)
-    batch = dict(inputs=[], data_samples=[], target_inputs=[],
-                 target_data_samples=[])
+    batch = dict(
+        inputs=[], data_samples=[], target_inputs=[], target_data_samples=[])
     for i in range(2):
-        meta = dict(img_shape=(size, size), ori_shape=(size, size),
-                    draw_seed=i)
+        meta = dict(
+            img_shape=(size, size), ori_shape=(size, size), draw_seed=i)
         sample = SegDataSample(metainfo=meta)
         sample.gt_sem_seg = PixelData(
             data=torch.randint(0, 19, (1, size, size), generator=gen))
         batch['inputs'].append(
-            torch.randint(0, 256, (3, size, size), generator=gen,
-                          dtype=torch.uint8))
+            torch.randint(
+                0, 256, (3, size, size), generator=gen, dtype=torch.uint8))
         batch['data_samples'].append(sample)
         batch['target_inputs'].append(
-            torch.randint(0, 256, (3, size, size), generator=gen,
-                          dtype=torch.uint8))
+            torch.randint(
+                0, 256, (3, size, size), generator=gen, dtype=torch.uint8))
         batch['target_data_samples'].append(SegDataSample(metainfo=meta))
     return batch
 
@@ -107,6 +107,7 @@ def daformer_figures(tiny):
     """DAFormer MiT-B5 self-training step: seconds and peak GiB per arm."""
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import init_default_scope
+
     from mmasm.registry import MODELS
     init_default_scope('mmasm')
     warmup, iters = (0, 1) if tiny else (3, 10)
@@ -116,8 +117,9 @@ def daformer_figures(tiny):
         torch.manual_seed(0)
         model = MODELS.build(cfg).to(device())
         model.init_weights()
-        wrapper = build_optim_wrapper(model, dict(
-            type='OptimWrapper', optimizer=dict(type='AdamW', lr=6e-5)))
+        wrapper = build_optim_wrapper(
+            model,
+            dict(type='OptimWrapper', optimizer=dict(type='AdamW', lr=6e-5)))
         data = _uda_batch(size, device())
         if torch.cuda.is_available():
             torch.cuda.reset_peak_memory_stats()
@@ -129,8 +131,8 @@ def daformer_figures(tiny):
             model.train_step(data, wrapper)
         synchronize()
         seconds = (time.perf_counter() - start) / iters
-        out[name] = dict(crop=size, seconds_per_step=seconds,
-                         peak_gib=peak_gib())
+        out[name] = dict(
+            crop=size, seconds_per_step=seconds, peak_gib=peak_gib())
         del model, wrapper
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
@@ -142,25 +144,36 @@ def asm_figures(tiny):
     with tempfile.TemporaryDirectory() as tmp:
         results = os.path.join(tmp, 'asm.jsonl')
         if tiny:
-            args = ['--models', 'deeplabv2_r18', '--sizes', '64x32',
-                    '--device', 'cpu', '--rounds', '1', '--iters', '1',
-                    '--warmup', '0', '--arms', 'authors', 'runner']
+            args = [
+                '--models', 'deeplabv2_r18', '--sizes', '64x32', '--device',
+                'cpu', '--rounds', '1', '--iters', '1', '--warmup', '0',
+                '--arms', 'authors', 'runner'
+            ]
         else:
-            args = ['--models', 'deeplabv2_r101', '--sizes', '1024x512',
-                    '--device', 'cuda', '--rounds', '1', '--iters', '3',
-                    '--amp', '--arms', 'authors', 'runner']  # + runner-amp
-        proc = subprocess.run(
-            [sys.executable, str(HERE / 'bench_asm_vs_authors.py'), *args,
-             '--results', results], cwd=REPO, capture_output=True,
-            text=True, timeout=240 if not tiny else 150)
+            args = [
+                '--models', 'deeplabv2_r101', '--sizes', '1024x512',
+                '--device', 'cuda', '--rounds', '1', '--iters', '3', '--amp',
+                '--arms', 'authors', 'runner'
+            ]  # + runner-amp
+        proc = subprocess.run([
+            sys.executable,
+            str(HERE / 'bench_asm_vs_authors.py'), *args, '--results', results
+        ],
+                              cwd=REPO,
+                              capture_output=True,
+                              text=True,
+                              timeout=240 if not tiny else 150)
         if proc.returncode:
             raise RuntimeError(proc.stderr[-2000:])
         with open(results) as f:
             rows = [json.loads(line) for line in f if line.strip()]
-    return dict(args=args, table=proc.stdout[-3000:],
-                runs=[{k: r.get(k) for k in ('arm', 'model', 'size', 'times',
-                                             'peak_mib', 'losses')}
-                      for r in rows])
+    return dict(
+        args=args,
+        table=proc.stdout[-3000:],
+        runs=[{
+            k: r.get(k)
+            for k in ('arm', 'model', 'size', 'times', 'peak_mib', 'losses')
+        } for r in rows])
 
 
 def datum_figures(tiny):
@@ -169,11 +182,15 @@ def datum_figures(tiny):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, 'datum.json')
         if tiny:
-            argv = ['--tiny', '--device', 'cpu', '--steps', '1',
-                    '--batch-sizes', '1', '--inference-steps', '2']
+            argv = [
+                '--tiny', '--device', 'cpu', '--steps', '1', '--batch-sizes',
+                '1', '--inference-steps', '2'
+            ]
         else:
-            argv = ['--device', 'cuda', '--steps', '3', '--batch-sizes', '1',
-                    '4', '--inference-steps', '20']
+            argv = [
+                '--device', 'cuda', '--steps', '3', '--batch-sizes', '1', '4',
+                '--inference-steps', '20'
+            ]
         return bench_datum.main([*argv, '--out', out])
 
 
@@ -197,17 +214,20 @@ CHECKS = {
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--tiny', action='store_true', help='CPU, tiny shapes')
-    p.add_argument('--checks', nargs='+', choices=list(CHECKS),
-                   default=list(CHECKS))
+    p.add_argument(
+        '--checks', nargs='+', choices=list(CHECKS), default=list(CHECKS))
     p.add_argument('--out', default='work_dirs/gpu_check.json')
     return p.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    report = dict(device=torch.cuda.get_device_name()
-                  if torch.cuda.is_available() else 'cpu',
-                  torch=torch.__version__, tiny=args.tiny, checks={})
+    report = dict(
+        device=torch.cuda.get_device_name()
+        if torch.cuda.is_available() else 'cpu',
+        torch=torch.__version__,
+        tiny=args.tiny,
+        checks={})
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     for name in args.checks:
         start = time.perf_counter()
@@ -219,8 +239,10 @@ def main(argv=None):
         report['checks'][name] = figures
         with open(args.out, 'w') as f:
             json.dump(report, f, indent=1, default=str)
-        print(f'{name}: {"ok" if figures["ok"] else "FAILED"} '
-              f'({figures["seconds"]:.1f} s)', flush=True)
+        print(
+            f'{name}: {"ok" if figures["ok"] else "FAILED"} '
+            f'({figures["seconds"]:.1f} s)',
+            flush=True)
     return report
 
 

@@ -11,7 +11,6 @@ Reads the benchmark's finished runs in ``--bench-dir``; writes
 (``style_seed<s>.png``: a row per generator) into ``--work-dir``.
 """
 import argparse
-import os.path as osp
 
 from mmasm.demo import DEFAULT_DATA, DEFAULT_RAIN
 from mmasm.demo.style_scores import GENERATORS, run_style_scores
@@ -21,26 +20,44 @@ from mmasm.utils import register_config_packages
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir', default='work_dirs/style_scores')
-    parser.add_argument('--bench-dir', default='work_dirs/ablation',
-                        help='the work dir of tools/benchmarks/ablation.py')
+    parser.add_argument(
+        '--bench-dir',
+        default='work_dirs/ablation',
+        help='the work dir of tools/benchmarks/ablation.py')
     parser.add_argument('--data', default=DEFAULT_DATA)
-    parser.add_argument('--rain', default=DEFAULT_RAIN, help='the demo RAIN checkpoint')
+    parser.add_argument(
+        '--rain', default=DEFAULT_RAIN, help='the demo RAIN checkpoint')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--generators', nargs='+', default=list(GENERATORS),
-                        choices=list(GENERATORS))
-    parser.add_argument('--num-images', type=int, default=100,
-                        help='source images scored (the first ones)')
-    parser.add_argument('--asm-step-size', type=float, default=None,
-                        help="the ASM arm's ascent step (default: its config's)")
+    parser.add_argument(
+        '--generators',
+        nargs='+',
+        default=list(GENERATORS),
+        choices=list(GENERATORS))
+    parser.add_argument(
+        '--num-images',
+        type=int,
+        default=100,
+        help='source images scored (the first ones)')
+    parser.add_argument(
+        '--asm-step-size',
+        type=float,
+        default=None,
+        help="the ASM arm's ascent step (default: its config's)")
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     register_config_packages()
-    return run_style_scores(args.work_dir, args.bench_dir, args.data, args.rain, args.seeds,
-                            args.generators, args.num_images,
-                            asm_step_size=args.asm_step_size)
+    return run_style_scores(
+        args.work_dir,
+        args.bench_dir,
+        args.data,
+        args.rain,
+        args.seeds,
+        args.generators,
+        args.num_images,
+        asm_step_size=args.asm_step_size)
 
 
 if __name__ == '__main__':

@@ -12,22 +12,63 @@ import numpy as np
 import torch
 
 REPO = Path(__file__).resolve().parents[2]
-DAFORMER_CFG = (REPO / 'configs/daformer/'
-                'daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py')
+DAFORMER_CFG = (
+    REPO / 'configs/daformer/'
+    'daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py')
 #: Pixel counts per class of a few source images (class: pixels).
 CLASS_COUNTS = [
-    {0: 9000, 1: 4000, 2: 7000, 13: 3500, 5: 100},
-    {0: 12000, 2: 5000, 8: 6000, 10: 9000, 11: 3100},
-    {0: 8000, 1: 2500, 13: 6000, 18: 3001, 6: 3400},
-    {2: 15000, 8: 7000, 10: 3000, 11: 200, 12: 3200},
-    {0: 7000, 13: 9000, 17: 4000, 5: 3500, 1: 3100},
-    {0: 11000, 2: 6000, 8: 2000, 10: 5000, 18: 2900},
+    {
+        0: 9000,
+        1: 4000,
+        2: 7000,
+        13: 3500,
+        5: 100
+    },
+    {
+        0: 12000,
+        2: 5000,
+        8: 6000,
+        10: 9000,
+        11: 3100
+    },
+    {
+        0: 8000,
+        1: 2500,
+        13: 6000,
+        18: 3001,
+        6: 3400
+    },
+    {
+        2: 15000,
+        8: 7000,
+        10: 3000,
+        11: 200,
+        12: 3200
+    },
+    {
+        0: 7000,
+        13: 9000,
+        17: 4000,
+        5: 3500,
+        1: 3100
+    },
+    {
+        0: 11000,
+        2: 6000,
+        8: 2000,
+        10: 5000,
+        18: 2900
+    },
 ]
 
 
 def _write_authors_stats(root, counts, min_pixels):
-    stats = [dict({str(c): n for c, n in cnt.items()}, file=f'img{i}.png')
-             for i, cnt in enumerate(counts)]
+    stats = [
+        dict({
+            str(c): n
+            for c, n in cnt.items()
+        }, file=f'img{i}.png') for i, cnt in enumerate(counts)
+    ]
     (root / 'sample_class_stats.json').write_text(json.dumps(stats))
     with_class = {}
     for i, cnt in enumerate(counts):
@@ -44,12 +85,18 @@ def authors_rcs(code, counts, temp=0.01, min_pixels=3000):
         _write_authors_stats(root, counts, min_pixels)
         classes, probs = code.rcs.get_rcs_class_probs(str(root), temp)
         with_class = json.loads((root / 'samples_with_class.json').read_text())
-    samples = {c: [f for f, n in with_class[str(c)] if n > min_pixels]
-               for c in classes}
+    samples = {
+        c: [f for f, n in with_class[str(c)] if n > min_pixels]
+        for c in classes
+    }
     return SimpleNamespace(
-        rcs_classes=classes, rcs_classprob=probs, samples_with_class=samples,
-        file_to_idx={f'img{i}.png': i for i in range(len(counts))},
-        source=list(range(len(counts))), rcs_min_crop_ratio=0,
+        rcs_classes=classes,
+        rcs_classprob=probs,
+        samples_with_class=samples,
+        file_to_idx={f'img{i}.png': i
+                     for i in range(len(counts))},
+        source=list(range(len(counts))),
+        rcs_min_crop_ratio=0,
         target=[dict(img_metas=j, img=j) for j in range(3)])
 
 
@@ -58,8 +105,9 @@ def rcs_check(code, draws=2000):
     theirs = authors_rcs(code, CLASS_COUNTS)
     ours = RareClassSampling(CLASS_COUNTS, 0.01, 3000)
     probs = ours.probabilities()
-    prob_diff = max(abs(probs.get(c, 0.0) - float(p))
-                    for c, p in zip(theirs.rcs_classes, theirs.rcs_classprob))
+    prob_diff = max(
+        abs(probs.get(c, 0.0) - float(p))
+        for c, p in zip(theirs.rcs_classes, theirs.rcs_classprob))
     order = float(list(theirs.rcs_classes) != list(ours.classes))
     # their draw returns {**source item, target}; source items are indices
     theirs.source = [dict(idx=i) for i in range(len(CLASS_COUNTS))]
@@ -74,12 +122,20 @@ def rcs_check(code, draws=2000):
         _, index = ours.sample(np.random)
         seq_b.append((index, int(np.random.randint(3))))
     mismatch = sum(a != b for a, b in zip(seq_a, seq_b)) / draws
-    return {'rcs_class_probs': [prob_diff], 'rcs_class_order': [order],
-            f'rcs_draws_differing_share ({draws} draws, seed 0)': [mismatch]}
+    return {
+        'rcs_class_probs': [prob_diff],
+        'rcs_class_order': [order],
+        f'rcs_draws_differing_share ({draws} draws, seed 0)': [mismatch]
+    }
 
 
-def authors_lr(it, base=6e-5, max_iters=40000, warmup=1500, ratio=1e-6,
-               power=1.0, min_lr=0.0):
+def authors_lr(it,
+               base=6e-5,
+               max_iters=40000,
+               warmup=1500,
+               ratio=1e-6,
+               power=1.0,
+               min_lr=0.0):
     """mmcv 1.x ``PolyLrUpdaterHook`` with ``warmup='linear'``
     (mmcv/runner/hooks/lr_updater.py, the authors' ``poly10warm``): the
     warm-up factor multiplies the poly learning rate of the iteration."""
@@ -98,8 +154,10 @@ def mmasm_lrs(iters=40000, base=6e-5, cfg_file=DAFORMER_CFG):
     from mmengine.registry import PARAM_SCHEDULERS
     cfg = Config.fromfile(str(cfg_file))
     optim = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=base)
-    schedulers = [PARAM_SCHEDULERS.build(dict(s, optimizer=optim))
-                  for s in cfg.param_scheduler]
+    schedulers = [
+        PARAM_SCHEDULERS.build(dict(s, optimizer=optim))
+        for s in cfg.param_scheduler
+    ]
     lrs = []
     for _ in range(iters):
         lrs.append(optim.param_groups[0]['lr'])
@@ -112,8 +170,10 @@ def mmasm_lrs(iters=40000, base=6e-5, cfg_file=DAFORMER_CFG):
 def schedule_check():
     lrs = mmasm_lrs()
     diffs = [abs(a - authors_lr(i)) / 6e-5 for i, a in enumerate(lrs)]
-    return {'lr / base lr, 40k iterations': [max(diffs)],
-            'lr / base lr at iteration 1500': [diffs[1500]]}
+    return {
+        'lr / base lr, 40k iterations': [max(diffs)],
+        'lr / base lr at iteration 1500': [diffs[1500]]
+    }
 
 
 def authors_param_name(name):
@@ -151,20 +211,24 @@ def optimizer_groups_check(student_cfg, cfg_file=DAFORMER_CFG):
         for p in group['params']:
             ours[names[id(p)]] = (group['lr'], group['weight_decay'])
     opt = cfg.optim_wrapper.optimizer
-    keys = {k: dict(v) for k, v in
-            cfg.optim_wrapper.paramwise_cfg.custom_keys.items()}
+    keys = {
+        k: dict(v)
+        for k, v in cfg.optim_wrapper.paramwise_cfg.custom_keys.items()
+    }
     lr_diff, wd_diff, differing = 0.0, 0.0, []
     for name, (lr, wd) in ours.items():
-        a_lr, a_wd = authors_group(authors_param_name(name), opt.lr,
-                                   opt.weight_decay, keys)
-        lr_diff, wd_diff = max(lr_diff, abs(lr - a_lr)), max(
-            wd_diff, abs(wd - a_wd))
+        a_lr, a_wd = authors_group(
+            authors_param_name(name), opt.lr, opt.weight_decay, keys)
+        lr_diff, wd_diff = max(lr_diff,
+                               abs(lr - a_lr)), max(wd_diff, abs(wd - a_wd))
         if (lr, wd) != (a_lr, a_wd):
             differing.append(name)
     if differing:
         print('parameter groups differing from the authors\':', differing)
-    return {'optimizer lr per parameter': [lr_diff],
-            'optimizer weight decay per parameter': [wd_diff]}
+    return {
+        'optimizer lr per parameter': [lr_diff],
+        'optimizer weight decay per parameter': [wd_diff]
+    }
 
 
 def counts_matrix(counts=CLASS_COUNTS, num_classes=19):
@@ -212,8 +276,10 @@ def write_golden(code, path):
     """The authors' outputs on :func:`golden_inputs`."""
     x, out = golden_inputs(), {}
     t = code.transforms
-    self_ = SimpleNamespace(pseudo_threshold=0.968, psweight_ignore_top=2,
-                            psweight_ignore_bottom=3)
+    self_ = SimpleNamespace(
+        pseudo_threshold=0.968,
+        psweight_ignore_top=2,
+        psweight_ignore_bottom=3)
     label, weight = code.mic_dacs.get_pseudo_label_and_weight(
         self_, x['logits'])
     out['pseudo_label'] = label
@@ -224,25 +290,34 @@ def write_golden(code, path):
     masks = t.get_class_masks(x['labels'].unsqueeze(1))
     out['class_masks'] = torch.cat(masks).bool().squeeze(1)
     mixed = [
-        t.one_mix(masks[i],
-                  torch.stack((x['images'][i], x['target_images'][i])),
+        t.one_mix(masks[i], torch.stack(
+            (x['images'][i], x['target_images'][i])),
                   torch.stack((x['labels'][i], x['pseudo_label'][i])))
-        for i in range(2)]
+        for i in range(2)
+    ]
     out['mixed_images'] = torch.cat([m[0] for m in mixed])
     out['mixed_labels'] = torch.cat([m[1] for m in mixed])
     f = x['jitter_factors']
-    code.draws.plan('jitter', dict(
-        brightness_factor=f[0:1], contrast_factor=f[1:2],
-        saturation_factor=f[2:3], hue_factor=f[3:4],
-        order=x['jitter_order']))
+    code.draws.plan(
+        'jitter',
+        dict(
+            brightness_factor=f[0:1],
+            contrast_factor=f[1:2],
+            saturation_factor=f[2:3],
+            hue_factor=f[3:4],
+            order=x['jitter_order']))
     with code.planned_jitter():
         out['jittered'] = t.color_jitter(
-            1.0, torch.zeros(1, 3, 1, 1), torch.full((1, 3, 1, 1), 255.0),
-            data=x['jitter_image'].clone(), s=0.2, p=0.2)[0]
+            1.0,
+            torch.zeros(1, 3, 1, 1),
+            torch.full((1, 3, 1, 1), 255.0),
+            data=x['jitter_image'].clone(),
+            s=0.2,
+            p=0.2)[0]
     code.draws.plan('uniform', float(x['blur_sigma']))
     out['blurred'] = t.gaussian_blur(1.0, data=x['blur_image'])[0]
-    cells = code.utils.downscale_label_ratio(x['labels'].unsqueeze(1), 4,
-                                             0.75, 19, 255)
+    cells = code.utils.downscale_label_ratio(x['labels'].unsqueeze(1), 4, 0.75,
+                                             19, 255)
     out['fd_cells'] = cells.squeeze(1)
     mask = torch.any(cells[..., None] == x['fd_classes'], -1)
     out['fd_distance'] = code.daformer_dacs.masked_feat_dist(
@@ -251,24 +326,26 @@ def write_golden(code, path):
     student = torch.nn.Linear(3, 5, bias=False)
     teacher.weight.data.copy_(x['ema_teacher'])
     student.weight.data.copy_(x['ema_student'])
-    ns = SimpleNamespace(alpha=0.999, get_ema_model=lambda: teacher,
-                         get_model=lambda: student)
+    ns = SimpleNamespace(
+        alpha=0.999, get_ema_model=lambda: teacher, get_model=lambda: student)
     code.daformer_dacs._update_ema(ns, 1)
     out['ema_after_iter1'] = teacher.weight.detach().clone()
     code.daformer_dacs._update_ema(ns, 2000)
     out['ema_after_iter2000'] = teacher.weight.detach().clone()
     gen = code.masking.BlockMaskGenerator(mask_ratio=0.7, mask_block_size=4)
-    code.draws.plan('rand', torch.stack([
-        torch.rand((4, 4), generator=torch.Generator().manual_seed(int(s)))
-        for s in x['mask_seeds']]).unsqueeze(1))
+    code.draws.plan(
+        'rand',
+        torch.stack([
+            torch.rand((4, 4), generator=torch.Generator().manual_seed(int(s)))
+            for s in x['mask_seeds']
+        ]).unsqueeze(1))
     out['block_masks'] = gen.generate_mask(torch.zeros(2, 3, 16, 16))
     theirs = authors_rcs(code, CLASS_COUNTS)
     out['rcs_classes'] = torch.tensor(theirs.rcs_classes)
     out['rcs_probs'] = torch.from_numpy(np.asarray(theirs.rcs_classprob))
     its = [0, 1, 750, 1499, 1500, 1501, 20000, 39999]
     out['lr_iters'] = torch.tensor(its)
-    out['lr'] = torch.tensor([authors_lr(i) for i in its],
-                             dtype=torch.float64)
+    out['lr'] = torch.tensor([authors_lr(i) for i in its], dtype=torch.float64)
     left = code.draws.left()
     if left:
         raise RuntimeError(f'planned draws left unused: {left}')

@@ -19,16 +19,21 @@ DAFORMER_GTA = ('configs/daformer/gta2cs_uda_warm_fdthings_rcs_croppl_'
 GTA_DATA = '../_base_/datasets/uda_gta_to_cityscapes_512x512.py'
 SYNTHIA_DATA = '../_base_/datasets/uda_synthia_to_cityscapes_512x512.py'
 #: MIC's experiments.py, DAFormer (512x512) arm of its method comparison
-MIC_UDA = dict(mask_mode='separatetrgaug', mask_alpha='same',
-               mask_pseudo_threshold='same', mask_lambda=1,
-               mask_generator=dict(type='block', mask_ratio=0.7,
-                                   mask_block_size=32))
+MIC_UDA = dict(
+    mask_mode='separatetrgaug',
+    mask_alpha='same',
+    mask_pseudo_threshold='same',
+    mask_lambda=1,
+    mask_generator=dict(type='block', mask_ratio=0.7, mask_block_size=32))
 MMASM = {
-    'DAFormer GTA5': 'configs/daformer/'
+    'DAFormer GTA5':
+    'configs/daformer/'
     'daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py',
-    'DAFormer SYNTHIA': 'configs/daformer/'
+    'DAFormer SYNTHIA':
+    'configs/daformer/'
     'daformer_mit-b5_1xb2-40k_synthia-to-cityscapes-512x512.py',
-    'MIC (DAFormer) GTA5': 'configs/mic/'
+    'MIC (DAFormer) GTA5':
+    'configs/mic/'
     'mic-daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py',
 }
 
@@ -57,9 +62,11 @@ def load_mmcv1(path, swap=None):
     for base in bases:
         base = (swap or {}).get(base, base)
         merged = _merge(merged, load_mmcv1(path.parent / base, swap))
-    own = {k: v for k, v in scope.items()
-           if not k.startswith('__') and not callable(v)
-           and type(v).__name__ != 'module'}
+    own = {
+        k: v
+        for k, v in scope.items() if not k.startswith('__') and not callable(v)
+        and type(v).__name__ != 'module'
+    }
     return _merge(merged, own)
 
 
@@ -68,8 +75,11 @@ def authors_configs(daformer_root):
     gta = load_mmcv1(root / DAFORMER_GTA)
     synthia = load_mmcv1(root / DAFORMER_GTA, {GTA_DATA: SYNTHIA_DATA})
     mic = _merge(gta, dict(uda=MIC_UDA))
-    return {'DAFormer GTA5': gta, 'DAFormer SYNTHIA': synthia,
-            'MIC (DAFormer) GTA5': mic}
+    return {
+        'DAFormer GTA5': gta,
+        'DAFormer SYNTHIA': synthia,
+        'MIC (DAFormer) GTA5': mic
+    }
 
 
 def _get(cfg, path, default='-'):
@@ -94,37 +104,49 @@ def _authors_rows(c):
     gen = _get(c, 'uda.mask_generator', {}) or {}
     dec = _get(c, 'model.decode_head.decoder_params', {})
     return [
-        _get(c, 'uda.alpha'), _get(c, 'uda.pseudo_threshold'),
+        _get(c, 'uda.alpha'),
+        _get(c, 'uda.pseudo_threshold'),
         _get(c, 'uda.pseudo_weight_ignore_top'),
         _get(c, 'uda.pseudo_weight_ignore_bottom'),
         _get(c, 'uda.imnet_feature_dist_lambda'),
         _get(c, 'uda.imnet_feature_dist_classes'),
         _get(c, 'uda.imnet_feature_dist_scale_min_ratio'),
         'batch' if _get(c, 'uda.mix') == 'class' else _get(c, 'uda.mix'),
-        _get(c, 'uda.blur'), _get(c, 'uda.color_jitter_strength'),
+        _get(c, 'uda.blur'),
+        _get(c, 'uda.color_jitter_strength'),
         round(1 - _get(c, 'uda.color_jitter_probability'), 6),
-        _get(c, 'uda.mask_mode', None), gen.get('mask_ratio', '-'),
+        _get(c, 'uda.mask_mode', None),
+        gen.get('mask_ratio', '-'),
         gen.get('mask_block_size', '-'),
         _get(c, 'uda.mask_lambda') if _get(c, 'uda.mask_mode') else '-',
         _get(c, 'data.train.rare_class_sampling.class_temp'),
         _get(c, 'data.train.rare_class_sampling.min_pixels'),
         _get(c, 'data.train.rare_class_sampling.min_crop_ratio'),
         _get(c, 'data.samples_per_gpu'),
-        _step(src, 'Resize', 'img_scale'), _step(trg, 'Resize', 'img_scale'),
+        _step(src, 'Resize', 'img_scale'),
+        _step(trg, 'Resize', 'img_scale'),
         _step(src, 'RandomCrop', 'crop_size'),
         _step(src, 'RandomCrop', 'cat_max_ratio'),
         _step(trg, 'RandomCrop', 'cat_max_ratio'),
         _step(src, 'RandomFlip', 'prob'),
-        _get(c, 'img_norm_cfg.mean'), _get(c, 'img_norm_cfg.std'),
-        _get(c, 'optimizer.type'), _get(c, 'optimizer.lr'),
-        _get(c, 'optimizer.betas'), _get(c, 'optimizer.weight_decay'),
+        _get(c, 'img_norm_cfg.mean'),
+        _get(c, 'img_norm_cfg.std'),
+        _get(c, 'optimizer.type'),
+        _get(c, 'optimizer.lr'),
+        _get(c, 'optimizer.betas'),
+        _get(c, 'optimizer.weight_decay'),
         _get(c, 'optimizer.paramwise_cfg.custom_keys'),
-        _get(c, 'lr_config.warmup_iters'), _get(c, 'lr_config.warmup_ratio'),
-        _get(c, 'lr_config.power'), _get(c, 'lr_config.min_lr'),
-        _get(c, 'runner.max_iters'), _get(c, 'evaluation.interval'),
-        _get(c, 'seed'), _get(c, 'model.backbone.type'),
+        _get(c, 'lr_config.warmup_iters'),
+        _get(c, 'lr_config.warmup_ratio'),
+        _get(c, 'lr_config.power'),
+        _get(c, 'lr_config.min_lr'),
+        _get(c, 'runner.max_iters'),
+        _get(c, 'evaluation.interval'),
+        _get(c, 'seed'),
+        _get(c, 'model.backbone.type'),
         _get(c, 'model.backbone.drop_path_rate', 0.1),
-        _get(c, 'model.decode_head.channels'), dec.get('embed_dims', '-'),
+        _get(c, 'model.decode_head.channels'),
+        dec.get('embed_dims', '-'),
         _get(dec, 'fusion_cfg.dilations'),
         _get(c, 'model.decode_head.dropout_ratio'),
         _get(c, 'model.decode_head.align_corners'),
@@ -141,62 +163,118 @@ def _mmasm_rows(c):
     sched = {s['type']: s for s in c['param_scheduler']}
     opt = c['optim_wrapper']['optimizer']
     return [
-        m['alpha'], m['pseudo_threshold'], m['pseudo_weight_ignore_top'],
-        m['pseudo_weight_ignore_bottom'], fd.get('loss_weight', 0),
-        fd.get('classes'), fd.get('scale_min_ratio'),
-        'batch' if m['mix_classes'] == 'authors' else 'image', m['blur'],
-        m['color_jitter_strength'], m['color_jitter_prob'],
+        m['alpha'],
+        m['pseudo_threshold'],
+        m['pseudo_weight_ignore_top'],
+        m['pseudo_weight_ignore_bottom'],
+        fd.get('loss_weight', 0),
+        fd.get('classes'),
+        fd.get('scale_min_ratio'),
+        'batch' if m['mix_classes'] == 'authors' else 'image',
+        m['blur'],
+        m['color_jitter_strength'],
+        m['color_jitter_prob'],
         ('separatetrgaug' if mic.get('augment') else 'separatetrg')
-        if mic else None, mic.get('mask_ratio', '-'),
-        mic.get('block_size', '-'), mic.get('loss_weight', '-'),
-        rcs.get('class_temp'), rcs.get('min_pixels'),
-        rcs.get('min_crop_ratio'), c['train_dataloader']['batch_size'],
-        _step(src, 'Resize', 'scale'), _step(trg, 'Resize', 'scale'),
+        if mic else None,
+        mic.get('mask_ratio', '-'),
+        mic.get('block_size', '-'),
+        mic.get('loss_weight', '-'),
+        rcs.get('class_temp'),
+        rcs.get('min_pixels'),
+        rcs.get('min_crop_ratio'),
+        c['train_dataloader']['batch_size'],
+        _step(src, 'Resize', 'scale'),
+        _step(trg, 'Resize', 'scale'),
         _step(src, 'RandomCrop', 'crop_size'),
         _step(src, 'RandomCrop', 'cat_max_ratio'),
         _step(trg, 'RandomCrop', 'cat_max_ratio'),
-        _step(src, 'RandomFlip', 'prob'), m['data_preprocessor']['mean'],
-        m['data_preprocessor']['std'], opt['type'], opt['lr'],
-        opt['betas'], opt['weight_decay'],
+        _step(src, 'RandomFlip', 'prob'),
+        m['data_preprocessor']['mean'],
+        m['data_preprocessor']['std'],
+        opt['type'],
+        opt['lr'],
+        opt['betas'],
+        opt['weight_decay'],
         c['optim_wrapper']['paramwise_cfg']['custom_keys'],
-        sched['LinearLR']['end'] - 1, sched['LinearLR']['start_factor'],
-        sched['PolyLR']['power'], sched['PolyLR']['eta_min'],
-        c['train_cfg']['max_iters'], c['train_cfg']['val_interval'],
-        c['randomness']['seed'], 'mit_b5' if m['backbone']['num_layers'] ==
-        [3, 6, 40, 3] else m['backbone']['type'],
-        m['backbone']['drop_path_rate'], m['decode_head']['channels'],
-        m['decode_head']['embed_dims'], m['decode_head']['dilations'],
-        m['decode_head']['dropout_ratio'], m['decode_head']['align_corners'],
+        sched['LinearLR']['end'] - 1,
+        sched['LinearLR']['start_factor'],
+        sched['PolyLR']['power'],
+        sched['PolyLR']['eta_min'],
+        c['train_cfg']['max_iters'],
+        c['train_cfg']['val_interval'],
+        c['randomness']['seed'],
+        'mit_b5' if m['backbone']['num_layers'] == [3, 6, 40, 3] else
+        m['backbone']['type'],
+        m['backbone']['drop_path_rate'],
+        m['decode_head']['channels'],
+        m['decode_head']['embed_dims'],
+        m['decode_head']['dilations'],
+        m['decode_head']['dropout_ratio'],
+        m['decode_head']['align_corners'],
         m['test_cfg']['mode'],
     ]
 
 
 KEYS = [
-    'EMA alpha', 'pseudo-label threshold', 'pseudo-label ignore top rows',
-    'pseudo-label ignore bottom rows', 'FD lambda', 'FD classes',
-    'FD scale min ratio', 'ClassMix classes drawn from', 'blur',
-    'colour jitter strength', 'colour jitter probability', 'MIC mask mode',
-    'MIC mask ratio', 'MIC block size', 'MIC loss weight', 'RCS T',
-    'RCS min pixels', 'RCS min crop ratio', 'batch (source + target each)',
-    'source resize', 'target resize', 'crop', 'source cat_max_ratio',
-    'target cat_max_ratio', 'flip prob', 'normalisation mean',
-    'normalisation std', 'optimizer', 'lr', 'betas', 'weight decay',
-    'custom keys (lr / decay mult)', 'warm-up iterations',
-    'warm-up start factor', 'poly power', 'min lr', 'iterations',
-    'validation interval', 'seed', 'backbone',
+    'EMA alpha',
+    'pseudo-label threshold',
+    'pseudo-label ignore top rows',
+    'pseudo-label ignore bottom rows',
+    'FD lambda',
+    'FD classes',
+    'FD scale min ratio',
+    'ClassMix classes drawn from',
+    'blur',
+    'colour jitter strength',
+    'colour jitter probability',
+    'MIC mask mode',
+    'MIC mask ratio',
+    'MIC block size',
+    'MIC loss weight',
+    'RCS T',
+    'RCS min pixels',
+    'RCS min crop ratio',
+    'batch (source + target each)',
+    'source resize',
+    'target resize',
+    'crop',
+    'source cat_max_ratio',
+    'target cat_max_ratio',
+    'flip prob',
+    'normalisation mean',
+    'normalisation std',
+    'optimizer',
+    'lr',
+    'betas',
+    'weight decay',
+    'custom keys (lr / decay mult)',
+    'warm-up iterations',
+    'warm-up start factor',
+    'poly power',
+    'min lr',
+    'iterations',
+    'validation interval',
+    'seed',
+    'backbone',
     'drop-path rate (authors: their MiT default)',
-    'head channels', 'head embed dims', 'ASPP dilations', 'head dropout',
-    'align_corners', 'test mode',
+    'head channels',
+    'head embed dims',
+    'ASPP dilations',
+    'head dropout',
+    'align_corners',
+    'test mode',
 ]
 
 
 def _same(a, b):
+
     def norm(v):
         if isinstance(v, (list, tuple)):
             return [norm(x) for x in v]
         if isinstance(v, dict):
             return {k: norm(x) for k, x in v.items() if k != '_delete_'}
         return v
+
     return norm(a) == norm(b)
 
 
@@ -205,9 +283,10 @@ def config_table(daformer_root, mic_root=None):
     lines = []
     for name, theirs in authors_configs(daformer_root).items():
         ours = Config.fromfile(str(REPO / MMASM[name])).to_dict()
-        lines += [f'\n### {name}: `{MMASM[name]}`\n',
-                  '| hyper-parameter | authors | mmasm | same |',
-                  '|---|---|---|---|']
+        lines += [
+            f'\n### {name}: `{MMASM[name]}`\n',
+            '| hyper-parameter | authors | mmasm | same |', '|---|---|---|---|'
+        ]
         for key, a, b in zip(KEYS, _authors_rows(theirs), _mmasm_rows(ours)):
             same = 'yes' if _same(a, b) else '**no**'
             lines.append(f'| {key} | {a} | {b} | {same} |')

@@ -12,8 +12,12 @@ HEAD_FILE = 'mmseg/models/decode_heads/daformer_head.py'
 MLP_FILE = 'mmseg/models/decode_heads/segformer_head.py'
 
 
-def authors_head(daformer_root, in_channels, embed_dims, channels,
-                 num_classes, dilations=(1, 6, 12, 18)):
+def authors_head(daformer_root,
+                 in_channels,
+                 embed_dims,
+                 channels,
+                 num_classes,
+                 dilations=(1, 6, 12, 18)):
     """The authors' DAFormer head (``embed_cfg=mlp``, ``fusion_cfg=aspp``
     with ``sep=True``, ``pool=False``: their ``daformer_sepaspp``) as a
     module with their ``forward``."""
@@ -23,9 +27,13 @@ def authors_head(daformer_root, in_channels, embed_dims, channels,
         DepthwiseSeparableASPPModule
     from mmseg.models.utils import resize
     root = Path(daformer_root)
-    ns = dict(nn=nn, torch=torch, ConvModule=ConvModule, resize=resize,
-              ASPPModule=ASPPModule,
-              DepthwiseSeparableASPPModule=DepthwiseSeparableASPPModule)
+    ns = dict(
+        nn=nn,
+        torch=torch,
+        ConvModule=ConvModule,
+        resize=resize,
+        ASPPModule=ASPPModule,
+        DepthwiseSeparableASPPModule=DepthwiseSeparableASPPModule)
     mlp = _exec(root / MLP_FILE, ['MLP'], ns)['MLP']
     parts = _exec(root / HEAD_FILE, ['ASPPWrapper', 'DAFormerHead.forward'],
                   ns)
@@ -40,11 +48,17 @@ def authors_head(daformer_root, in_channels, embed_dims, channels,
             self.align_corners = False
             self.embed_layers = nn.ModuleDict({
                 str(i): mlp(c, embed_dims)
-                for i, c in enumerate(in_channels)})
+                for i, c in enumerate(in_channels)
+            })
             self.fuse_layer = parts['ASPPWrapper'](
-                embed_dims * len(in_channels), channels, sep=True,
-                dilations=dilations, pool=False, norm_cfg=norm,
-                act_cfg=dict(type='ReLU'), align_corners=False)
+                embed_dims * len(in_channels),
+                channels,
+                sep=True,
+                dilations=dilations,
+                pool=False,
+                norm_cfg=norm,
+                act_cfg=dict(type='ReLU'),
+                align_corners=False)
             self.dropout = nn.Dropout2d(0.1)
             self.conv_seg = nn.Conv2d(channels, num_classes, 1)
 
@@ -83,15 +97,21 @@ def daformer_head_check(daformer_root):
         if isinstance(m, nn.BatchNorm2d):
             m.running_mean.uniform_(-0.5, 0.5)
             m.running_var.uniform_(0.5, 2.0)
-    ours = DAFormerHead(in_channels=in_channels, in_index=[0, 1, 2, 3],
-                        embed_dims=embed, channels=channels, num_classes=19,
-                        norm_cfg=dict(type='BN', requires_grad=True),
-                        dropout_ratio=0.1)
-    missing = ours.load_state_dict(authors_to_mmasm_head(
-        theirs.state_dict()), strict=True)
+    ours = DAFormerHead(
+        in_channels=in_channels,
+        in_index=[0, 1, 2, 3],
+        embed_dims=embed,
+        channels=channels,
+        num_classes=19,
+        norm_cfg=dict(type='BN', requires_grad=True),
+        dropout_ratio=0.1)
+    missing = ours.load_state_dict(
+        authors_to_mmasm_head(theirs.state_dict()), strict=True)
     assert not missing.missing_keys and not missing.unexpected_keys
-    feats = [torch.randn(2, c, 32 // s, 32 // s)
-             for c, s in zip(in_channels, [1, 2, 4, 8])]
+    feats = [
+        torch.randn(2, c, 32 // s, 32 // s)
+        for c, s in zip(in_channels, [1, 2, 4, 8])
+    ]
     diffs = []
     for train in (False, True):
         theirs.train(train)
@@ -100,5 +120,7 @@ def daformer_head_check(daformer_root):
         ours.dropout.eval()
         with torch.no_grad():
             diffs.append(float((theirs(feats) - ours(feats)).abs().max()))
-    return {'DAFormer head logits, converted weights (eval)': [diffs[0]],
-            'DAFormer head logits, converted weights (train BN)': [diffs[1]]}
+    return {
+        'DAFormer head logits, converted weights (eval)': [diffs[0]],
+        'DAFormer head logits, converted weights (train BN)': [diffs[1]]
+    }

@@ -41,8 +41,8 @@ class Draws:
     ``jitter`` (kornia's ``ColorJitter`` parameters)."""
 
     def __init__(self):
-        self.queues = dict(uniform=deque(), choice=deque(), rand=deque(),
-                           jitter=deque())
+        self.queues = dict(
+            uniform=deque(), choice=deque(), rand=deque(), jitter=deque())
 
     def plan(self, kind, value):
         self.queues[kind].append(value)
@@ -74,15 +74,20 @@ def _namespace(draws, kornia=None):
     """Globals for the authors' code: real modules, random call sites
     served by ``draws``."""
     np_random = _Forward(
-        np.random, choice=lambda *a, **k: draws.take('choice'),
+        np.random,
+        choice=lambda *a, **k: draws.take('choice'),
         uniform=lambda *a, **k: draws.take('uniform'))
     from mmseg.models.utils import resize
     return dict(
         torch=_Forward(torch, rand=lambda *a, **k: draws.take('rand')),
         np=_Forward(np, random=np_random),
         random=_Forward(random, uniform=lambda *a, **k: draws.take('uniform')),
-        nn=torch.nn, F=torch.nn.functional, kornia=kornia, resize=resize,
-        json=__import__('json'), osp=__import__('os.path').path)
+        nn=torch.nn,
+        F=torch.nn.functional,
+        kornia=kornia,
+        resize=resize,
+        json=__import__('json'),
+        osp=__import__('os.path').path)
 
 
 def _definitions(path, names):
@@ -159,32 +164,41 @@ class AuthorsCode:
         self.draws = Draws()
         self.kornia = import_kornia(kornia_path)
         ns = _namespace(self.draws, self.kornia)
-        self.transforms = types.SimpleNamespace(**_exec(
-            daformer / DAFORMER_FILES['transforms'],
-            ['strong_transform', 'denorm', 'denorm_', 'renorm_',
-             'color_jitter', 'gaussian_blur', 'get_class_masks',
-             'generate_class_mask', 'one_mix'], ns))
-        self.utils = types.SimpleNamespace(**_exec(
-            daformer / DAFORMER_FILES['utils'], ['downscale_label_ratio'],
-            ns))
+        self.transforms = types.SimpleNamespace(
+            **_exec(daformer / DAFORMER_FILES['transforms'], [
+                'strong_transform', 'denorm', 'denorm_', 'renorm_',
+                'color_jitter', 'gaussian_blur', 'get_class_masks',
+                'generate_class_mask', 'one_mix'
+            ], ns))
+        self.utils = types.SimpleNamespace(
+            **_exec(daformer /
+                    DAFORMER_FILES['utils'], ['downscale_label_ratio'], ns))
         # rare-class sampling draws from the real global NumPy state
-        self.rcs = types.SimpleNamespace(**{
-            k.split('.')[-1]: v
-            for k, v in _exec(daformer / DAFORMER_FILES['uda_dataset'], [
-                'get_rcs_class_probs', 'UDADataset.get_rare_class_sample'
-            ], dict(ns, np=np, torch=torch)).items()})
-        self.daformer_dacs = types.SimpleNamespace(**{
-            k.split('.')[-1]: v
-            for k, v in _exec(daformer / DAFORMER_FILES['dacs'], [
-                'DACS._init_ema_weights', 'DACS._update_ema',
-                'DACS.masked_feat_dist'], ns).items()})
-        self.mic_dacs = types.SimpleNamespace(**{
-            k.split('.')[-1]: v
-            for k, v in _exec(mic / MIC_FILES['dacs'], [
-                'DACS.get_pseudo_label_and_weight',
-                'DACS.filter_valid_pseudo_region'], ns).items()})
-        self.masking = types.SimpleNamespace(**_exec(
-            mic / MIC_FILES['masking'], ['BlockMaskGenerator'], ns))
+        self.rcs = types.SimpleNamespace(
+            **{
+                k.split('.')[-1]: v
+                for k, v in _exec(daformer / DAFORMER_FILES['uda_dataset'], [
+                    'get_rcs_class_probs', 'UDADataset.get_rare_class_sample'
+                ], dict(ns, np=np, torch=torch)).items()
+            })
+        self.daformer_dacs = types.SimpleNamespace(
+            **{
+                k.split('.')[-1]: v
+                for k, v in _exec(daformer / DAFORMER_FILES['dacs'], [
+                    'DACS._init_ema_weights', 'DACS._update_ema',
+                    'DACS.masked_feat_dist'
+                ], ns).items()
+            })
+        self.mic_dacs = types.SimpleNamespace(
+            **{
+                k.split('.')[-1]: v
+                for k, v in _exec(mic / MIC_FILES['dacs'], [
+                    'DACS.get_pseudo_label_and_weight',
+                    'DACS.filter_valid_pseudo_region'
+                ], ns).items()
+            })
+        self.masking = types.SimpleNamespace(
+            **_exec(mic / MIC_FILES['masking'], ['BlockMaskGenerator'], ns))
 
     @contextmanager
     def planned_jitter(self):
@@ -195,8 +209,8 @@ class AuthorsCode:
                                '0.5.x (--kornia-path)')
         cls = self.kornia.augmentation.ColorJitter
         original = cls.generate_parameters
-        cls.generate_parameters = lambda _self, shape: self.draws.take(
-            'jitter')
+        cls.generate_parameters = lambda _self, shape: self.draws.take('jitter'
+                                                                       )
         try:
             yield
         finally:

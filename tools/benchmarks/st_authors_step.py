@@ -39,16 +39,21 @@ class Segmentor0x:
 
     def encode_decode(self, img, img_metas=None):
         out = self.net.decode_head(self.net.extract_feat(img))
-        return resize(out, size=img.shape[2:], mode='bilinear',
-                      align_corners=self.net.decode_head.align_corners)
+        return resize(
+            out,
+            size=img.shape[2:],
+            mode='bilinear',
+            align_corners=self.net.decode_head.align_corners)
 
     def forward_train(self, img, gt, seg_weight=None, return_feat=False):
         feats = self.net.extract_feat(img)
-        logits = resize(self.net.decode_head(feats), size=gt.shape[2:],
-                        mode='bilinear',
-                        align_corners=self.net.decode_head.align_corners)
-        loss = F.cross_entropy(logits, gt.squeeze(1).long(), reduction='none',
-                               ignore_index=255)
+        logits = resize(
+            self.net.decode_head(feats),
+            size=gt.shape[2:],
+            mode='bilinear',
+            align_corners=self.net.decode_head.align_corners)
+        loss = F.cross_entropy(
+            logits, gt.squeeze(1).long(), reduction='none', ignore_index=255)
         if seg_weight is not None:
             loss = loss * seg_weight
         losses = {'decode.loss_seg': loss.mean()}
@@ -57,7 +62,11 @@ class Segmentor0x:
         return losses
 
 
-def replay_draws(generators, labels, mmasm_model, jitter_on, blur_on,
+def replay_draws(generators,
+                 labels,
+                 mmasm_model,
+                 jitter_on,
+                 blur_on,
                  mask_grid=None):
     """mmasm's draws of one iteration, per sample, in its order: the class
     permutation, then strong augmentation of the mixed image, then (MIC)
@@ -112,8 +121,10 @@ class AuthorsStep:
         self.grads = None
         model = self.student
         self.self_ = SimpleNamespace(
-            get_model=lambda: model, get_ema_model=lambda: self.teacher,
-            alpha=cfg['alpha'], pseudo_threshold=cfg['pseudo_threshold'],
+            get_model=lambda: model,
+            get_ema_model=lambda: self.teacher,
+            alpha=cfg['alpha'],
+            pseudo_threshold=cfg['pseudo_threshold'],
             psweight_ignore_top=cfg['ignore_top'],
             psweight_ignore_bottom=cfg['ignore_bottom'])
 
@@ -129,8 +140,14 @@ class AuthorsStep:
     def _strong(self, aug, mean, std, data=None, target=None, mix=None):
         """``strong_transform`` with one sample's decisions planned."""
         code, draws = self.code, self.code.draws
-        param = dict(mix=mix, color_jitter=0.0, color_jitter_s=0.2,
-                     color_jitter_p=0.2, blur=0.0, mean=mean, std=std)
+        param = dict(
+            mix=mix,
+            color_jitter=0.0,
+            color_jitter_s=0.2,
+            color_jitter_p=0.2,
+            blur=0.0,
+            mean=mean,
+            std=std)
         if data is not None:
             if aug['jitter'] is not None:
                 param['color_jitter'] = 1.0
@@ -139,8 +156,8 @@ class AuthorsStep:
                 param['blur'] = 1.0
                 draws.plan('uniform', aug['sigma'])
         with code.planned_jitter() if code.kornia else _null():
-            return code.transforms.strong_transform(param, data=data,
-                                                    target=target)
+            return code.transforms.strong_transform(
+                param, data=data, target=target)
 
     def step(self, img, gt, target_img, plans, mean, std):
         """One iteration; returns its intermediate values."""
@@ -172,27 +189,36 @@ class AuthorsStep:
         mixed_img, mixed_lbl, mixed_w = [], [], weight.clone()
         for i, plan in enumerate(plans):
             im, lb = self._strong(
-                plan['mix_aug'], mean, std, mix=masks[i],
+                plan['mix_aug'],
+                mean,
+                std,
+                mix=masks[i],
                 data=torch.stack((img[i], target_img[i])),
                 target=torch.stack((gt[i][0], label[i])))
             _, mixed_w[i] = self._strong(
-                dict(jitter=None, sigma=None), mean, std, mix=masks[i],
+                dict(jitter=None, sigma=None),
+                mean,
+                std,
+                mix=masks[i],
                 target=torch.stack((torch.ones_like(weight[i]), weight[i])))
             mixed_img.append(im)
             mixed_lbl.append(lb)
         mixed_img, mixed_lbl = torch.cat(mixed_img), torch.cat(mixed_lbl)
-        out.update(class_masks=torch.cat(masks).bool().squeeze(1),
-                   mixed_img=mixed_img, mixed_label=mixed_lbl.squeeze(1),
-                   mixed_weight=mixed_w)
+        out.update(
+            class_masks=torch.cat(masks).bool().squeeze(1),
+            mixed_img=mixed_img,
+            mixed_label=mixed_lbl.squeeze(1),
+            mixed_weight=mixed_w)
         mix = seg.forward_train(mixed_img, mixed_lbl, seg_weight=mixed_w)
         out['mix'] = mix['decode.loss_seg'].detach()
         mix['decode.loss_seg'].backward()
         if cfg['mic']:
-            out.update(self._masked(seg, target_img, label, weight, plans,
-                                    mean, std))
-        self.grads = {n: p.grad.detach().clone()
-                      for n, p in self.student.named_parameters()
-                      if p.grad is not None}
+            out.update(
+                self._masked(seg, target_img, label, weight, plans, mean, std))
+        self.grads = {
+            n: p.grad.detach().clone()
+            for n, p in self.student.named_parameters() if p.grad is not None
+        }
         self.optimizer.step()
         self.optimizer.zero_grad()
         self.iter += 1
@@ -207,8 +233,9 @@ class AuthorsStep:
             self.imnet.eval()
             feat_imnet = [f.detach() for f in self.imnet.extract_feat(img)]
         scale = gt.shape[-1] // feats[-1].shape[-1]
-        cells = code.utils.downscale_label_ratio(
-            gt, scale, 0.75, cfg['num_classes'], 255).long()
+        cells = code.utils.downscale_label_ratio(gt, scale, 0.75,
+                                                 cfg['num_classes'],
+                                                 255).long()
         classes = torch.tensor(cfg['fd_classes'])
         mask = torch.any(cells[..., None] == classes, -1)
         dist = cfg['fd_lambda'] * code.daformer_dacs.masked_feat_dist(
@@ -218,19 +245,21 @@ class AuthorsStep:
 
     def _masked(self, seg, target_img, label, weight, plans, mean, std):
         images = torch.cat([
-            self._strong(plan['mic_aug'], mean, std,
-                         data=target_img[i:i + 1].clone())[0]
-            for i, plan in enumerate(plans)])
+            self._strong(
+                plan['mic_aug'], mean, std,
+                data=target_img[i:i + 1].clone())[0]
+            for i, plan in enumerate(plans)
+        ])
         gen = self.code.masking.BlockMaskGenerator(
             mask_ratio=self.cfg['mask_ratio'],
             mask_block_size=self.cfg['block_size'])
         self.code.draws.plan(
-            'rand', torch.stack([p['mask'] for p in plans]).unsqueeze(1))
+            'rand',
+            torch.stack([p['mask'] for p in plans]).unsqueeze(1))
         masked = gen.mask_image(images)
         loss = seg.forward_train(masked, label.unsqueeze(1), seg_weight=weight)
         loss['decode.loss_seg'].backward()
-        return dict(masked=loss['decode.loss_seg'].detach(),
-                    masked_img=masked)
+        return dict(masked=loss['decode.loss_seg'].detach(), masked_img=masked)
 
 
 class _null:
@@ -258,8 +287,9 @@ def relative(a, b):
 
 def teacher_difference(mmasm_teacher, authors_teacher):
     """(parameters, floating buffers) largest differences."""
-    params = max(max_abs(p, q) for p, q in zip(
-        mmasm_teacher.parameters(), authors_teacher.parameters()))
+    params = max(
+        max_abs(p, q) for p, q in zip(mmasm_teacher.parameters(),
+                                      authors_teacher.parameters()))
     pairs = zip(mmasm_teacher.buffers(), authors_teacher.buffers())
     bufs = [max_abs(p, q) for p, q in pairs if p.is_floating_point()]
     return params, max(bufs) if bufs else 0.0

@@ -18,22 +18,27 @@ from mmasm.datasets.synthia import synthia_label_to_train_ids
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Convert SYNTHIA labels to Cityscapes train ids')
-    parser.add_argument('synthia_path',
-                        help='RAND_CITYSCAPES root (with RGB/, GT/LABELS/)')
-    parser.add_argument('--gt-dir', default='GT/LABELS',
-                        help='label folder inside synthia_path')
-    parser.add_argument('-o', '--out-dir',
-                        help='output folder (default: the label folder)')
-    parser.add_argument('--nproc', type=int, default=min(8, os.cpu_count()),
-                        help='worker processes')
+    parser.add_argument(
+        'synthia_path', help='RAND_CITYSCAPES root (with RGB/, GT/LABELS/)')
+    parser.add_argument(
+        '--gt-dir',
+        default='GT/LABELS',
+        help='label folder inside synthia_path')
+    parser.add_argument(
+        '-o', '--out-dir', help='output folder (default: the label folder)')
+    parser.add_argument(
+        '--nproc',
+        type=int,
+        default=min(8, os.cpu_count()),
+        help='worker processes')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    written = convert_label_dir(osp.join(args.synthia_path, args.gt_dir),
-                                synthia_label_to_train_ids, args.out_dir,
-                                args.nproc)
+    written = convert_label_dir(
+        osp.join(args.synthia_path, args.gt_dir), synthia_label_to_train_ids,
+        args.out_dir, args.nproc)
     print(f'\nwrote {len(written)} train-id labels')
 
 

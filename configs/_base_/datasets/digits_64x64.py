@@ -12,14 +12,23 @@ digit_pipeline = [
     dict(type='Resize', scale=(image_size, image_size)),
     dict(type='PackInputs'),
 ]
-mnist_train = dict(type='MNIST', data_root='data/mnist', download=False,
-                   pipeline=digit_pipeline)
+mnist_train = dict(
+    type='MNIST',
+    data_root='data/mnist',
+    download=False,
+    pipeline=digit_pipeline)
 mnist_test = dict(mnist_train, test_mode=True)
-usps_train = dict(type='mmasm.USPSDataset', data_root='data/usps', split='train',
-                  pipeline=digit_pipeline)
+usps_train = dict(
+    type='mmasm.USPSDataset',
+    data_root='data/usps',
+    split='train',
+    pipeline=digit_pipeline)
 usps_test = dict(usps_train, split='test')
-svhn_train = dict(type='mmasm.SVHNDataset', data_root='data/svhn', split='train',
-                  pipeline=digit_pipeline)
+svhn_train = dict(
+    type='mmasm.SVHNDataset',
+    data_root='data/svhn',
+    split='train',
+    pipeline=digit_pipeline)
 svhn_test = dict(svhn_train, split='test')
 train_dataloader = dict(
     batch_size=64,

@@ -17,16 +17,22 @@ train_dataloader = dict(
     persistent_workers=False,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
-    dataset=dict(type='CustomDataset', data_root=data_root, data_prefix='source/train',
-                 pipeline=train_pipeline))
+    dataset=dict(
+        type='CustomDataset',
+        data_root=data_root,
+        data_prefix='source/train',
+        pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=250,
     num_workers=0,
     persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='default_collate'),
-    dataset=dict(type='CustomDataset', data_root=data_root, data_prefix='target/test',
-                 pipeline=test_pipeline))
+    dataset=dict(
+        type='CustomDataset',
+        data_root=data_root,
+        data_prefix='target/test',
+        pipeline=test_pipeline))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

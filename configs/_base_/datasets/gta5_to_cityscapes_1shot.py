@@ -20,8 +20,11 @@ test_scale = (1024, 512)  # (w, h) network input for Cityscapes val
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
-    dict(type='Resize', scale=source_scale, keep_ratio=False,
-         interpolation='bicubic'),
+    dict(
+        type='Resize',
+        scale=source_scale,
+        keep_ratio=False,
+        interpolation='bicubic'),
     dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=flip_prob),
     dict(type='PackSegInputs'),

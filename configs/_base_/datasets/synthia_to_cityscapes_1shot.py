@@ -19,8 +19,11 @@ flip_prob = 0.5  # the authors' ASM script does not mirror: set 0 for theirs
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
-    dict(type='Resize', scale=source_scale, keep_ratio=False,
-         interpolation='bicubic'),
+    dict(
+        type='Resize',
+        scale=source_scale,
+        keep_ratio=False,
+        interpolation='bicubic'),
     dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomFlip', prob=flip_prob),
     dict(type='PackSegInputs'),

@@ -17,7 +17,8 @@ val_dataloader = dict(
     dataset=dict(
         type='CityscapesDataset',
         data_root='data/cityscapes/',
-        data_prefix=dict(img_path='leftImg8bit/val', seg_map_path='gtFine/val'),
+        data_prefix=dict(
+            img_path='leftImg8bit/val', seg_map_path='gtFine/val'),
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])

@@ -14,7 +14,10 @@ train_dataloader = dict(
                 dict(type='LoadImageFromFile'),
                 dict(type='LoadAnnotations'),
                 dict(type='Resize', scale=(1280, 760), keep_ratio=True),
-                dict(type='RandomCrop', crop_size=(512, 512), cat_max_ratio=0.75),
+                dict(
+                    type='RandomCrop',
+                    crop_size=(512, 512),
+                    cat_max_ratio=0.75),
                 dict(type='RandomFlip', prob=0.5),
                 dict(type='PackSegInputs'),
             ])))

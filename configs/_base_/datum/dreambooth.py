@@ -10,7 +10,9 @@ personalize = dict(
     crop_size=512,
     batch_size=1,
     train_text_encoder=True,
-    optimizer=dict(type='AdamW', lr=5e-6, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2),
+    optimizer=dict(
+        type='AdamW', lr=5e-6, betas=(0.9, 0.999), eps=1e-8,
+        weight_decay=1e-2),
     max_grad_norm=1.0,
     max_steps=1000,
     checkpoint_interval=200,

@@ -5,7 +5,8 @@
 # generator per image seeded seed + j (the authors pass none), safety checker
 # off (theirs blacked out flagged images), resumable.
 generate = dict(
-    checkpoint_step=200,  # reads <work_dir>/checkpoint-200 unless checkpoint is set
+    # reads <work_dir>/checkpoint-200 unless checkpoint is set
+    checkpoint_step=200,
     checkpoint=None,
     out_dir=None,  # None: <work_dir>/images_step<checkpoint_step>
     num_images=2975,
@@ -18,7 +19,8 @@ generate = dict(
              'trucks', 'trains', 'buses', 'motorcycles', 'bicycles'),
     seed=0,
     batch_size=8,
-    shard=None,  # (i, n): this process makes images j with j mod n = i (one per GPU)
+    # (i, n): this process makes images j with j mod n = i (one per GPU)
+    shard=None,
     dtype='float16',  # float32 on CPU
     scheduler=None,  # a diffusers scheduler class name to replace the model's
     fuse_lora=True,

@@ -3,7 +3,8 @@
 # decoder (mmasm's DAFormerHead: 256-channel embeddings, depthwise-separable
 # ASPP with dilations 1/6/12/18, BN + ReLU, dropout 0.1). Needs mmasm.
 _base_ = ['./mit-b5.py']
-norm_cfg = dict(type='BN', requires_grad=True)  # the authors' (one process each)
+norm_cfg = dict(
+    type='BN', requires_grad=True)  # the authors' (one process each)
 data_preprocessor = dict(_base_.data_preprocessor, size=(512, 512))
 model = dict(
     type='EncoderDecoder',
@@ -21,6 +22,7 @@ model = dict(
         num_classes=19,
         norm_cfg=norm_cfg,
         align_corners=False,
-        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
+        loss_decode=dict(
+            type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))

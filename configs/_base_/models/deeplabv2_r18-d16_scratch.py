@@ -1,8 +1,9 @@
 # A small DeepLab-v2 for CPU demos: ResNet-18 trained from scratch with
 # trainable BN, at output stride 16 (layer4 dilation 2; the paper's stride 8
 # costs 6x more here), and the summed ASPP classifier with dilations scaled
-# down for 256x128 inputs (the paper's 6/12/18/24 are for 960x480 crops). ASMEncoderDecoder adds the
-# consistency loss (Eq. 7) when ASMHook feeds [stylized, source] batches.
+# down for 256x128 inputs (the paper's 6/12/18/24 are for 960x480 crops).
+# ASMEncoderDecoder adds the consistency loss (Eq. 7) when ASMHook feeds
+# [stylized, source] batches.
 norm_cfg = dict(type='BN', requires_grad=True)
 data_preprocessor = dict(
     type='SegDataPreProcessor',

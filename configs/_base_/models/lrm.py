@@ -7,8 +7,11 @@
 # ImageNet VGG-19 loss network is fed the same unnormalised images).
 model = dict(
     type='LRMTrainer',
-    translator=dict(type='LRMTranslator', width=32, latent_channels=64,
-                    content_channels=32),
+    translator=dict(
+        type='LRMTranslator',
+        width=32,
+        latent_channels=64,
+        content_channels=32),
     discriminator=dict(type='LRMPatchDiscriminator'),
     perceptual_loss=dict(
         type='LRMPerceptualLoss',
@@ -28,11 +31,12 @@ model = dict(
 # settings; the Potsdam recipe runs what the authors' script runs).
 optim_wrapper = dict(
     constructor='MultiNetworkOptimWrapperConstructor',
-    translator=dict(type='OptimWrapper',
-                    optimizer=dict(type='Adam', lr=1e-3, betas=(0.5, 0.999))),
-    discriminator=dict(type='OptimWrapper',
-                       optimizer=dict(type='Adam', lr=1e-3,
-                                      betas=(0.5, 0.999))))
+    translator=dict(
+        type='OptimWrapper',
+        optimizer=dict(type='Adam', lr=1e-3, betas=(0.5, 0.999))),
+    discriminator=dict(
+        type='OptimWrapper',
+        optimizer=dict(type='Adam', lr=1e-3, betas=(0.5, 0.999))))
 # LRMTrainer owns its train_step (translator step, then discriminator step):
 # distributed, each network gets its own DDP and the model's train_step runs
 # (mmengine's plain DDP wrapper would call its own train_step instead).

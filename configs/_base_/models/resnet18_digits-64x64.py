@@ -3,7 +3,10 @@
 _base_ = ['mmpretrain::_base_/models/resnet18.py']
 num_classes = 10
 model = dict(
-    data_preprocessor=dict(type='ClsDataPreprocessor', num_classes=num_classes,
-                           mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5],
-                           to_rgb=True),
+    data_preprocessor=dict(
+        type='ClsDataPreprocessor',
+        num_classes=num_classes,
+        mean=[127.5, 127.5, 127.5],
+        std=[127.5, 127.5, 127.5],
+        to_rgb=True),
     head=dict(num_classes=num_classes, topk=(1, )))

@@ -12,13 +12,18 @@ optim_wrapper = dict(
 # exactly the authors' lr * (1 - i / 100k) ** 0.9; during it, lr * i / 5k
 # times the poly factor (>= 0.95), where the authors use lr * i / 5k alone.
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-6, by_epoch=False, begin=0,
-         end=5000),
-    dict(type='PolyLR', eta_min=0.0, power=0.9, by_epoch=False, begin=0,
-         end=100000),
+    dict(
+        type='LinearLR', start_factor=1e-6, by_epoch=False, begin=0, end=5000),
+    dict(
+        type='PolyLR',
+        eta_min=0.0,
+        power=0.9,
+        by_epoch=False,
+        begin=0,
+        end=100000),
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=100000,
-                 val_interval=2000)
+train_cfg = dict(
+    type='IterBasedTrainLoop', max_iters=100000, val_interval=2000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
@@ -26,7 +31,8 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
     # the authors keep a snapshot every 2k iterations
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=2000,
-                    max_keep_ckpts=5),
+    checkpoint=dict(
+        type='CheckpointHook', by_epoch=False, interval=2000,
+        max_keep_ckpts=5),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'))

@@ -10,8 +10,14 @@ optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4))
 param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=max_steps, by_epoch=False, begin=0, end=max_steps)
+    dict(
+        type='CosineAnnealingLR',
+        T_max=max_steps,
+        by_epoch=False,
+        begin=0,
+        end=max_steps)
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_steps, val_interval=max_steps)
+train_cfg = dict(
+    type='IterBasedTrainLoop', max_iters=max_steps, val_interval=max_steps)
 val_cfg = dict()
 test_cfg = dict()

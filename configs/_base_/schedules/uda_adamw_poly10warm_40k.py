@@ -9,15 +9,24 @@
 # validation and checkpoints every 4k.
 optim_wrapper = dict(
     type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=6e-5, betas=(0.9, 0.999), weight_decay=0.01),
-    paramwise_cfg=dict(custom_keys={
-        'head': dict(lr_mult=10.),
-        'pos_block': dict(decay_mult=0.),
-        'norm': dict(decay_mult=0.)
-    }))
+    optimizer=dict(
+        type='AdamW', lr=6e-5, betas=(0.9, 0.999), weight_decay=0.01),
+    paramwise_cfg=dict(
+        custom_keys={
+            'head': dict(lr_mult=10.),
+            'pos_block': dict(decay_mult=0.),
+            'norm': dict(decay_mult=0.)
+        }))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-6, by_epoch=False, begin=0, end=1501),
-    dict(type='PolyLR', eta_min=0.0, power=1.0, by_epoch=False, begin=0, end=40001),
+    dict(
+        type='LinearLR', start_factor=1e-6, by_epoch=False, begin=0, end=1501),
+    dict(
+        type='PolyLR',
+        eta_min=0.0,
+        power=1.0,
+        by_epoch=False,
+        begin=0,
+        end=40001),
 ]
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=40000, val_interval=4000)
 val_cfg = dict(type='ValLoop')
@@ -26,6 +35,8 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=4000, max_keep_ckpts=2),
+    checkpoint=dict(
+        type='CheckpointHook', by_epoch=False, interval=4000,
+        max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'))

@@ -6,4 +6,5 @@
 _base_ = ['./daformer.py', './gta5_to_cityscapes_train.py']
 uda_train_dataloader = dict(
     dataset=dict(
-        rare_class_sampling=dict(class_temp=0.01, min_pixels=3000, min_crop_ratio=0.5)))
+        rare_class_sampling=dict(
+            class_temp=0.01, min_pixels=3000, min_crop_ratio=0.5)))

@@ -44,8 +44,6 @@ uda_train_dataloader = dict(
     # SampleDraw-seeded items: deterministic per seed, exact on resume
     sampler=dict(type='mmasm.SeededInfiniteSampler', shuffle=True),
     dataset=dict(
-        type='mmasm.UDADataset',
-        source=uda_source,
-        target=uda_target))
+        type='mmasm.UDADataset', source=uda_source, target=uda_target))
 # rare-class sampling (DAFormer): dataset=dict(rare_class_sampling=dict(
 #     class_temp=0.01, min_pixels=3000, min_crop_ratio=0.5))

@@ -3,6 +3,7 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 from mmengine.dataset import InfiniteSampler
+
 from mmasm.registry import DATA_SAMPLERS
 
 
@@ -15,8 +16,9 @@ class SampleDraw(NamedTuple):
 
     def rng_seed(self) -> int:
         """A 32-bit seed for every random choice made for this draw."""
-        return int(np.random.SeedSequence([self.seed, self.position])
-                   .generate_state(1)[0])
+        return int(
+            np.random.SeedSequence([self.seed,
+                                    self.position]).generate_state(1)[0])
 
 
 @DATA_SAMPLERS.register_module()

@@ -5,5 +5,7 @@ from .pack_content_style import PackContentStyleInputs
 from .pseudo_label_margins import PseudoLabelMargins
 from .random_rain import RandomRAIN
 
-__all__ = ['CheckedLoadAnnotations', 'GrayToBGR', 'LRMTranslate', 'PackContentStyleInputs',
-           'PseudoLabelMargins', 'RandomRAIN']
+__all__ = [
+    'CheckedLoadAnnotations', 'GrayToBGR', 'LRMTranslate',
+    'PackContentStyleInputs', 'PseudoLabelMargins', 'RandomRAIN'
+]

@@ -18,8 +18,10 @@ class GrayToBGR(BaseTransform):
         if img.ndim == 3 and img.shape[2] == 1:
             img = img[..., 0]
         if img.ndim == 2:
-            results['img'] = np.ascontiguousarray(np.repeat(img[..., None], 3, axis=2))
+            results['img'] = np.ascontiguousarray(
+                np.repeat(img[..., None], 3, axis=2))
         elif img.ndim != 3 or img.shape[2] != 3:
-            raise ValueError(f'GrayToBGR: expected an (H, W), (H, W, 1) or (H, W, 3) image, '
-                             f'got shape {img.shape}')
+            raise ValueError(
+                f'GrayToBGR: expected an (H, W), (H, W, 1) or (H, W, 3) image, '
+                f'got shape {img.shape}')
         return results

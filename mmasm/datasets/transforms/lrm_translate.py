@@ -9,10 +9,10 @@ import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
-from mmasm.registry import TRANSFORMS
 
 from mmasm.datasets.lrm_pair_dataset import check_image_file
 from mmasm.models.lrm import load_lrm_translator
+from mmasm.registry import TRANSFORMS
 from mmasm.utils import bgr_uint8_to_rgb255, rgb255_to_bgr_uint8
 
 
@@ -41,7 +41,10 @@ class LRMTranslate(BaseTransform):
         device: device the translator runs on.
     """
 
-    def __init__(self, checkpoint: str, target: str, prob: float = 1.0,
+    def __init__(self,
+                 checkpoint: str,
+                 target: str,
+                 prob: float = 1.0,
                  device: str = 'cpu'):
         if not isinstance(checkpoint, (str, os.PathLike)):
             raise TypeError(f'LRMTranslate: checkpoint must be a file path, '
@@ -70,8 +73,8 @@ class LRMTranslate(BaseTransform):
         """The translator (and the target image), once per process."""
         if self._translator is None:
             translator = load_lrm_translator(self.checkpoint, self.device)
-            target = mmcv.imread(self.target, flag=cv2.IMREAD_COLOR,
-                                 backend='cv2')
+            target = mmcv.imread(
+                self.target, flag=cv2.IMREAD_COLOR, backend='cv2')
             self._target_image = bgr_uint8_to_rgb255(target).to(self.device)
             self._translator = translator
         return self._translator

@@ -3,6 +3,7 @@ import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
 from mmengine.structures import BaseDataElement
+
 from mmasm.registry import TRANSFORMS
 
 
@@ -11,8 +12,8 @@ def image_to_tensor(results: dict, role: str) -> torch.Tensor:
     img = results.get('img')
     if not isinstance(img, np.ndarray) or img.ndim != 3 or img.shape[2] != 3 \
             or img.dtype != np.uint8:
-        desc = (f'{img.dtype} {img.shape}' if isinstance(img, np.ndarray)
-                else type(img).__name__)
+        desc = (f'{img.dtype} {img.shape}'
+                if isinstance(img, np.ndarray) else type(img).__name__)
         raise ValueError(
             f'PackContentStyleInputs: the {role} image '
             f'{results.get("img_path", "")} must be 3-channel 8-bit '
@@ -33,10 +34,13 @@ class PackContentStyleInputs(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         content, style = results['content'], results['style']
-        meta = dict(content_path=content.get('img_path'),
-                    style_path=style.get('img_path'))
+        meta = dict(
+            content_path=content.get('img_path'),
+            style_path=style.get('img_path'))
         if 'draw_seed' in results:
             meta['draw_seed'] = results['draw_seed']
-        return dict(inputs=dict(content=image_to_tensor(content, 'content'),
-                                style=image_to_tensor(style, 'style')),
-                    data_samples=BaseDataElement(metainfo=meta))
+        return dict(
+            inputs=dict(
+                content=image_to_tensor(content, 'content'),
+                style=image_to_tensor(style, 'style')),
+            data_samples=BaseDataElement(metainfo=meta))

@@ -7,9 +7,9 @@ import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
-from mmasm.registry import TRANSFORMS
 
 from mmasm.models.rain import RAIN, compute_anchor, load_rain
+from mmasm.registry import TRANSFORMS
 from mmasm.utils import (MIN_IMAGE_SIZE, bgr_uint8_to_rgb01, list_images,
                          read_rgb, rgb01_to_bgr_uint8)
 
@@ -50,10 +50,13 @@ class RandomRAIN(BaseTransform):
 
     MODES = ('random', 'anchored')
 
-    def __init__(self, checkpoint: str, prob: float = 0.5,
+    def __init__(self,
+                 checkpoint: str,
+                 prob: float = 0.5,
                  mode: str = 'random',
                  target: Optional[Union[str, Sequence[str]]] = None,
-                 alpha: float = 1.0, vae_depth: int = 3,
+                 alpha: float = 1.0,
+                 vae_depth: int = 3,
                  device: str = 'cpu'):
         self.checkpoint = self._check_checkpoint(checkpoint)
         self.prob = self._check_fraction('prob', prob)
@@ -89,7 +92,7 @@ class RandomRAIN(BaseTransform):
                              f'got {mode!r}')
         if mode == 'random':
             if target is not None:
-                raise ValueError("RandomRAIN: target is only used with "
+                raise ValueError('RandomRAIN: target is only used with '
                                  "mode='anchored'")
             return None
         if target is None:

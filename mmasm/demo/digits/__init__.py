@@ -5,5 +5,7 @@ from .digit_domains import DigitDomains, make_digit_domains
 from .source_digits import DIGIT_SIZE, load_source_digits
 from .street_digits import render_street_digit, render_style_texture
 
-__all__ = ['DIGIT_SIZE', 'DigitDomains', 'make_digit_domains', 'load_source_digits',
-           'render_street_digit', 'render_style_texture']
+__all__ = [
+    'DIGIT_SIZE', 'DigitDomains', 'make_digit_domains', 'load_source_digits',
+    'render_street_digit', 'render_style_texture'
+]

@@ -25,11 +25,15 @@ from .digit_domains import make_digit_domains
 #: the arms in table order: name -> (config relative to mmasm's configs, label)
 DIGIT_ARMS = {
     'source-only': ('demo_digits/source-only_digits.py', 'source only'),
-    'random': ('demo_digits/random_digits.py', 'RAIN, random styles (eps ~ N(0, I))'),
-    'anchored': ('demo_digits/anchored_digits.py', 'RAIN, anchored styles (eps ~ N(psi, xi))'),
-    'asm': ('demo_digits/asm_digits.py', 'ASM (anchored + adversarial search, n = 5)'),
-    'target-supervised': ('demo_digits/target-supervised_digits.py',
-                          'target supervised (1000 labelled target images, upper bound)'),
+    'random':
+    ('demo_digits/random_digits.py', 'RAIN, random styles (eps ~ N(0, I))'),
+    'anchored': ('demo_digits/anchored_digits.py',
+                 'RAIN, anchored styles (eps ~ N(psi, xi))'),
+    'asm': ('demo_digits/asm_digits.py',
+            'ASM (anchored + adversarial search, n = 5)'),
+    'target-supervised':
+    ('demo_digits/target-supervised_digits.py',
+     'target supervised (1000 labelled target images, upper bound)'),
 }
 DIGITS_DATA = 'data/digits'
 DIGITS_RAIN = 'work_dirs/rain_digits-relu2_1/rain_digits-relu2_1.pth'
@@ -50,13 +54,18 @@ def digits_rain(rain: str, data: str) -> str:
     """The digits RAIN, pretrained into ``rain``'s folder if missing."""
     if not osp.isfile(rain):
         log(f'pretraining the digits RAIN into {osp.dirname(rain)} ...')
-        train_config(config_path(RAIN_CONFIG), osp.dirname(rain), {
-            'train_dataloader.dataset.content.data_root': osp.join(data, 'source', 'train'),
-            'train_dataloader.dataset.style.data_root': osp.join(data, 'style')})
+        train_config(
+            config_path(RAIN_CONFIG), osp.dirname(rain), {
+                'train_dataloader.dataset.content.data_root':
+                osp.join(data, 'source', 'train'),
+                'train_dataloader.dataset.style.data_root':
+                osp.join(data, 'style')
+            })
     return rain
 
 
-def arm_config(arm: str, data: str, rain: str, one_shot: str, seed: int) -> Config:
+def arm_config(arm: str, data: str, rain: str, one_shot: str,
+               seed: int) -> Config:
     """The arm's config pointed at the pair, the RAIN and the one-shot image."""
     cfg = Config.fromfile(config_path(DIGIT_ARMS[arm][0]))
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
@@ -69,8 +78,13 @@ def arm_config(arm: str, data: str, rain: str, one_shot: str, seed: int) -> Conf
     return cfg
 
 
-def run_digits_arm(arm: str, seed: int, work_dir: str, data: str, rain: str,
-                   one_shot: str, force: bool = False) -> dict:
+def run_digits_arm(arm: str,
+                   seed: int,
+                   work_dir: str,
+                   data: str,
+                   rain: str,
+                   one_shot: str,
+                   force: bool = False) -> dict:
     """The metrics of one run (reused if finished, unless ``force``)."""
     run_dir = osp.join(work_dir, arm, f'seed{seed}')
     done = osp.join(run_dir, 'metrics.json')
@@ -79,52 +93,64 @@ def run_digits_arm(arm: str, seed: int, work_dir: str, data: str, rain: str,
             return json.load(file)
     log(f'{arm}, seed {seed} ...')
     start = time.time()
-    _, metrics = train_config(arm_config(arm, data, rain, one_shot, seed), run_dir)
+    _, metrics = train_config(
+        arm_config(arm, data, rain, one_shot, seed), run_dir)
     metrics.update(seconds=time.time() - start, one_shot_image=one_shot)
     with open(done, 'w') as file:
         json.dump(metrics, file, indent=1)
-    log(f'{arm}, seed {seed}: {metrics[METRIC]:.1f}% in {metrics["seconds"]:.0f} s')
+    log(f'{arm}, seed {seed}: {metrics[METRIC]:.1f}% in {metrics["seconds"]:.0f} s'
+        )
     return metrics
 
 
 def digits_table(results: Dict[str, Dict[int, dict]]) -> str:
     """Markdown: target test accuracy mean ± std and per seed, per arm."""
     seeds = sorted({s for runs in results.values() for s in runs})
-    lines = ['| arm | accuracy (%) mean ± std | ' + ' | '.join(f'seed {s}' for s in seeds)
-             + ' | s / run |', '|---' * (3 + len(seeds)) + '|']
+    lines = [
+        '| arm | accuracy (%) mean ± std | ' +
+        ' | '.join(f'seed {s}' for s in seeds) + ' | s / run |',
+        '|---' * (3 + len(seeds)) + '|'
+    ]
     for arm, runs in results.items():
         values = [runs[s][METRIC] for s in seeds]
         seconds = np.mean([runs[s]['seconds'] for s in seeds])
-        lines.append(f'| {DIGIT_ARMS[arm][1]} | {np.mean(values):.1f} ± {np.std(values):.1f} | '
-                     + ' | '.join(f'{v:.1f}' for v in values) + f' | {seconds:.0f} |')
+        lines.append(
+            f'| {DIGIT_ARMS[arm][1]} | {np.mean(values):.1f} ± {np.std(values):.1f} | '
+            + ' | '.join(f'{v:.1f}' for v in values) + f' | {seconds:.0f} |')
     return '\n'.join(lines)
 
 
-def run_digits_benchmark(work_dir: str = 'work_dirs/digits_ablation', data: str = DIGITS_DATA,
-                         rain: str = DIGITS_RAIN, seeds: Sequence[int] = (0, 1, 2),
+def run_digits_benchmark(work_dir: str = 'work_dirs/digits_ablation',
+                         data: str = DIGITS_DATA,
+                         rain: str = DIGITS_RAIN,
+                         seeds: Sequence[int] = (0, 1, 2),
                          arms: Sequence[str] = tuple(DIGIT_ARMS),
                          force: bool = False) -> Dict[str, Dict[int, dict]]:
     """Run ``arms`` for every seed, seed by seed; write ``digits_ablation.md``,
     ``digits_ablation.png`` and ``results.json`` into ``work_dir``."""
     unknown = sorted(set(arms) - set(DIGIT_ARMS))
     if unknown:
-        raise ValueError(f'unknown arms {unknown}; choose from {list(DIGIT_ARMS)}')
+        raise ValueError(
+            f'unknown arms {unknown}; choose from {list(DIGIT_ARMS)}')
     meta = digits_pair(data)
     if max(seeds) >= len(meta['one_shot_images']):
-        raise ValueError(f'seed {max(seeds)} needs a one-shot image; {data}/meta.json '
-                         f'lists {len(meta["one_shot_images"])}')
+        raise ValueError(
+            f'seed {max(seeds)} needs a one-shot image; {data}/meta.json '
+            f'lists {len(meta["one_shot_images"])}')
     rain = digits_rain(rain, data)
     results = {arm: {} for arm in arms}
     for seed in seeds:
         one_shot = osp.join(data, meta['one_shot_images'][seed])
         for arm in arms:
-            results[arm][seed] = run_digits_arm(arm, seed, work_dir, data, rain, one_shot,
-                                                force)
+            results[arm][seed] = run_digits_arm(arm, seed, work_dir, data,
+                                                rain, one_shot, force)
     table = digits_table(results)
     bar_chart(results, osp.join(work_dir, 'digits_ablation.png'), METRIC,
               'target test accuracy (%)', 'Digits demo pair')
     with open(osp.join(work_dir, 'digits_ablation.md'), 'w') as file:
-        file.write(f'# Digits demo benchmark\n\n{table}\n\n![digits](digits_ablation.png)\n')
+        file.write(
+            f'# Digits demo benchmark\n\n{table}\n\n![digits](digits_ablation.png)\n'
+        )
     with open(osp.join(work_dir, 'results.json'), 'w') as file:
         json.dump(results, file, indent=1)
     print(table)

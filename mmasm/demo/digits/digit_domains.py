@@ -49,8 +49,11 @@ def write_class_folders(root: str, split: str, images: np.ndarray,
     return paths
 
 
-def make_digit_domains(out_dir: str, seed: int = 0, num_target_train: int = 1000,
-                       num_target_test: int = 1000, num_style: int = 500,
+def make_digit_domains(out_dir: str,
+                       seed: int = 0,
+                       num_target_train: int = 1000,
+                       num_target_test: int = 1000,
+                       num_style: int = 500,
                        force: bool = False) -> DigitDomains:
     """Write the digits demo pair to ``out_dir`` (see the module doc).
 
@@ -58,24 +61,32 @@ def make_digit_domains(out_dir: str, seed: int = 0, num_target_train: int = 1000
     style images are rendered from ``seed``.
     """
     if min(num_target_train, num_target_test) < 10:
-        raise ValueError('the target splits need at least 10 images (one per digit), '
-                         f'got {num_target_train} train and {num_target_test} test')
+        raise ValueError(
+            'the target splits need at least 10 images (one per digit), '
+            f'got {num_target_train} train and {num_target_test} test')
     rng = np.random.default_rng(seed)
     source, source_labels = load_source_digits()
     train, train_labels = render_split(rng, num_target_train)
     test, test_labels = render_split(rng, num_target_test)
     style = [render_style_texture(rng) for _ in range(num_style)]
     with atomic_output_dir(out_dir, force) as staging:
-        write_class_folders(osp.join(staging, 'source'), 'train', source, source_labels)
-        train_files = write_class_folders(osp.join(staging, 'target'), 'train', train,
-                                          train_labels)
-        write_class_folders(osp.join(staging, 'target'), 'test', test, test_labels)
+        write_class_folders(
+            osp.join(staging, 'source'), 'train', source, source_labels)
+        train_files = write_class_folders(
+            osp.join(staging, 'target'), 'train', train, train_labels)
+        write_class_folders(
+            osp.join(staging, 'target'), 'test', test, test_labels)
         for index, image in enumerate(style):
             write_png(osp.join(staging, 'style', f'{index:05d}.png'), image)
-        meta = dict(seed=seed, size=DIGIT_SIZE, num_source=len(source),
-                    num_target_train=num_target_train, num_target_test=num_target_test,
-                    num_style=num_style,
-                    one_shot_images=[osp.join('target', f)
-                                     for f in train_files[:NUM_ONE_SHOT]])
+        meta = dict(
+            seed=seed,
+            size=DIGIT_SIZE,
+            num_source=len(source),
+            num_target_train=num_target_train,
+            num_target_test=num_target_test,
+            num_style=num_style,
+            one_shot_images=[
+                osp.join('target', f) for f in train_files[:NUM_ONE_SHOT]
+            ])
         write_json(osp.join(staging, 'meta.json'), meta)
     return DigitDomains(osp.abspath(out_dir), meta)

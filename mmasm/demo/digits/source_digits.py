@@ -14,7 +14,8 @@ import numpy as np
 DIGIT_SIZE = 32
 
 
-def load_source_digits(size: int = DIGIT_SIZE) -> Tuple[np.ndarray, np.ndarray]:
+def load_source_digits(
+        size: int = DIGIT_SIZE) -> Tuple[np.ndarray, np.ndarray]:
     """``(images, labels)``: ``(N, size, size, 3)`` uint8 RGB and ``(N,)``
     int64 digits 0-9, in scikit-learn's order."""
     from sklearn.datasets import load_digits
@@ -22,7 +23,10 @@ def load_source_digits(size: int = DIGIT_SIZE) -> Tuple[np.ndarray, np.ndarray]:
     scans = (digits.images * (255.0 / 16.0)).astype(np.float32)
     # 8x8 scans fill their box: add a one-pixel margin (as MNIST's 20-in-28)
     scans = np.pad(scans, ((0, 0), (1, 1), (1, 1)))
-    images = np.stack([cv2.resize(scan, (size, size), interpolation=cv2.INTER_CUBIC)
-                       for scan in scans])
+    images = np.stack([
+        cv2.resize(scan, (size, size), interpolation=cv2.INTER_CUBIC)
+        for scan in scans
+    ])
     images = np.clip(images, 0, 255).round().astype(np.uint8)
-    return np.repeat(images[..., None], 3, axis=3), digits.target.astype(np.int64)
+    return np.repeat(
+        images[..., None], 3, axis=3), digits.target.astype(np.int64)

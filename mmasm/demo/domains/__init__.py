@@ -13,5 +13,7 @@ from .classes import DEMO_TRAIN_IDS
 from .generator import DemoDomains, make_demo_domains, render_sample
 from .layout import SceneLayout, random_layout
 
-__all__ = ['make_demo_domains', 'render_sample', 'DemoDomains',
-           'random_layout', 'SceneLayout', 'DEMO_TRAIN_IDS']
+__all__ = [
+    'make_demo_domains', 'render_sample', 'DemoDomains', 'random_layout',
+    'SceneLayout', 'DEMO_TRAIN_IDS'
+]

@@ -27,14 +27,15 @@ class CameraEffects:
         warmth = rng.uniform(-0.12, 0.12)
         cast = rng.uniform(-0.05, 0.05, 3)
         gains = np.array([1 + warmth, 1.0, 1 - warmth]) + cast
-        return cls(exposure=float(rng.uniform(0.7, 1.3)),
-                   vignetting=float(rng.uniform(0.15, 0.45)),
-                   blur_sigma=float(rng.uniform(0.3, 0.7)),
-                   shot_noise=float(rng.uniform(0.001, 0.006)),
-                   read_noise=float(rng.uniform(0.002, 0.008)),
-                   gamma=float(rng.uniform(0.85, 1.15)),
-                   white_balance=tuple(float(g) for g in gains),
-                   jpeg_quality=int(rng.integers(60, 91)))
+        return cls(
+            exposure=float(rng.uniform(0.7, 1.3)),
+            vignetting=float(rng.uniform(0.15, 0.45)),
+            blur_sigma=float(rng.uniform(0.3, 0.7)),
+            shot_noise=float(rng.uniform(0.001, 0.006)),
+            read_noise=float(rng.uniform(0.002, 0.008)),
+            gamma=float(rng.uniform(0.85, 1.15)),
+            white_balance=tuple(float(g) for g in gains),
+            jpeg_quality=int(rng.integers(60, 91)))
 
 
 def vignette(shape, strength: float) -> np.ndarray:
@@ -43,7 +44,7 @@ def vignette(shape, strength: float) -> np.ndarray:
     height, width = shape
     y = (np.arange(height) + 0.5 - height / 2) / (height / 2)
     x = (np.arange(width) + 0.5 - width / 2) / (width / 2)
-    radius2 = (x[None] ** 2 + y[:, None] ** 2) / 2
+    radius2 = (x[None]**2 + y[:, None]**2) / 2
     return (1 - strength * radius2)[..., None].astype(np.float32)
 
 
@@ -68,8 +69,8 @@ def apply_camera(radiance: np.ndarray, effects: CameraEffects,
     image = radiance * effects.exposure * vignette(radiance.shape[:2],
                                                    effects.vignetting)
     image = cv2.GaussianBlur(image, (0, 0), effects.blur_sigma)
-    sigma = np.sqrt(effects.shot_noise * np.maximum(image, 0)
-                    + effects.read_noise ** 2)
+    sigma = np.sqrt(effects.shot_noise * np.maximum(image, 0) +
+                    effects.read_noise**2)
     image = image + sigma * rng.standard_normal(image.shape, np.float32)
     image = tone_curve(image, effects.gamma)
     image = image * np.float32(effects.white_balance)

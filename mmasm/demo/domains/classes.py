@@ -22,8 +22,8 @@ CAR = 13
 DEMO_TRAIN_IDS = (ROAD, SIDEWALK, BUILDING, WALL, FENCE, POLE, TRAFFIC_LIGHT,
                   TRAFFIC_SIGN, VEGETATION, TERRAIN, SKY, PERSON, CAR)
 CITYSCAPES_CLASSES = CityscapesDataset.METAINFO['classes']
-CITYSCAPES_PALETTE = np.array(CityscapesDataset.METAINFO['palette'],
-                              dtype=np.uint8)
+CITYSCAPES_PALETTE = np.array(
+    CityscapesDataset.METAINFO['palette'], dtype=np.uint8)
 IGNORE_INDEX = 255
 UNLABELED_LABEL_ID = 0
 

@@ -28,9 +28,9 @@ PREVIEW_ROWS = 4
 class DemoDomains:
     """Where :func:`make_demo_domains` put things (absolute paths)."""
     root: str
-    source: str          # GTA5 layout
-    target: str          # Cityscapes layout
-    style: str           # RAIN style images
+    source: str  # GTA5 layout
+    target: str  # Cityscapes layout
+    style: str  # RAIN style images
     one_shot_image: str  # the first target train image
 
 
@@ -40,8 +40,8 @@ def render_sample(seed: int, domain: str, index: int,
     'target_val'): ``(H, W, 3)`` uint8 RGB and ``(H, W)`` uint8 train ids;
     a function of ``(seed, domain, index, size)`` only."""
     streams = np.random.SeedSequence([seed, DOMAIN_CODES[domain], index])
-    layout_rng, look_rng, camera_rng = (np.random.default_rng(s)
-                                        for s in streams.spawn(3))
+    layout_rng, look_rng, camera_rng = (
+        np.random.default_rng(s) for s in streams.spawn(3))
     layout = random_layout(layout_rng, *size)
     if domain == 'source':
         return render_source(layout, look_rng), layout.label
@@ -69,9 +69,13 @@ def check_arguments(seed, counts: dict, size) -> Tuple[int, int]:
     return int(size[0]), int(size[1])
 
 
-def make_demo_domains(out_dir: str, seed: int = 0, num_source: int = 300,
-                      num_target_train: int = 20, num_target_val: int = 50,
-                      size: Tuple[int, int] = (256, 128), force: bool = False,
+def make_demo_domains(out_dir: str,
+                      seed: int = 0,
+                      num_source: int = 300,
+                      num_target_train: int = 20,
+                      num_target_val: int = 50,
+                      size: Tuple[int, int] = (256, 128),
+                      force: bool = False,
                       preview: bool = False) -> DemoDomains:
     """Write the demo domain pair to ``out_dir``.
 
@@ -84,8 +88,10 @@ def make_demo_domains(out_dir: str, seed: int = 0, num_source: int = 300,
     output is byte-identical for equal arguments. An existing ``out_dir`` is
     replaced only if ``force``; on any error nothing is left behind.
     """
-    counts = dict(num_source=num_source, num_target_train=num_target_train,
-                  num_target_val=num_target_val)
+    counts = dict(
+        num_source=num_source,
+        num_target_train=num_target_train,
+        num_target_val=num_target_val)
     size = check_arguments(seed, counts, size)
     out_dir = osp.abspath(out_dir)
     with writer.atomic_output_dir(out_dir, force) as staging:
@@ -94,11 +100,13 @@ def make_demo_domains(out_dir: str, seed: int = 0, num_source: int = 300,
         meta = metadata(seed, counts, size, style_names)
         writer.write_json(osp.join(staging, 'meta.json'), meta)
         if preview:
-            writer.write_png(osp.join(staging, 'preview.png'),
-                             preview_grid(*samples))
+            writer.write_png(
+                osp.join(staging, 'preview.png'), preview_grid(*samples))
     return DemoDomains(
-        root=out_dir, source=osp.join(out_dir, 'source'),
-        target=osp.join(out_dir, 'target'), style=osp.join(out_dir, 'style'),
+        root=out_dir,
+        source=osp.join(out_dir, 'source'),
+        target=osp.join(out_dir, 'target'),
+        style=osp.join(out_dir, 'style'),
         one_shot_image=osp.join(out_dir, 'target',
                                 meta['target']['one_shot_image']))
 
@@ -109,15 +117,14 @@ def write_domains(root: str, seed: int, counts: dict, size):
     source, target = [], []
     for index in range(counts['num_source']):
         image, label = render_sample(seed, 'source', index, size)
-        writer.write_gta5_sample(osp.join(root, 'source'), index, image,
-                                 label)
+        writer.write_gta5_sample(osp.join(root, 'source'), index, image, label)
         if index < PREVIEW_ROWS:
             source.append((image, label))
     for split in ('train', 'val'):
         for index in range(counts[f'num_target_{split}']):
             image, label = render_sample(seed, f'target_{split}', index, size)
-            writer.write_cityscapes_sample(osp.join(root, 'target'), split,
-                                           index, image, label)
+            writer.write_cityscapes_sample(
+                osp.join(root, 'target'), split, index, image, label)
             if split == 'val' and index < PREVIEW_ROWS:
                 target.append((image, label))
     return source, target
@@ -135,16 +142,30 @@ def metadata(seed: int, counts: dict, size, style_names) -> dict:
     one_shot = osp.join('leftImg8bit', 'train', writer.CITY,
                         writer.cityscapes_name(0) + '_leftImg8bit.png')
     return dict(
-        generator='mmasm.demo.domains', seed=int(seed),
+        generator='mmasm.demo.domains',
+        seed=int(seed),
         size=dict(width=size[0], height=size[1]),
-        **{key: int(value) for key, value in counts.items()},
-        classes=[dict(train_id=i, name=CITYSCAPES_CLASSES[i])
-                 for i in DEMO_TRAIN_IDS],
-        source=dict(root='source', layout='GTA5', img_dir='images',
-                    ann_dir='labels', label_ids='labels/*.png (Cityscapes '
-                    'label ids)', seg_map_suffix='_labelTrainIds.png'),
-        target=dict(root='target', layout='Cityscapes', city=writer.CITY,
-                    one_shot_image=one_shot,
-                    seg_map_suffix='_gtFine_labelTrainIds.png',
-                    textures=list(TARGET_TEXTURES)),
+        **{
+            key: int(value)
+            for key, value in counts.items()
+        },
+        classes=[
+            dict(train_id=i, name=CITYSCAPES_CLASSES[i])
+            for i in DEMO_TRAIN_IDS
+        ],
+        source=dict(
+            root='source',
+            layout='GTA5',
+            img_dir='images',
+            ann_dir='labels',
+            label_ids='labels/*.png (Cityscapes '
+            'label ids)',
+            seg_map_suffix='_labelTrainIds.png'),
+        target=dict(
+            root='target',
+            layout='Cityscapes',
+            city=writer.CITY,
+            one_shot_image=one_shot,
+            seg_map_suffix='_gtFine_labelTrainIds.png',
+            textures=list(TARGET_TEXTURES)),
         style=dict(root='style', images=list(style_names)))

@@ -25,8 +25,8 @@ class SceneLayout:
     """One scene: Cityscapes train ids and instance ids per pixel, the
     instances' attributes and the camera."""
     camera: PinholeCamera
-    label: np.ndarray      # (H, W) uint8 train ids
-    instance: np.ndarray   # (H, W) int32 rows of `instances`
+    label: np.ndarray  # (H, W) uint8 train ids
+    instance: np.ndarray  # (H, W) int32 rows of `instances`
     instances: InstanceTable
 
     def pixel_maps(self) -> Dict[str, np.ndarray]:
@@ -36,11 +36,17 @@ class SceneLayout:
         table, index = self.instances, self.instance
         s, t, depth, footprint = self.camera.surface_coordinates(
             table.plane_type[index], table.plane_value[index])
-        return dict(material=table.material[index],
-                    class_id=table.class_id[index], tint=table.tint[index],
-                    params=table.params[index], plane=table.plane_type[index],
-                    plane_value=table.plane_value[index], s=s, t=t,
-                    depth=depth, footprint=footprint)
+        return dict(
+            material=table.material[index],
+            class_id=table.class_id[index],
+            tint=table.tint[index],
+            params=table.params[index],
+            plane=table.plane_type[index],
+            plane_value=table.plane_value[index],
+            s=s,
+            t=t,
+            depth=depth,
+            footprint=footprint)
 
 
 def random_camera(rng: np.random.Generator, width: int,
@@ -48,11 +54,13 @@ def random_camera(rng: np.random.Generator, width: int,
     """A dashboard camera: focal length about Cityscapes' (1.1 x width),
     1.2-1.6 m high, horizon in the upper half, vanishing point near the
     middle."""
-    return PinholeCamera(focal=width * rng.uniform(0.95, 1.25),
-                         cx=width * rng.uniform(0.42, 0.58),
-                         cy=height * rng.uniform(0.36, 0.5),
-                         height=rng.uniform(1.2, 1.6),
-                         image_width=width, image_height=height)
+    return PinholeCamera(
+        focal=width * rng.uniform(0.95, 1.25),
+        cx=width * rng.uniform(0.42, 0.58),
+        cy=height * rng.uniform(0.36, 0.5),
+        height=rng.uniform(1.2, 1.6),
+        image_width=width,
+        image_height=height)
 
 
 def random_layout(rng: np.random.Generator, width: int,

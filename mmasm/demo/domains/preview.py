@@ -9,7 +9,8 @@ from .classes import colorize
 Sample = Tuple[np.ndarray, np.ndarray]  # (RGB image, train ids)
 
 
-def preview_grid(source: List[Sample], target: List[Sample],
+def preview_grid(source: List[Sample],
+                 target: List[Sample],
                  gap: int = 2) -> np.ndarray:
     """``(H', W', 3)`` uint8 RGB: row i = source[i] and target[i] (image,
     coloured labels), white gaps between tiles; the shorter list is padded

@@ -15,8 +15,8 @@ import numpy as np
 
 PLANE_SCREEN = 0  # no 3D surface (sky): coordinates are pixels
 PLANE_GROUND = 1  # Y = 0: s = X, t = Z
-PLANE_X = 2       # X = c: s = Z, t = Y
-PLANE_Z = 3       # Z = c: s = X, t = Y
+PLANE_X = 2  # X = c: s = Z, t = Y
+PLANE_Z = 3  # Z = c: s = X, t = Y
 
 MAX_DEPTH = 2000.0
 

@@ -44,12 +44,13 @@ class PixelSet:
         return np.where(self.plane == PLANE_X, np.sign(self.plane_value), 0)
 
 
-def pixel_sets(layout: SceneLayout) -> Dict[int, Tuple[np.ndarray,
-                                                       PixelSet]]:
+def pixel_sets(layout: SceneLayout) -> Dict[int, Tuple[np.ndarray, PixelSet]]:
     """``material -> (flat pixel indices, PixelSet)`` for every material in
     ``layout``."""
-    maps = {key: value.reshape(value.shape[0] * value.shape[1], -1)
-            for key, value in layout.pixel_maps().items()}
+    maps = {
+        key: value.reshape(value.shape[0] * value.shape[1], -1)
+        for key, value in layout.pixel_maps().items()
+    }
     camera = layout.camera
     v, u = np.divmod(np.arange(layout.label.size), camera.image_width)
     material = maps['material'][:, 0]
@@ -58,14 +59,24 @@ def pixel_sets(layout: SceneLayout) -> Dict[int, Tuple[np.ndarray,
     sets = {}
     for indices in np.split(order, bounds):
         column = {key: value[indices] for key, value in maps.items()}
-        sets[int(material[indices[0]])] = (indices, PixelSet(
-            u=u[indices] + 0.5, v=v[indices] + 0.5, s=column['s'][:, 0],
-            t=column['t'][:, 0], depth=column['depth'][:, 0],
-            footprint=column['footprint'][:, 0], tint=column['tint'],
-            params=column['params'], plane=column['plane'][:, 0],
-            plane_value=column['plane_value'][:, 0],
-            class_id=column['class_id'][:, 0], focal=camera.focal,
-            horizon=camera.cy, image_height=camera.image_height))
+        sets[int(
+            material[indices[0]])] = (indices,
+                                      PixelSet(
+                                          u=u[indices] + 0.5,
+                                          v=v[indices] + 0.5,
+                                          s=column['s'][:, 0],
+                                          t=column['t'][:, 0],
+                                          depth=column['depth'][:, 0],
+                                          footprint=column['footprint'][:, 0],
+                                          tint=column['tint'],
+                                          params=column['params'],
+                                          plane=column['plane'][:, 0],
+                                          plane_value=column['plane_value'][:,
+                                                                            0],
+                                          class_id=column['class_id'][:, 0],
+                                          focal=camera.focal,
+                                          horizon=camera.cy,
+                                          image_height=camera.image_height))
     return sets
 
 
@@ -74,14 +85,13 @@ def shade(layout: SceneLayout, shaders: Dict[int, Shader]) -> np.ndarray:
     image = np.zeros((layout.label.size, 3), np.float32)
     for material, (indices, pixels) in pixel_sets(layout).items():
         image[indices] = shaders[material](pixels)
-    return image.reshape(layout.label.shape + (3,))
+    return image.reshape(layout.label.shape + (3, ))
 
 
 def pick(palette, fraction: np.ndarray) -> np.ndarray:
     """Rows of ``palette`` chosen by ``fraction`` in [0, 1)."""
     palette = np.asarray(palette, dtype=np.float32)
-    index = np.minimum((fraction * len(palette)).astype(int),
-                       len(palette) - 1)
+    index = np.minimum((fraction * len(palette)).astype(int), len(palette) - 1)
     return palette[index]
 
 
@@ -113,10 +123,11 @@ def facade_windows(px: PixelSet) -> Tuple[np.ndarray, ...]:
     up = np.mod(px.t, floor) - floor * 0.55
     upper = (level >= 1) & (px.t < top - 0.8)
     window = upper & (np.abs(along) < width / 2) & (np.abs(up) < height / 2)
-    frame = upper & (np.abs(along) < width / 2 + 0.1) & (
-        np.abs(up) < height / 2 + 0.1) & ~window
-    shop = (level == 0) & (px.tint[:, 2] > 0.5) & (px.t > 0.5) & (
-        px.t < floor * 0.8) & (np.abs(along) < spacing * 0.42)
+    frame = upper & (np.abs(along) < width / 2 +
+                     0.1) & (np.abs(up) < height / 2 + 0.1) & ~window
+    shop = (level == 0) & (px.tint[:, 2]
+                           > 0.5) & (px.t > 0.5) & (px.t < floor * 0.8) & (
+                               np.abs(along) < spacing * 0.42)
     visible = detail(np.minimum(width, height) / 2, px.footprint)
     return window, frame, shop, visible
 

@@ -12,8 +12,8 @@ from . import classes as C
 from . import materials as M
 from .layout import SceneLayout
 from .projection import PLANE_Z
-from .shading import (PixelSet, facade_windows, jitter, lane_lines, mix,
-                      pick, shade, sign_face, traffic_lamps)
+from .shading import (PixelSet, facade_windows, jitter, lane_lines, mix, pick,
+                      shade, sign_face, traffic_lamps)
 
 FACADE_COLOURS = [(0.80, 0.72, 0.56), (0.66, 0.33, 0.25), (0.62, 0.62, 0.64),
                   (0.88, 0.85, 0.78), (0.52, 0.44, 0.36), (0.75, 0.60, 0.45)]
@@ -101,8 +101,10 @@ SHADERS = {
 def render_source(layout: SceneLayout, rng: np.random.Generator) -> np.ndarray:
     """``(H, W, 3)`` uint8 RGB: the game-like rendering of ``layout``."""
     sun_side = 1 if rng.random() < 0.5 else -1
-    shaders = {material: lit(shader, sun_side, material)
-               for material, shader in SHADERS.items()}
+    shaders = {
+        material: lit(shader, sun_side, material)
+        for material, shader in SHADERS.items()
+    }
     image = shade(layout, shaders)
     return np.clip(image * 255 + 0.5, 0, 255).astype(np.uint8)
 
@@ -117,4 +119,5 @@ def lit(shader, sun_side, material):
         light = np.where(px.plane == PLANE_Z, 0.9,
                          np.where(px.side_facing() == sun_side, 0.72, 1.0))
         return shader(px) * light[:, None].astype(np.float32)
+
     return shaded

@@ -38,8 +38,9 @@ def stale_staging_folders(out_dir: str) -> List[str]:
     (or that carry no process id: left by older versions)."""
     stale = []
     for kind in KINDS:
-        pattern = osp.join(glob.escape(osp.dirname(out_dir)),
-                           f'.{glob.escape(osp.basename(out_dir))}.{kind}-*')
+        pattern = osp.join(
+            glob.escape(osp.dirname(out_dir)),
+            f'.{glob.escape(osp.basename(out_dir))}.{kind}-*')
         for path in glob.glob(pattern):
             pid = osp.basename(path).rsplit(f'.{kind}-', 1)[1].split('-')[0]
             if not (pid.isdigit() and _writer_alive(int(pid))):

@@ -24,7 +24,7 @@ class Gap:
     """An open stretch between buildings on one side of the street."""
     z0: float
     z1: float
-    boundary: int            # C.FENCE, C.WALL, C.VEGETATION (hedge) or -1
+    boundary: int  # C.FENCE, C.WALL, C.VEGETATION (hedge) or -1
     boundary_height: float
     back_building: Tuple[float, float]  # (setback, height); height 0: none
 
@@ -34,7 +34,7 @@ class Building:
     z0: float
     z1: float
     height: float
-    setback: float           # metres behind the facade line
+    setback: float  # metres behind the facade line
 
 
 @dataclass
@@ -43,9 +43,9 @@ class StreetPlan:
     lane_width: float
     num_lanes: int
     road_left: float
-    verge: Tuple[float, float]        # grass strip, left and right
-    sidewalk: Tuple[float, float]     # sidewalk widths, left and right
-    street_end: float                 # Z of the building across; FAR: none
+    verge: Tuple[float, float]  # grass strip, left and right
+    sidewalk: Tuple[float, float]  # sidewalk widths, left and right
+    street_end: float  # Z of the building across; FAR: none
     end_height: float
     buildings: List[List[Building]] = field(default_factory=lambda: [[], []])
     gaps: List[List[Gap]] = field(default_factory=lambda: [[], []])
@@ -76,13 +76,19 @@ def random_street(rng: np.random.Generator) -> StreetPlan:
     width = lane_width * num_lanes
     # camera somewhere over the road, not always in the middle
     road_left = -width * rng.uniform(0.25, 0.75)
-    verge = tuple(float(rng.uniform(1.0, 2.5)) if rng.random() < 0.3 else 0.0
-                  for _ in SIDES)
+    verge = tuple(
+        float(rng.uniform(1.0, 2.5)) if rng.random() < 0.3 else 0.0
+        for _ in SIDES)
     sidewalk = tuple(float(rng.uniform(2.0, 5.0)) for _ in SIDES)
     closed = rng.random() < 0.55
-    plan = StreetPlan(lane_width, num_lanes, road_left, verge, sidewalk,
-                      street_end=rng.uniform(60, 220) if closed else FAR,
-                      end_height=rng.uniform(10, 35))
+    plan = StreetPlan(
+        lane_width,
+        num_lanes,
+        road_left,
+        verge,
+        sidewalk,
+        street_end=rng.uniform(60, 220) if closed else FAR,
+        end_height=rng.uniform(10, 35))
     for index, side in enumerate(SIDES):
         plan.buildings[index], plan.gaps[index] = random_side(rng, plan)
     return plan
@@ -98,15 +104,15 @@ def random_side(rng: np.random.Generator, plan: StreetPlan):
         if rng.random() < 0.22:
             length = rng.uniform(6, 20)
             boundary = int(rng.choice([C.FENCE, C.WALL, C.VEGETATION, -1]))
-            back = ((rng.uniform(6, 18), rng.uniform(6, 25))
-                    if rng.random() < 0.6 else (0.0, 0.0))
-            gaps.append(Gap(z, z + length, boundary,
-                            rng.uniform(0.8, 1.9), back))
+            back = ((rng.uniform(6, 18),
+                     rng.uniform(6, 25)) if rng.random() < 0.6 else (0.0, 0.0))
+            gaps.append(
+                Gap(z, z + length, boundary, rng.uniform(0.8, 1.9), back))
         else:
             length = rng.uniform(8, 35)
             setback = rng.uniform(0, 1.5) if rng.random() < 0.3 else 0.0
-            buildings.append(Building(z, z + length, rng.uniform(7, 30),
-                                      setback))
+            buildings.append(
+                Building(z, z + length, rng.uniform(7, 30), setback))
         z += length
     return buildings, gaps
 
@@ -122,10 +128,12 @@ def draw_static_street(canvas: LabelCanvas, plan: StreetPlan,
         for gap in plan.gaps[index]:
             setback, height = gap.back_building
             if height > 0:
-                draw_facade(canvas, plan.facade(side) + side * setback,
-                            gap.z0 - 5, gap.z1 + 5, height, rng)
+                draw_facade(canvas,
+                            plan.facade(side) + side * setback, gap.z0 - 5,
+                            gap.z1 + 5, height, rng)
         for building in sorted(plan.buildings[index], key=lambda b: -b.z0):
-            draw_facade(canvas, plan.facade(side) + side * building.setback,
+            draw_facade(canvas,
+                        plan.facade(side) + side * building.setback,
                         building.z0, building.z1, building.height, rng)
 
 
@@ -145,9 +153,9 @@ def draw_ground(canvas: LabelCanvas, plan: StreetPlan,
         canvas.ground_quad(*sorted((inner, facade)), NEAR, end, C.SIDEWALK,
                            M.SIDEWALK)
         for building in plan.buildings[side > 0]:
-            canvas.ground_quad(*sorted((facade, facade + side * 40)),
-                               building.z0, building.z1, C.SIDEWALK,
-                               M.SIDEWALK)
+            canvas.ground_quad(*sorted(
+                (facade, facade + side * 40)), building.z0, building.z1,
+                               C.SIDEWALK, M.SIDEWALK)
     crossing = rng.uniform(8, 30) if rng.random() < 0.25 else 0.0
     params = (plan.lane_width, plan.road_left, plan.num_lanes, crossing)
     canvas.ground_quad(plan.road_left, plan.road_right, NEAR, end, C.ROAD,

@@ -18,8 +18,8 @@ from .textures import TARGET_TEXTURES
 
 #: scikit-image images that load without a download (checked on 0.26).
 STYLE_PHOTOS = ('astronaut', 'coffee', 'chelsea', 'rocket', 'camera',
-                'hubble_deep_field', 'immunohistochemistry', 'retina',
-                'coins', 'clock', 'moon', 'colorwheel', 'motorcycle')
+                'hubble_deep_field', 'immunohistochemistry', 'retina', 'coins',
+                'clock', 'moon', 'colorwheel', 'motorcycle')
 PAINTERS = ('watercolour', 'poster', 'pencil', 'falsecolour')
 MAX_SIDE = 256
 FALSE_COLOUR_MAPS = (cv2.COLORMAP_TWILIGHT, cv2.COLORMAP_OCEAN,
@@ -33,8 +33,9 @@ def load_photo(name: str) -> np.ndarray:
     ``MAX_SIDE``."""
     if name in TARGET_TEXTURES:
         raise ValueError(f'{name} is a target texture, not a style image')
-    image = (skimage_data.stereo_motorcycle()[0] if name == 'motorcycle'
-             else getattr(skimage_data, name)())
+    image = (
+        skimage_data.stereo_motorcycle()[0]
+        if name == 'motorcycle' else getattr(skimage_data, name)())
     if image.ndim == 2:
         image = np.repeat(image[..., None], 3, axis=2)
     image = np.ascontiguousarray(image[..., :3])
@@ -50,15 +51,15 @@ def paint(image_rgb: np.ndarray, painter: str, variant: int = 0) -> np.ndarray:
     if painter == 'watercolour':
         out = cv2.stylization(bgr, sigma_s=40, sigma_r=0.45)
     elif painter == 'poster':
-        smooth = cv2.edgePreservingFilter(bgr, flags=cv2.RECURS_FILTER,
-                                          sigma_s=50, sigma_r=0.5)
+        smooth = cv2.edgePreservingFilter(
+            bgr, flags=cv2.RECURS_FILTER, sigma_s=50, sigma_r=0.5)
         out = (smooth // 48) * 48 + 24
         hsv = cv2.cvtColor(out.astype(np.uint8), cv2.COLOR_BGR2HSV)
         hsv[..., 1] = np.clip(hsv[..., 1].astype(int) * 3 // 2, 0, 255)
         out = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)
     elif painter == 'pencil':
-        _, out = cv2.pencilSketch(bgr, sigma_s=40, sigma_r=0.08,
-                                  shade_factor=0.05)
+        _, out = cv2.pencilSketch(
+            bgr, sigma_s=40, sigma_r=0.08, shade_factor=0.05)
     elif painter == 'falsecolour':
         grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
         colour_map = FALSE_COLOUR_MAPS[variant % len(FALSE_COLOUR_MAPS)]

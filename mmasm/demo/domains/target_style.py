@@ -16,8 +16,8 @@ from . import classes as C
 from . import materials as M
 from .layout import SceneLayout
 from .projection import PLANE_GROUND, PLANE_Z
-from .shading import (PixelSet, facade_windows, jitter, lane_lines, mix,
-                      pick, shade, sign_face, traffic_lamps)
+from .shading import (PixelSet, facade_windows, jitter, lane_lines, mix, pick,
+                      shade, sign_face, traffic_lamps)
 from .textures import load_target_textures
 
 BRICK_COLOURS = [(0.55, 0.27, 0.20), (0.62, 0.40, 0.30), (0.45, 0.25, 0.22),
@@ -40,10 +40,11 @@ def fractal_noise(rng: np.random.Generator, shape, octaves=5) -> np.ndarray:
     height, width = shape
     noise = np.zeros(shape, np.float32)
     for octave in range(octaves):
-        cells = 2 ** (octave + 1)
+        cells = 2**(octave + 1)
         coarse = rng.standard_normal((cells, cells * 2)).astype(np.float32)
-        noise += cv2.resize(coarse, (width, height),
-                            interpolation=cv2.INTER_CUBIC) / 1.8 ** octave
+        noise += cv2.resize(
+            coarse,
+            (width, height), interpolation=cv2.INTER_CUBIC) / 1.8**octave
     return noise / 2.0
 
 
@@ -61,8 +62,8 @@ class TargetLook:
         self.visibility = rng.uniform(250, 1200)
         self.sky_top = np.float32([0.80, 0.82, 0.85] if self.overcast else
                                   [0.30, 0.48, 0.78]) * rng.uniform(0.9, 1.1)
-        self.sky_horizon = np.float32([0.88, 0.88, 0.87] if self.overcast
-                                      else [0.75, 0.82, 0.90])
+        self.sky_horizon = np.float32(
+            [0.88, 0.88, 0.87] if self.overcast else [0.75, 0.82, 0.90])
 
     def tex(self, name: str, px: PixelSet, s=None, t=None, sharpness=0.0):
         texture = self.textures[name]
@@ -72,12 +73,12 @@ class TargetLook:
 
     # ------------------------------------------------------------ shaders
     def sky(self, px: PixelSet) -> np.ndarray:
-        height = np.clip(px.v / max(px.horizon, 1.0), 0, 1)[:, None] ** 0.7
+        height = np.clip(px.v / max(px.horizon, 1.0), 0, 1)[:, None]**0.7
         colour = self.sky_top * (1 - height) + self.sky_horizon * height
         clouds = self.clouds[px.v.astype(int), px.u.astype(int)]
         cover = np.clip((clouds + self.cloud_cover) * 2.5, 0, 1)[:, None]
-        cloud = np.float32([0.93, 0.93, 0.95]) * (0.8 + 0.2 * np.clip(
-            clouds[:, None] + 0.5, 0, 1))
+        cloud = np.float32([0.93, 0.93, 0.95]) * (
+            0.8 + 0.2 * np.clip(clouds[:, None] + 0.5, 0, 1))
         return mix(colour, cloud, cover[:, 0] * 0.9)
 
     def road(self, px: PixelSet) -> np.ndarray:
@@ -91,8 +92,8 @@ class TargetLook:
 
     def sidewalk(self, px: PixelSet) -> np.ndarray:
         base = jitter(np.float32([[0.52, 0.50, 0.47]]), px.tint, 0.06)
-        return base * (1 + 0.25 * self.tex('pavement', px)
-                       + 0.08 * self.tex('stains', px))
+        return base * (1 + 0.25 * self.tex('pavement', px) +
+                       0.08 * self.tex('stains', px))
 
     def terrain(self, px: PixelSet) -> np.ndarray:
         dry = px.tint[:, :1]
@@ -102,22 +103,24 @@ class TargetLook:
 
     def facade(self, px: PixelSet) -> np.ndarray:
         bricks = px.tint[:, 1:2] < 0.45
-        brick = pick(BRICK_COLOURS, px.tint[:, 0]) * (
-            1 + 0.3 * self.tex('bricks', px))
+        brick = pick(BRICK_COLOURS,
+                     px.tint[:, 0]) * (1 + 0.3 * self.tex('bricks', px))
         plaster = jitter(pick(PLASTER_COLOURS, px.tint[:, 0]), px.tint,
-                         0.04) * (1 + 0.05 * self.tex('plaster', px)
-                                  + 0.08 * self.tex('stains', px))
+                         0.04) * (1 + 0.05 * self.tex('plaster', px) +
+                                  0.08 * self.tex('stains', px))
         wall = np.where(bricks, brick, plaster)
         wall = wall * (0.8 + 0.2 * np.clip(px.t / 3, 0, 1))[:, None]
         window, frame, shop, visible = facade_windows(px)
         origin, spacing, floor = px.params[:, :3].T
-        pane = np.sin(np.floor((px.s - origin) / spacing) * 12.99
-                      + np.floor(px.t / floor) * 78.23) * 43758.5
+        pane = np.sin(
+            np.floor((px.s - origin) / spacing) * 12.99 +
+            np.floor(px.t / floor) * 78.23) * 43758.5
         reflect = (pane - np.floor(pane))[:, None]
-        glass = (np.float32([[0.06, 0.07, 0.09]]) * (1 - reflect)
-                 + self.sky_horizon * 0.55 * reflect)
-        glass = glass * (1 + 0.3 * np.clip(px.t - np.floor(px.t / floor)
-                                           * floor, 0, 3)[:, None] / 3)
+        glass = (
+            np.float32([[0.06, 0.07, 0.09]]) * (1 - reflect) +
+            self.sky_horizon * 0.55 * reflect)
+        glass = glass * (1 + 0.3 * np.clip(
+            px.t - np.floor(px.t / floor) * floor, 0, 3)[:, None] / 3)
         detailed = np.where(window[:, None] | shop[:, None], glass, wall)
         detailed = np.where(frame[:, None], np.float32(0.8), detailed)
         return mix(mix(wall, glass, 0.25), detailed, visible)
@@ -156,8 +159,8 @@ class TargetLook:
         return base * (1 + 0.55 * self.tex('leaves', px))
 
     def bark(self, px: PixelSet) -> np.ndarray:
-        return np.float32([[0.20, 0.16, 0.12]]) * (
-            1 + 0.3 * self.tex('bark', px))
+        return np.float32([[0.20, 0.16, 0.12]
+                           ]) * (1 + 0.3 * self.tex('bark', px))
 
     def car_paint(self, px: PixelSet) -> np.ndarray:
         paint = pick(CAR_COLOURS, px.tint[:, 0])
@@ -170,9 +173,11 @@ class TargetLook:
         return mix(dark, self.sky_horizon[None], sheen)
 
     def fabric(self, palette) -> Callable[[PixelSet], np.ndarray]:
+
         def shader(px: PixelSet) -> np.ndarray:
             return pick(palette, px.tint[:, 0]) * (
                 1 + 0.12 * self.tex('grass', px, s=px.s * 4, t=px.t * 4))
+
         return shader
 
     def distant(self, px: PixelSet) -> np.ndarray:
@@ -183,21 +188,32 @@ class TargetLook:
     def shaders(self) -> Dict[int, Callable[[PixelSet], np.ndarray]]:
         tyre = np.float32([[0.035, 0.035, 0.035]])
         return {
-            M.SKY: self.sky, M.ROAD: self.road, M.SIDEWALK: self.sidewalk,
-            M.TERRAIN: self.terrain, M.FACADE: self.facade,
-            M.WALL: self.wall, M.FENCE: self.fence, M.POLE: self.metal,
-            M.SIGN: self.sign, M.TRAFFIC_LIGHT: self.traffic_light,
-            M.FOLIAGE: self.foliage, M.BARK: self.bark,
-            M.CAR_PAINT: self.car_paint, M.GLASS: self.glass,
+            M.SKY: self.sky,
+            M.ROAD: self.road,
+            M.SIDEWALK: self.sidewalk,
+            M.TERRAIN: self.terrain,
+            M.FACADE: self.facade,
+            M.WALL: self.wall,
+            M.FENCE: self.fence,
+            M.POLE: self.metal,
+            M.SIGN: self.sign,
+            M.TRAFFIC_LIGHT: self.traffic_light,
+            M.FOLIAGE: self.foliage,
+            M.BARK: self.bark,
+            M.CAR_PAINT: self.car_paint,
+            M.GLASS: self.glass,
             M.TYRE: lambda px: np.repeat(tyre, px.size, axis=0),
             M.SKIN: self.fabric(SKIN_COLOURS),
-            M.CLOTH: self.fabric(CLOTH_COLOURS), M.DISTANT: self.distant}
+            M.CLOTH: self.fabric(CLOTH_COLOURS),
+            M.DISTANT: self.distant
+        }
 
     # ----------------------------------------------------------- lighting
     def lit(self, shader, material):
         """``shader`` under the sun: facades facing away from it and the
         ground in the shadow of the buildings on its side are darker and
         bluer; then aerial haze by depth."""
+
         def shaded(px: PixelSet) -> np.ndarray:
             colour = shader(px)
             if material == M.SKY:
@@ -214,6 +230,7 @@ class TargetLook:
             light = mix(sun[None], shadow[None], in_shadow)
             haze = 1 - np.exp(-px.depth / self.visibility)
             return mix(colour * light, self.sky_horizon[None], haze)
+
         return shaded
 
 
@@ -221,6 +238,8 @@ def render_target_radiance(layout: SceneLayout,
                            rng: np.random.Generator) -> np.ndarray:
     """``(H, W, 3)`` float32 linear RGB of ``layout`` (before the camera)."""
     look = TargetLook(rng, layout.label.shape)
-    shaders = {material: look.lit(shader, material)
-               for material, shader in look.shaders().items()}
+    shaders = {
+        material: look.lit(shader, material)
+        for material, shader in look.shaders().items()
+    }
     return shade(layout, shaders)

@@ -38,8 +38,11 @@ class Texture:
             self.levels.append(
                 cv2.resize(previous, size, interpolation=cv2.INTER_AREA))
 
-    def sample(self, s: np.ndarray, t: np.ndarray,
-               footprint: np.ndarray, sharpness: float = 0.0) -> np.ndarray:
+    def sample(self,
+               s: np.ndarray,
+               t: np.ndarray,
+               footprint: np.ndarray,
+               sharpness: float = 0.0) -> np.ndarray:
         """Zero-mean, unit-std texture values at surface coordinates
         ``(s, t)`` metres seen at ``footprint`` metres per pixel (1-D arrays);
         trilinear mip-mapping keeps far surfaces from aliasing.
@@ -63,7 +66,7 @@ class Texture:
 
     def _sample_level(self, index, s, t):
         tile = self.levels[index]
-        scale = self.texels_per_metre / 2 ** index
+        scale = self.texels_per_metre / 2**index
         height, width = tile.shape
         # cv2.remap wants 2-D maps under 32767 a side: fold the 1-D list
         size = s.size
@@ -72,9 +75,12 @@ class Texture:
         y = np.zeros(rows * REMAP_ROW, np.float32)
         x[:size] = np.mod(s * scale, width)
         y[:size] = np.mod(t * scale, height)
-        values = cv2.remap(tile, x.reshape(rows, REMAP_ROW),
-                           y.reshape(rows, REMAP_ROW), cv2.INTER_LINEAR,
-                           borderMode=cv2.BORDER_WRAP)
+        values = cv2.remap(
+            tile,
+            x.reshape(rows, REMAP_ROW),
+            y.reshape(rows, REMAP_ROW),
+            cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_WRAP)
         return values.reshape(-1)[:size]
 
 
@@ -86,7 +92,7 @@ def periodic_noise(size: int = 256, seed: int = 0) -> np.ndarray:
     frequency = np.fft.fftfreq(size)
     radius = np.hypot(frequency[:, None], frequency[None])
     spectrum = np.fft.fft2(rng.standard_normal((size, size)))
-    noise = np.fft.ifft2(spectrum / np.maximum(radius, 1.0 / size) ** 2).real
+    noise = np.fft.ifft2(spectrum / np.maximum(radius, 1.0 / size)**2).real
     noise = (noise - noise.min()) / (noise.max() - noise.min())
     return (noise * 255).astype(np.uint8)
 
@@ -103,6 +109,6 @@ def load_target_textures() -> Dict[str, Texture]:
         plaster=Texture(skimage_data.gravel(), 6.0),
         grass=Texture(skimage_data.grass(), 1.5),
         leaves=Texture(skimage_data.grass(), 3.0),
-        bark=Texture(np.ascontiguousarray(np.rot90(skimage_data.grass())),
-                     1.0),
+        bark=Texture(
+            np.ascontiguousarray(np.rot90(skimage_data.grass())), 1.0),
         stains=Texture(periodic_noise(), 30.0))

@@ -28,7 +28,8 @@ from typing import Iterator, Optional
 import cv2
 import numpy as np
 
-from mmasm.datasets.gta5 import CITYSCAPES_ID_TO_TRAIN_ID, TRAIN_ID_SUFFIX, id_lookup_table
+from mmasm.datasets.gta5 import (CITYSCAPES_ID_TO_TRAIN_ID, TRAIN_ID_SUFFIX,
+                                 id_lookup_table)
 from .classes import train_id_to_label_id_table
 from .staging import remove_stale_staging, sigterm_raises, staging_prefix
 
@@ -135,12 +136,13 @@ def atomic_output_dir(out_dir: str, force: bool = False) -> Iterator[str]:
     remove_stale_staging(out_dir)
     with sigterm_raises():
         try:
-            staging = tempfile.mkdtemp(prefix=staging_prefix(out_dir),
-                                       dir=osp.dirname(out_dir))
+            staging = tempfile.mkdtemp(
+                prefix=staging_prefix(out_dir), dir=osp.dirname(out_dir))
         except OSError as error:
             remove_quietly(created)
-            raise PermissionError(f'cannot write the demo domains to {out_dir}: '
-                                  f'{error}') from error
+            raise PermissionError(
+                f'cannot write the demo domains to {out_dir}: '
+                f'{error}') from error
         try:
             os.chmod(staging, 0o755)
             yield staging
@@ -158,8 +160,8 @@ def replace_folder(staging: str, out_dir: str, force: bool) -> None:
     if not osp.exists(out_dir):
         os.rename(staging, out_dir)
         return
-    trash = tempfile.mkdtemp(prefix=staging_prefix(out_dir, 'old'),
-                             dir=osp.dirname(out_dir))
+    trash = tempfile.mkdtemp(
+        prefix=staging_prefix(out_dir, 'old'), dir=osp.dirname(out_dir))
     old = osp.join(trash, 'old')
     os.rename(out_dir, old)
     try:

@@ -9,6 +9,7 @@ from .rain_visualization_hook import RAINVisualizationHook
 from .running_stats_sync_hook import RunningStatsSyncHook
 
 __all__ = [
-    'ASMHook', 'AtomicCheckpointHook', 'ChannelsLastHook', 'LRMExportHook', 'NumClassCheckHook',
-    'ParameterDriftHook', 'RAINExportHook', 'RAINVisualizationHook', 'RunningStatsSyncHook'
+    'ASMHook', 'AtomicCheckpointHook', 'ChannelsLastHook', 'LRMExportHook',
+    'NumClassCheckHook', 'ParameterDriftHook', 'RAINExportHook',
+    'RAINVisualizationHook', 'RunningStatsSyncHook'
 ]

@@ -28,14 +28,17 @@ class SegBatchAdapter:
         return bgr255_to_rgb01(inputs, device)
 
     @staticmethod
-    def style_batch(stylized: torch.Tensor, inputs, samples: Sequence,
-                    keep_source: bool, clamp: bool = True) -> dict:
+    def style_batch(stylized: torch.Tensor,
+                    inputs,
+                    samples: Sequence,
+                    keep_source: bool,
+                    clamp: bool = True) -> dict:
         """The batch to train on: the stylized images (RGB [0, 1]; clamped
         to the image range with a straight-through gradient if ``clamp``)
         and, with ``keep_source``, the unstylized ones, with tagged sample
         copies."""
-        return make_style_batch(rgb01_to_bgr255(stylized, clamp), inputs, samples,
-                                keep_source)
+        return make_style_batch(
+            rgb01_to_bgr255(stylized, clamp), inputs, samples, keep_source)
 
 
 class ClsBatchAdapter(SegBatchAdapter):
@@ -43,11 +46,16 @@ class ClsBatchAdapter(SegBatchAdapter):
     or a list (``pseudo_collate``) and ``DataSample``s."""
 
     @staticmethod
-    def style_batch(stylized: torch.Tensor, inputs, samples: Sequence,
-                    keep_source: bool, clamp: bool = True) -> dict:
-        batch = SegBatchAdapter.style_batch(stylized, inputs, samples, keep_source, clamp)
+    def style_batch(stylized: torch.Tensor,
+                    inputs,
+                    samples: Sequence,
+                    keep_source: bool,
+                    clamp: bool = True) -> dict:
+        batch = SegBatchAdapter.style_batch(stylized, inputs, samples,
+                                            keep_source, clamp)
         if torch.is_tensor(inputs):  # keep the collate function's container
-            batch['inputs'] = torch.stack([image.float() for image in batch['inputs']])
+            batch['inputs'] = torch.stack(
+                [image.float() for image in batch['inputs']])
         return batch
 
 
@@ -56,8 +64,10 @@ def batch_adapter(samples: Sequence):
     sample = samples[0] if len(samples) else None
     if isinstance(sample, SegDataSample):
         return SegBatchAdapter
-    if type(sample).__module__.split('.')[0] == 'mmpretrain' and 'gt_label' in sample:
+    if type(sample).__module__.split(
+            '.')[0] == 'mmpretrain' and 'gt_label' in sample:
         return ClsBatchAdapter
-    raise TypeError('ASMHook trains mmseg segmentors (SegDataSample) and mmpretrain '
-                    'classifiers (DataSample with gt_label); the batch holds '
-                    f'{type(sample).__name__} data samples')
+    raise TypeError(
+        'ASMHook trains mmseg segmentors (SegDataSample) and mmpretrain '
+        'classifiers (DataSample with gt_label); the batch holds '
+        f'{type(sample).__name__} data samples')

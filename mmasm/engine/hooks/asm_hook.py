@@ -4,12 +4,13 @@ from typing import List, Optional, Sequence, Union
 import torch
 from mmengine.dist import broadcast_object_list, get_rank
 from mmengine.hooks import Hook
-from mmasm.registry import HOOKS
 
 from mmasm.models.asm import AdversarialStyleMining, StyleSearch
 from mmasm.models.rain import compute_anchor
 from mmasm.models.rain.resampling import render_size
-from mmasm.utils import list_images, read_rgb, rgb_grid, seed_generator, unwrap_model
+from mmasm.registry import HOOKS
+from mmasm.utils import (list_images, read_rgb, rgb_grid, seed_generator,
+                         unwrap_model)
 from .asm_batch_adapters import batch_adapter
 
 DATA_BATCH = Optional[Union[dict, tuple, list]]
@@ -75,23 +76,35 @@ class ASMHook(Hook):
 
     priority = 'NORMAL'
 
-    def __init__(self, rain_checkpoint: Optional[str], target: Union[str, Sequence[str], None] = None,
-                 search_depth: int = 2, step_size: float = 20.0, step_rule: str = 'paper',
-                 sampling: str = 'asm', keep_source: bool = False, prob: float = 1.0,
-                 render_scale: float = 1.0, anchor_size: Union[str, Sequence[int], None] = 'crop',
-                 clamp_stylized: bool = True, rain: dict = dict(type='RAIN'),
+    def __init__(self,
+                 rain_checkpoint: Optional[str],
+                 target: Union[str, Sequence[str], None] = None,
+                 search_depth: int = 2,
+                 step_size: float = 20.0,
+                 step_rule: str = 'paper',
+                 sampling: str = 'asm',
+                 keep_source: bool = False,
+                 prob: float = 1.0,
+                 render_scale: float = 1.0,
+                 anchor_size: Union[str, Sequence[int], None] = 'crop',
+                 clamp_stylized: bool = True,
+                 rain: dict = dict(type='RAIN'),
                  vis_interval: int = 500):
         if not 0.0 <= prob <= 1.0:
             raise ValueError(f'ASMHook prob must be in [0, 1], got {prob}')
         if sampling != 'random' and not target:
-            raise ValueError(f"ASMHook with sampling='{sampling}' needs a `target` image")
+            raise ValueError(
+                f"ASMHook with sampling='{sampling}' needs a `target` image")
         self.anchor_size = self._check_anchor_size(anchor_size)
         # Read the target image(s) now, so that a bad file fails at build time.
         self.target_files = list_images(target) if target else []
         self.target_images = [read_rgb(f) for f in self.target_files]
         self.mining = AdversarialStyleMining(
-            dict(rain, checkpoint=rain_checkpoint), search_depth=search_depth,
-            step_size=step_size, step_rule=step_rule, sampling=sampling,
+            dict(rain, checkpoint=rain_checkpoint),
+            search_depth=search_depth,
+            step_size=step_size,
+            step_rule=step_rule,
+            sampling=sampling,
             render_scale=render_scale)
         self._anchor_computed_at = None
         self.clamp_stylized = clamp_stylized
@@ -155,7 +168,10 @@ class ASMHook(Hook):
         seed_generator(self._shared_rng, self._seed, iteration)
         seed_generator(self._rng, self._seed, iteration, 1 + get_rank())
 
-    def before_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None) -> None:
+    def before_train_iter(self,
+                          runner,
+                          batch_idx: int,
+                          data_batch: DATA_BATCH = None) -> None:
         self._search = None
         self.seed_iteration(runner.iter)
         if torch.rand(1, generator=self._shared_rng).item() >= self.prob:
@@ -173,32 +189,44 @@ class ASMHook(Hook):
                 stylized = search.stylized()
             if visualize:
                 self._vis_rows.append(stylized[:4].detach())
-            batch = adapter.style_batch(stylized, inputs, samples, self.keep_source,
-                                        self.clamp_stylized)
+            batch = adapter.style_batch(stylized, inputs, samples,
+                                        self.keep_source, self.clamp_stylized)
             # other keys ride along, e.g. a UDA batch's target images for self-training
-            batch.update({k: v for k, v in data_batch.items() if k not in batch})
+            batch.update({
+                k: v
+                for k, v in data_batch.items() if k not in batch
+            })
             if last:
-                data_batch.update(batch)  # the loop's own train_step trains on it
+                data_batch.update(
+                    batch)  # the loop's own train_step trains on it
                 return
-            log_vars = runner.model.train_step(batch, optim_wrapper=runner.optim_wrapper)
+            log_vars = runner.model.train_step(
+                batch, optim_wrapper=runner.optim_wrapper)
             loss = scalar(log_vars['loss'])
-            runner.message_hub.update_scalar(f'train/asm_loss_depth{depth}', loss)
+            runner.message_hub.update_scalar(f'train/asm_loss_depth{depth}',
+                                             loss)
             search.step(loss)
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch: DATA_BATCH = None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch: DATA_BATCH = None,
                          outputs: Optional[dict] = None) -> None:
         search = self._search
         if search is None:
             return
         hub = runner.message_hub
         if outputs is not None and 'loss' in outputs:
-            hub.update_scalar(f'train/asm_loss_depth{self.search_depth - 1}', scalar(outputs['loss']))
-        hub.update_scalar('train/asm_anchor_distance', search.anchor_distance().mean().item())
+            hub.update_scalar(f'train/asm_loss_depth{self.search_depth - 1}',
+                              scalar(outputs['loss']))
+        hub.update_scalar('train/asm_anchor_distance',
+                          search.anchor_distance().mean().item())
         hub.update_scalar('train/asm_step_norm', search.last_step_norm)
         self.num_resampled += search.num_resampled
         hub.update_scalar('train/asm_resampled', self.num_resampled)
         if self._vis_rows:
-            runner.visualizer.add_image('asm_search', rgb_grid(self._vis_rows), step=runner.iter)
+            runner.visualizer.add_image(
+                'asm_search', rgb_grid(self._vis_rows), step=runner.iter)
             self._vis_rows = []
         self._search = None
 

@@ -33,7 +33,8 @@ class AtomicCheckpointHook(CheckpointHook):
         super().before_train(runner)
         if self._local() and is_main_process():
             pattern = staging_name(self.filename_tmpl.format('*'))
-            for stale in glob.glob(osp.join(glob.escape(self.out_dir), pattern)):
+            for stale in glob.glob(
+                    osp.join(glob.escape(self.out_dir), pattern)):
                 os.remove(stale)
 
     def _local(self) -> bool:
@@ -47,15 +48,21 @@ class AtomicCheckpointHook(CheckpointHook):
         self.last_ckpt = osp.join(self.out_dir, filename)
         runner.message_hub.update_info('last_ckpt', self.last_ckpt)
         staged = staging_name(filename)
-        runner.save_checkpoint(self.out_dir, staged, self.file_client_args,
-                               save_optimizer=self.save_optimizer,
-                               save_param_scheduler=self.save_param_scheduler,
-                               meta=meta, by_epoch=self.by_epoch,
-                               backend_args=self.backend_args, **self.args)
+        runner.save_checkpoint(
+            self.out_dir,
+            staged,
+            self.file_client_args,
+            save_optimizer=self.save_optimizer,
+            save_param_scheduler=self.save_param_scheduler,
+            meta=meta,
+            by_epoch=self.by_epoch,
+            backend_args=self.backend_args,
+            **self.args)
         if not is_main_process():
             return
         publish(osp.join(self.out_dir, staged), self.last_ckpt)
-        write_text_atomically(osp.join(runner.work_dir, 'last_checkpoint'), self.last_ckpt)
+        write_text_atomically(
+            osp.join(runner.work_dir, 'last_checkpoint'), self.last_ckpt)
         if outdated is not None:
             self._remove(self.filename_tmpl.format(outdated))
 
@@ -70,7 +77,8 @@ class AtomicCheckpointHook(CheckpointHook):
         if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
             outdated = self.keep_ckpt_ids.popleft()
         self.keep_ckpt_ids.append(step)
-        runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))
+        runner.message_hub.update_info('keep_ckpt_ids',
+                                       list(self.keep_ckpt_ids))
         return outdated
 
     def _remove(self, filename: str) -> None:

@@ -3,9 +3,9 @@ import os.path as osp
 
 from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
-from mmasm.registry import HOOKS
 
 from mmasm.models.lrm import save_lrm_translator
+from mmasm.registry import HOOKS
 from mmasm.utils import unwrap_model
 
 

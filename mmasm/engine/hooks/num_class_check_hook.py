@@ -35,10 +35,12 @@ class NumClassCheckHook(Hook):
         dataset = runner.train_dataloader.dataset
         classes = (getattr(dataset, 'metainfo', None) or {}).get('classes')
         key, num_classes = head_classes(runner.model)
-        if classes is None or num_classes is None or len(classes) == num_classes:
+        if classes is None or num_classes is None or len(
+                classes) == num_classes:
             return
         raise ValueError(
             f'{key}={num_classes} but the training dataset '
             f'(train_dataloader.dataset, {type(dataset).__name__}) has {len(classes)} classes '
             f'({", ".join(map(str, classes[:5]))}{", ..." if len(classes) > 5 else ""}); set '
-            f'num_classes to {len(classes)} or give the dataset metainfo=dict(classes=...)')
+            f'num_classes to {len(classes)} or give the dataset metainfo=dict(classes=...)'
+        )

@@ -3,16 +3,20 @@ from typing import Dict, Optional
 
 import torch
 from mmengine.hooks import Hook
-from mmasm.registry import HOOKS
 
+from mmasm.registry import HOOKS
 from mmasm.utils import unwrap_model
 
 
 def trainable_vector(module: torch.nn.Module) -> torch.Tensor:
     """The module's trainable parameters, flattened into one float64 copy."""
-    params = [p.detach().reshape(-1).double() for p in module.parameters() if p.requires_grad]
+    params = [
+        p.detach().reshape(-1).double() for p in module.parameters()
+        if p.requires_grad
+    ]
     if not params:
-        raise ValueError(f'{type(module).__name__} has no trainable parameters')
+        raise ValueError(
+            f'{type(module).__name__} has no trainable parameters')
     return torch.cat(params).cpu()
 
 
@@ -22,8 +26,9 @@ def submodule(model: torch.nn.Module, path: str) -> torch.nn.Module:
     module = model
     for name in filter(None, path.split('.')):
         if not hasattr(module, name):
-            raise AttributeError(f'ParameterDriftHook: {type(module).__name__} has no '
-                                 f'{name!r} (module path {path!r})')
+            raise AttributeError(
+                f'ParameterDriftHook: {type(module).__name__} has no '
+                f'{name!r} (module path {path!r})')
         module = getattr(module, name)
     return module
 
@@ -54,9 +59,11 @@ class ParameterDriftHook(Hook):
 
     def __init__(self, modules: Dict[str, str], interval: int = 50):
         if not modules:
-            raise ValueError('ParameterDriftHook needs at least one module to follow')
+            raise ValueError(
+                'ParameterDriftHook needs at least one module to follow')
         if interval < 1:
-            raise ValueError(f'ParameterDriftHook interval must be >= 1, got {interval}')
+            raise ValueError(
+                f'ParameterDriftHook interval must be >= 1, got {interval}')
         self.modules = dict(modules)
         self.interval = interval
         self.initial: Optional[Dict[str, torch.Tensor]] = None
@@ -72,19 +79,27 @@ class ParameterDriftHook(Hook):
             now = trainable_vector(submodule(unwrap_model(runner.model), path))
             off_axis = now - (now @ start) / (start @ start) * start
             out[f'drift/{name}'] = ((now - start).norm() / start.norm()).item()
-            out[f'drift_off_axis/{name}'] = (off_axis.norm() / start.norm()).item()
+            out[f'drift_off_axis/{name}'] = (off_axis.norm() /
+                                             start.norm()).item()
         return out
 
     def before_train(self, runner) -> None:
         # a resumed run measures from where it resumed (theta_0 is not saved)
-        self.initial = {name: trainable_vector(submodule(unwrap_model(runner.model), path))
-                        for name, path in self.modules.items()}
+        self.initial = {
+            name:
+            trainable_vector(submodule(unwrap_model(runner.model), path))
+            for name, path in self.modules.items()
+        }
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
+                         outputs=None) -> None:
         step = runner.iter + 1
         if step % self.interval and step != runner.max_iters:
             return
         drift = self.drift(runner)
         runner.visualizer.add_scalars(drift, step=step)
-        runner.logger.info(f'parameter drift at iteration {step}: '
-                           + ', '.join(f'{k} {v:.3e}' for k, v in drift.items()))
+        runner.logger.info(f'parameter drift at iteration {step}: ' +
+                           ', '.join(f'{k} {v:.3e}' for k, v in drift.items()))

@@ -4,8 +4,8 @@ import os.path as osp
 import torch
 from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
-from mmasm.registry import HOOKS
 
+from mmasm.registry import HOOKS
 from .rain_visualization_hook import unwrap_rain_model
 
 
@@ -26,8 +26,10 @@ class RAINExportHook(Hook):
         if not is_main_process():
             return
         rain = unwrap_rain_model(runner).rain
-        state = {key: value.detach().cpu().clone()
-                 for key, value in rain.state_dict().items()}
+        state = {
+            key: value.detach().cpu().clone()
+            for key, value in rain.state_dict().items()
+        }
         path = osp.join(runner.work_dir, self.filename)
         torch.save(state, path)
         runner.logger.info(f'RAIN generator weights exported to {path}')

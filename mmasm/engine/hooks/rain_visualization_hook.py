@@ -35,8 +35,11 @@ class RAINVisualizationHook(Hook):
 
     priority = 'LOW'
 
-    def __init__(self, interval: int = 1000, num_images: int = 4,
-                 num_random: int = 2, seed: int = 0,
+    def __init__(self,
+                 interval: int = 1000,
+                 num_images: int = 4,
+                 num_random: int = 2,
+                 seed: int = 0,
                  name: str = 'rain_stylization'):
         if interval < 1 or num_images < 1 or num_random < 0:
             raise ValueError('RAINVisualizationHook needs interval >= 1, '
@@ -47,7 +50,9 @@ class RAINVisualizationHook(Hook):
         self.seed = seed
         self.name = name
 
-    def after_train_iter(self, runner, batch_idx: int,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
                          data_batch: Optional[dict] = None,
                          outputs: Optional[dict] = None) -> None:
         if data_batch is None or not self.every_n_train_iters(
@@ -59,19 +64,26 @@ class RAINVisualizationHook(Hook):
     @torch.no_grad()
     def stylization_grid(self, model: torch.nn.Module, data_batch: dict):
         """The grid as an ``(H, W, 3)`` uint8 RGB array."""
-        inputs = {key: images[:self.num_images]
-                  for key, images in data_batch['inputs'].items()}
+        inputs = {
+            key: images[:self.num_images]
+            for key, images in data_batch['inputs'].items()
+        }
         batch = model.data_preprocessor(dict(inputs=inputs), False)['inputs']
         content, style = batch['content'], batch['style']
         rain = model.rain
         generator = torch.Generator(device=content.device)
         generator.manual_seed(self.seed)
         psi, _ = rain.anchor(style)
-        rows = [content, resize_like(style, content),
-                rain.stylize(content, psi)]
-        rows += [rain.stylize(content, rain.sample_eps(len(content),
-                                                       generator=generator))
-                 for _ in range(self.num_random)]
+        rows = [
+            content,
+            resize_like(style, content),
+            rain.stylize(content, psi)
+        ]
+        rows += [
+            rain.stylize(content,
+                         rain.sample_eps(len(content), generator=generator))
+            for _ in range(self.num_random)
+        ]
         return rgb_grid(rows, pad_value=1.0)
 
 
@@ -80,5 +92,5 @@ def resize_like(images: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     size: Sequence[int] = like.shape[-2:]
     if images.shape[-2:] == size:
         return images
-    return F.interpolate(images, size=size, mode='bilinear',
-                         align_corners=False)
+    return F.interpolate(
+        images, size=size, mode='bilinear', align_corners=False)

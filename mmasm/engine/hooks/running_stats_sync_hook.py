@@ -11,9 +11,11 @@ def unsynchronised_norms(model: nn.Module) -> List[nn.Module]:
     """Norm layers of ``model`` that track running statistics of their own
     rank's batches: BN (plain, or SyncBN reverted to BN on CPU), instance
     norm with ``track_running_stats``; not SyncBN, which syncs itself."""
-    return [module for module in model.modules()
-            if isinstance(module, _NormBase) and module.track_running_stats
-            and type(module).__name__ != 'SyncBatchNorm']
+    return [
+        module for module in model.modules()
+        if isinstance(module, _NormBase) and module.track_running_stats
+        and type(module).__name__ != 'SyncBatchNorm'
+    ]
 
 
 class RunningStatsSyncHook(Hook):

@@ -26,5 +26,6 @@ class BF16OptimWrapper(OptimWrapper):
     @contextmanager
     def optim_context(self, model: nn.Module):
         device_type = next(model.parameters()).device.type
-        with super().optim_context(model), torch.autocast(device_type, dtype=torch.bfloat16):
+        with super().optim_context(model), torch.autocast(
+                device_type, dtype=torch.bfloat16):
             yield

@@ -1,5 +1,6 @@
 """One optimiser wrapper per network of a multi-network model."""
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapperDict
+
 from mmasm.registry import OPTIM_WRAPPER_CONSTRUCTORS
 from mmasm.utils import unwrap_model
 
@@ -41,13 +42,19 @@ class MultiNetworkOptimWrapperConstructor:
     """
 
     def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg=None):
-        networks = {name: cfg for name, cfg in optim_wrapper_cfg.items()
-                    if isinstance(cfg, dict) and 'optimizer' in cfg}
-        top_level = {key: value for key, value in optim_wrapper_cfg.items()
-                     if key not in networks}
+        networks = {
+            name: cfg
+            for name, cfg in optim_wrapper_cfg.items()
+            if isinstance(cfg, dict) and 'optimizer' in cfg
+        }
+        top_level = {
+            key: value
+            for key, value in optim_wrapper_cfg.items() if key not in networks
+        }
         if paramwise_cfg is not None:
             top_level['paramwise_cfg'] = paramwise_cfg
-        if set(top_level) - {'_scope_'}:  # `pkg::` bases tag dicts with a scope
+        if set(top_level) - {'_scope_'
+                             }:  # `pkg::` bases tag dicts with a scope
             networks = self._with_top_level(networks, top_level)
         if not networks:
             raise ValueError(
@@ -85,5 +92,6 @@ class MultiNetworkOptimWrapperConstructor:
             cfg = dict(cfg)
             paramwise_cfg = cfg.pop('paramwise_cfg', None)
             wrappers[name] = DefaultOptimWrapperConstructor(
-                cfg, paramwise_cfg)(unwrap_model(module))
+                cfg, paramwise_cfg)(
+                    unwrap_model(module))
         return OptimWrapperDict(**wrappers)

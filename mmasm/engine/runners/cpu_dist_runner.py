@@ -12,7 +12,8 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
 from mmasm.registry import MODEL_WRAPPERS, RUNNERS
-from ..hooks.running_stats_sync_hook import RunningStatsSyncHook, unsynchronised_norms
+from ..hooks.running_stats_sync_hook import (RunningStatsSyncHook,
+                                             unsynchronised_norms)
 
 CPU_BACKENDS = ('gloo', 'mpi')
 

@@ -4,8 +4,9 @@ from typing import Union
 from mmengine.optim import BaseOptimWrapper
 from mmengine.optim.scheduler.lr_scheduler import LRSchedulerMixin
 from mmengine.optim.scheduler.param_scheduler import INF, _ParamScheduler
-from mmasm.registry import PARAM_SCHEDULERS
 from torch.optim import Optimizer
+
+from mmasm.registry import PARAM_SCHEDULERS
 
 
 @PARAM_SCHEDULERS.register_module()
@@ -27,23 +28,35 @@ class InverseDecayParamScheduler(_ParamScheduler):
             schedulers.
     """
 
-    def __init__(self, optimizer: Union[Optimizer, BaseOptimWrapper],
-                 param_name: str, gamma: float, begin: int = 0,
-                 end: int = INF, last_step: int = -1, by_epoch: bool = True,
+    def __init__(self,
+                 optimizer: Union[Optimizer, BaseOptimWrapper],
+                 param_name: str,
+                 gamma: float,
+                 begin: int = 0,
+                 end: int = INF,
+                 last_step: int = -1,
+                 by_epoch: bool = True,
                  verbose: bool = False):
         if gamma < 0:
             raise ValueError(f'InverseDecay gamma must be >= 0, got {gamma}')
         self.gamma = gamma
-        super().__init__(optimizer, param_name=param_name, begin=begin,
-                         end=end, last_step=last_step, by_epoch=by_epoch,
-                         verbose=verbose)
+        super().__init__(
+            optimizer,
+            param_name=param_name,
+            begin=begin,
+            end=end,
+            last_step=last_step,
+            by_epoch=by_epoch,
+            verbose=verbose)
 
     def _get_value(self) -> list:
         t = self.last_step
-        factor = 1.0 if t == 0 else (1 + self.gamma * (t - 1)) / (
-            1 + self.gamma * t)
-        return [group[self.param_name] * factor
-                for group in self.optimizer.param_groups]
+        factor = 1.0 if t == 0 else (1 + self.gamma *
+                                     (t - 1)) / (1 + self.gamma * t)
+        return [
+            group[self.param_name] * factor
+            for group in self.optimizer.param_groups
+        ]
 
 
 @PARAM_SCHEDULERS.register_module()

@@ -17,13 +17,13 @@ from typing import List, NamedTuple, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
+
 from mmasm.registry import MODELS
 from mmasm.utils import build_module
-
 from ..rain import RAIN
 from ..rain.adain import adain, style_statistics
-from ..rain.resampling import reflect_pad, render_size, resize
 from ..rain.rain_loss import content_loss, style_loss
+from ..rain.resampling import reflect_pad, render_size, resize
 from .conditioning_net import (CONDITIONING_INPUTS, SemanticConditioningNet,
                                smoothed_class_map)
 
@@ -47,8 +47,10 @@ class Hallucination(NamedTuple):
 NOISE_KINDS = ('authors', 'rotation', None)
 
 
-def singular_vector_noise(shape: Sequence[int], generator: Optional[torch.Generator] = None,
-                          device: Union[str, torch.device] = 'cpu') -> torch.Tensor:
+def singular_vector_noise(
+        shape: Sequence[int],
+        generator: Optional[torch.Generator] = None,
+        device: Union[str, torch.device] = 'cpu') -> torch.Tensor:
     """The authors' noise ``V`` for style features of ``shape`` ``(N, C, h, w)``:
     the singular vectors of a Gaussian tensor of that shape, one SVD per
     ``(h, w)`` map (``torch.svd``'s right factor ``(w, h)`` reshaped to
@@ -57,13 +59,16 @@ def singular_vector_noise(shape: Sequence[int], generator: Optional[torch.Genera
     ``generator``. Its entries are small (about ``1 / sqrt(max(h, w))``): the
     authors multiply the style features by ``1 + V``."""
     num, channels, height, width = shape
-    gaussian = torch.randn(num, channels, height, width, generator=generator).to(device)
+    gaussian = torch.randn(
+        num, channels, height, width, generator=generator).to(device)
     u, _, vh = torch.linalg.svd(gaussian, full_matrices=False)
     factor = vh.mT if height <= width else u
     return factor.reshape(num, channels, height, width)
 
 
-def orthogonal_noise(num: int, channels: int, generator: Optional[torch.Generator] = None,
+def orthogonal_noise(num: int,
+                     channels: int,
+                     generator: Optional[torch.Generator] = None,
                      device: Union[str, torch.device] = 'cpu') -> torch.Tensor:
     """``num`` random orthogonal ``(channels, channels)`` matrices ``Z`` on
     ``device`` (``noise='rotation'``): the orthogonal factor ``U V^T`` of the
@@ -75,7 +80,8 @@ def orthogonal_noise(num: int, channels: int, generator: Optional[torch.Generato
     (torch 2.14). The thread count is the caller's to set
     (``torch.set_num_threads`` / ``OMP_NUM_THREADS``; mmasm's tests use
     one thread)."""
-    gaussian = torch.randn(num, channels, channels, generator=generator).to(device)
+    gaussian = torch.randn(
+        num, channels, channels, generator=generator).to(device)
     u, _, vh = torch.linalg.svd(gaussian)
     return u @ vh
 
@@ -123,30 +129,44 @@ class ASHStyleHallucinator(nn.Module):
             segmentors on a CPU; 1.0 (default) = paper.
     """
 
-    def __init__(self, num_classes: int, rain=dict(type='RAIN'), label_smoothing: float = 0.1,
-                 conditioning: str = 'softmax', alpha: float = 0.5, delta: float = 1.0,
-                 noise: Optional[str] = 'authors', conditioning_net: Optional[dict] = None,
+    def __init__(self,
+                 num_classes: int,
+                 rain=dict(type='RAIN'),
+                 label_smoothing: float = 0.1,
+                 conditioning: str = 'softmax',
+                 alpha: float = 0.5,
+                 delta: float = 1.0,
+                 noise: Optional[str] = 'authors',
+                 conditioning_net: Optional[dict] = None,
                  render_scale: float = 1.0):
         super().__init__()
         if not 0 < render_scale <= 1:
-            raise ValueError(f'render_scale must be in (0, 1], got {render_scale}')
+            raise ValueError(
+                f'render_scale must be in (0, 1], got {render_scale}')
         if not 0.0 <= alpha <= 1.0:
             raise ValueError(f'alpha must be in [0, 1], got {alpha}')
         if noise not in NOISE_KINDS:
-            raise ValueError(f'noise must be one of {NOISE_KINDS}, got {noise!r}')
+            raise ValueError(
+                f'noise must be one of {NOISE_KINDS}, got {noise!r}')
         if conditioning not in CONDITIONING_INPUTS:
-            raise ValueError(f'conditioning must be one of {CONDITIONING_INPUTS}, '
-                             f'got {conditioning!r}')
+            raise ValueError(
+                f'conditioning must be one of {CONDITIONING_INPUTS}, '
+                f'got {conditioning!r}')
         if not 0.0 <= label_smoothing < 1.0:
-            raise ValueError(f'label_smoothing must be in [0, 1), got {label_smoothing}')
+            raise ValueError(
+                f'label_smoothing must be in [0, 1), got {label_smoothing}')
         self.rain = build_module(rain)
         if not isinstance(self.rain, RAIN):
-            raise TypeError(f'rain must be a RAIN module or config, got {type(self.rain)}')
-        self.rain.requires_grad_(False).eval().to(memory_format=torch.channels_last)
+            raise TypeError(
+                f'rain must be a RAIN module or config, got {type(self.rain)}')
+        self.rain.requires_grad_(False).eval().to(
+            memory_format=torch.channels_last)
         # gamma, beta sized to the RAIN's features (512 at relu4_1, fewer at a shallower tap)
         self.conditioning_net = SemanticConditioningNet(
-            num_classes, **dict(dict(style_channels=self.rain.encoder.channels),
-                                **(conditioning_net or {})))
+            num_classes,
+            **dict(
+                dict(style_channels=self.rain.encoder.channels),
+                **(conditioning_net or {})))
         self.num_classes = num_classes
         self.label_smoothing = float(label_smoothing)
         self.conditioning = conditioning
@@ -165,10 +185,14 @@ class ASHStyleHallucinator(nn.Module):
     def class_map(self, seg_logits: torch.Tensor) -> torch.Tensor:
         """The smoothed conditioning input from segmentor logits (no gradient
         flows back into the segmentor)."""
-        return smoothed_class_map(seg_logits.detach(), self.label_smoothing, self.conditioning)
+        return smoothed_class_map(seg_logits.detach(), self.label_smoothing,
+                                  self.conditioning)
 
-    def hallucinate_style(self, style_feat: torch.Tensor, class_map: torch.Tensor,
-                          noise: Optional[torch.Tensor] = None) -> torch.Tensor:
+    def hallucinate_style(
+            self,
+            style_feat: torch.Tensor,
+            class_map: torch.Tensor,
+            noise: Optional[torch.Tensor] = None) -> torch.Tensor:
         """``f'_sty = Z f_sty * (gamma + delta) + beta`` for style features
         ``(N, 512, h, w)``: ``Z f_sty = f_sty * (1 + noise)`` for a noise of
         their shape (``'authors'``), ``einsum(noise, f_sty)`` for
@@ -180,8 +204,11 @@ class ASHStyleHallucinator(nn.Module):
             style_feat = torch.einsum('ncd,ndhw->nchw', noise, style_feat)
         return style_feat * (gamma + self.delta) + beta
 
-    def draw_noise(self, shape: Sequence[int], generator: Optional[torch.Generator] = None
-                   ) -> Optional[torch.Tensor]:
+    def draw_noise(
+            self,
+            shape: Sequence[int],
+            generator: Optional[torch.Generator] = None
+    ) -> Optional[torch.Tensor]:
         """The noise ``Z`` of style features of ``shape`` (see ``noise``)."""
         device = self.conditioning_net.trunk[0].weight.device
         if self.noise == 'authors':
@@ -190,9 +217,11 @@ class ASHStyleHallucinator(nn.Module):
             return orthogonal_noise(shape[0], shape[1], generator, device)
         return None
 
-    def forward(self, content_images: torch.Tensor, style_images: torch.Tensor,
-                seg_logits: torch.Tensor, generator: Optional[torch.Generator] = None
-                ) -> Hallucination:
+    def forward(self,
+                content_images: torch.Tensor,
+                style_images: torch.Tensor,
+                seg_logits: torch.Tensor,
+                generator: Optional[torch.Generator] = None) -> Hallucination:
         """Render ``content_images`` in the hallucinated style.
 
         Args:
@@ -205,19 +234,24 @@ class ASHStyleHallucinator(nn.Module):
         """
         num = len(content_images)
         if len(style_images) != num or len(seg_logits) != num:
-            raise ValueError(f'ASH needs one style image and one class map per source '
-                             f'image; got {num} sources, {len(style_images)} styles and '
-                             f'{len(seg_logits)} class maps')
+            raise ValueError(
+                f'ASH needs one style image and one class map per source '
+                f'image; got {num} sources, {len(style_images)} styles and '
+                f'{len(seg_logits)} class maps')
         if seg_logits.shape[1] != self.num_classes:
-            raise ValueError(f'ASH was built for {self.num_classes} classes, the segmentor '
-                             f'logits have {seg_logits.shape[1]}')
+            raise ValueError(
+                f'ASH was built for {self.num_classes} classes, the segmentor '
+                f'logits have {seg_logits.shape[1]}')
         size = tuple(content_images.shape[-2:])
         rendered = render_size(size, self.render_scale)
         with torch.no_grad():
-            content = self.rain.content_features(resize(content_images, rendered))
-            style_images = resize(style_images,
-                                  render_size(style_images.shape[-2:], self.render_scale))
-            style_taps = self.rain.encoder.forward_taps(reflect_pad(style_images))
+            content = self.rain.content_features(
+                resize(content_images, rendered))
+            style_images = resize(
+                style_images,
+                render_size(style_images.shape[-2:], self.render_scale))
+            style_taps = self.rain.encoder.forward_taps(
+                reflect_pad(style_images))
         noise = self.draw_noise(style_taps[-1].shape, generator)
         # the conditioning net works at a quarter of its input's size: give
         # it the class map at the render size, not the segmentor's
@@ -235,5 +269,6 @@ class ASHStyleHallucinator(nn.Module):
         relu4_1 of MSE(mean) + MSE(std) against the style images. They keep
         the hallucinated styles renderable."""
         taps = self.rain.encoder.forward_taps(hallucination.decoded)
-        return dict(content=content_loss(taps[-1], hallucination.target),
-                    style=style_loss(taps, hallucination.style_taps))
+        return dict(
+            content=content_loss(taps[-1], hallucination.target),
+            style=style_loss(taps, hallucination.style_taps))

@@ -29,11 +29,19 @@ class StyleImageStream:
         """Start the stream of ``iteration`` on ``rank``."""
         seed_generator(self.generator, seed, rank, iteration)
 
-    def draw(self, num: int, size: Tuple[int, int],
+    def draw(self,
+             num: int,
+             size: Tuple[int, int],
              device: Union[str, torch.device] = 'cpu') -> torch.Tensor:
         """``num`` style images, RGB in [0, 1], resized to ``size``."""
-        picks = torch.randint(len(self.files), (num, ), generator=self.generator).tolist()
-        styles = [F.interpolate(read_rgb(self.files[i])[None], size=tuple(size),
-                                mode='bilinear', align_corners=False, antialias=True)
-                  for i in picks]
+        picks = torch.randint(
+            len(self.files), (num, ), generator=self.generator).tolist()
+        styles = [
+            F.interpolate(
+                read_rgb(self.files[i])[None],
+                size=tuple(size),
+                mode='bilinear',
+                align_corners=False,
+                antialias=True) for i in picks
+        ]
         return torch.cat(styles).to(device)

@@ -10,9 +10,9 @@ from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
+
 from mmasm.registry import MODELS
 from mmasm.utils import build_module
-
 from ..rain import RAIN
 from ..rain.resampling import render_size, resize
 
@@ -20,7 +20,8 @@ SAMPLING_MODES = ('asm', 'anchored', 'random')
 STEP_RULES = ('paper', 'authors', 'sign', 'l2')
 
 
-def ascent_direction(grad: torch.Tensor, loss: float, step_rule: str) -> torch.Tensor:
+def ascent_direction(grad: torch.Tensor, loss: float,
+                     step_rule: str) -> torch.Tensor:
     """The unscaled ascent step for ``eps`` under ``step_rule``.
 
     ``paper``: the raw gradient (Alg. 1); ``authors``: the gradient divided by
@@ -35,7 +36,8 @@ def ascent_direction(grad: torch.Tensor, loss: float, step_rule: str) -> torch.T
         return grad.sign()
     if step_rule == 'l2':
         return grad / grad.flatten(1).norm(dim=1).clamp_min(1e-12)[:, None]
-    raise ValueError(f'step_rule must be one of {STEP_RULES}, got {step_rule!r}')
+    raise ValueError(
+        f'step_rule must be one of {STEP_RULES}, got {step_rule!r}')
 
 
 class StyleSearch:
@@ -58,7 +60,8 @@ class StyleSearch:
     def stylized(self) -> torch.Tensor:
         """``x_style = D(AdaIN(f_c, D_vae(eps)))``, RGB, differentiable in eps
         for ``sampling='asm'`` unless called under ``torch.no_grad()``."""
-        with torch.set_grad_enabled(torch.is_grad_enabled() and self.eps.requires_grad):
+        with torch.set_grad_enabled(torch.is_grad_enabled()
+                                    and self.eps.requires_grad):
             return self.mining.render(self.content, self.eps, self.size)
 
     def anchor_distance(self) -> torch.Tensor:
@@ -78,14 +81,17 @@ class StyleSearch:
         """
         self.depth += 1
         if self.mining.sampling != 'asm':
-            self.anchor_index, self.eps = self.mining.sample(len(self.eps), self.generator)
+            self.anchor_index, self.eps = self.mining.sample(
+                len(self.eps), self.generator)
             return
         if self.eps.grad is None:
-            raise RuntimeError('eps has no gradient: the task loss must be '
-                               'computed from search.stylized() and backpropagated '
-                               'before search.step()')
+            raise RuntimeError(
+                'eps has no gradient: the task loss must be '
+                'computed from search.stylized() and backpropagated '
+                'before search.step()')
         delta = self.mining.step_size * ascent_direction(
-            self.eps.grad, loss if loss is not None else 1.0, self.mining.step_rule)
+            self.eps.grad, loss if loss is not None else 1.0,
+            self.mining.step_rule)
         self.eps.grad = None
         self.eps += delta
         self.last_step_norm = delta.norm(dim=1).mean().item()
@@ -123,27 +129,41 @@ class AdversarialStyleMining(nn.Module):
     ``'random'``), then :meth:`search` once per source batch.
     """
 
-    def __init__(self, rain, search_depth: int = 2, step_size: float = 20.0,
-                 step_rule: str = 'paper', sampling: str = 'asm',
+    def __init__(self,
+                 rain,
+                 search_depth: int = 2,
+                 step_size: float = 20.0,
+                 step_rule: str = 'paper',
+                 sampling: str = 'asm',
                  render_scale: float = 1.0):
         super().__init__()
         if int(search_depth) != search_depth or search_depth < 1:
-            raise ValueError(f'search_depth (n) must be an integer >= 1, got {search_depth}')
+            raise ValueError(
+                f'search_depth (n) must be an integer >= 1, got {search_depth}'
+            )
         if sampling not in SAMPLING_MODES:
-            raise ValueError(f'sampling must be one of {SAMPLING_MODES}, got {sampling!r}')
+            raise ValueError(
+                f'sampling must be one of {SAMPLING_MODES}, got {sampling!r}')
         if step_rule not in STEP_RULES:
-            raise ValueError(f'step_rule must be one of {STEP_RULES}, got {step_rule!r}')
+            raise ValueError(
+                f'step_rule must be one of {STEP_RULES}, got {step_rule!r}')
         if not 0 < render_scale <= 1:
-            raise ValueError(f'render_scale must be in (0, 1], got {render_scale}')
+            raise ValueError(
+                f'render_scale must be in (0, 1], got {render_scale}')
         if not math.isfinite(step_size) or step_size < 0:
             # nan / inf steps make every eps non-finite: each would be resampled
-            raise ValueError(f'step_size (beta) must be a finite number >= 0, got {step_size}')
-        self.rain = build_module(rain)  # in mmasm's scope, whatever the config's
+            raise ValueError(
+                f'step_size (beta) must be a finite number >= 0, got {step_size}'
+            )
+        self.rain = build_module(
+            rain)  # in mmasm's scope, whatever the config's
         if not isinstance(self.rain, RAIN):
-            raise TypeError(f'rain must be a RAIN module or config, got {type(self.rain)}')
+            raise TypeError(
+                f'rain must be a RAIN module or config, got {type(self.rain)}')
         # channels_last: 1.3x faster ascent steps on CPU (bench_rain.py),
         # equal to the default layout up to float rounding.
-        self.rain.requires_grad_(False).eval().to(memory_format=torch.channels_last)
+        self.rain.requires_grad_(False).eval().to(
+            memory_format=torch.channels_last)
         self.search_depth = int(search_depth)
         self.step_size = float(step_size)
         self.step_rule = step_rule
@@ -157,7 +177,9 @@ class AdversarialStyleMining(nn.Module):
         return super().train(False)
 
     @torch.no_grad()
-    def set_anchor(self, target_images: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    def set_anchor(
+            self,
+            target_images: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """``(psi, xi) = E_vae(E(x_T))`` for each target image (RGB in [0, 1]);
         k images give the paper's k anchors. Returns and stores them.
         (``mmasm.apis.compute_anchor`` takes files or images of different
@@ -165,28 +187,36 @@ class AdversarialStyleMining(nn.Module):
         self.anchor_mean, self.anchor_std = self.rain.anchor(target_images)
         return self.anchor_mean, self.anchor_std
 
-    def sample(self, num: int, generator: Optional[torch.Generator] = None
-               ) -> Tuple[torch.Tensor, torch.Tensor]:
+    def sample(
+        self,
+        num: int,
+        generator: Optional[torch.Generator] = None
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
         """Draw ``num`` codes; returns ``(anchor index per code, eps)``."""
         if self.sampling == 'random':
             eps = self.rain.sample_eps(num, generator=generator)
             return torch.zeros(num, dtype=torch.long, device=eps.device), eps
         if self.anchor_mean is None:
-            raise RuntimeError(f"sampling='{self.sampling}' needs a target anchor: "
-                               'call set_anchor(target_images) first')
-        return self.rain.sample_anchored(num, self.anchor_mean, self.anchor_std,
-                                         generator)
+            raise RuntimeError(
+                f"sampling='{self.sampling}' needs a target anchor: "
+                'call set_anchor(target_images) first')
+        return self.rain.sample_anchored(num, self.anchor_mean,
+                                         self.anchor_std, generator)
 
     @torch.no_grad()
-    def search(self, images: torch.Tensor,
+    def search(self,
+               images: torch.Tensor,
                generator: Optional[torch.Generator] = None) -> StyleSearch:
         """Start the search for a batch of source images (RGB in [0, 1])."""
         size = tuple(images.shape[-2:])
-        content = self.rain.content_features(resize(images, render_size(size, self.render_scale)))
+        content = self.rain.content_features(
+            resize(images, render_size(size, self.render_scale)))
         return StyleSearch(self, content, size, generator)
 
     def render(self, content: torch.Tensor, eps: torch.Tensor,
                size: Tuple[int, int]) -> torch.Tensor:
         """``D(AdaIN(f_c, D_vae(eps)))`` at ``size`` (rendered at
         ``render_scale`` of it, then resized)."""
-        return resize(self.rain.render(content, eps, render_size(size, self.render_scale)), size)
+        return resize(
+            self.rain.render(content, eps,
+                             render_size(size, self.render_scale)), size)

@@ -15,9 +15,10 @@ from .one_shot_crops import OneShotCrops
 from .random_pipeline import build_random_pipeline, write_char_tokenizer
 
 __all__ = [
-    'DATUM_CLASSES', 'DATUM_PROMPT', 'DEFAULT_MODEL_ID', 'DreamBooth', 'IMAGE_DIR',
-    'IMAGE_NAME', 'LORA_WEIGHTS_NAME', 'OneShotCrops', 'PROMPTS_FILE', 'add_lora',
-    'build_random_pipeline', 'check_model_dir', 'contact_sheet', 'datum_prompts',
-    'generate_images', 'has_lora', 'image_records', 'load_lora', 'load_pipeline',
-    'require_datum_extra', 'save_lora', 'write_char_tokenizer', 'write_png'
+    'DATUM_CLASSES', 'DATUM_PROMPT', 'DEFAULT_MODEL_ID', 'DreamBooth',
+    'IMAGE_DIR', 'IMAGE_NAME', 'LORA_WEIGHTS_NAME', 'OneShotCrops',
+    'PROMPTS_FILE', 'add_lora', 'build_random_pipeline', 'check_model_dir',
+    'contact_sheet', 'datum_prompts', 'generate_images', 'has_lora',
+    'image_records', 'load_lora', 'load_pipeline', 'require_datum_extra',
+    'save_lora', 'write_char_tokenizer', 'write_png'
 ]

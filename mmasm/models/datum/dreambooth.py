@@ -39,10 +39,16 @@ class DreamBooth:
             in the backward pass (less memory, slower steps).
     """
 
-    def __init__(self, pipeline, crops: OneShotCrops, instance_prompt: str,
-                 optimizer: dict, max_grad_norm: float = 1.0,
-                 batch_size: int = 1, train_text_encoder: bool = True,
-                 seed: int = 0, gradient_checkpointing: bool = False):
+    def __init__(self,
+                 pipeline,
+                 crops: OneShotCrops,
+                 instance_prompt: str,
+                 optimizer: dict,
+                 max_grad_norm: float = 1.0,
+                 batch_size: int = 1,
+                 train_text_encoder: bool = True,
+                 seed: int = 0,
+                 gradient_checkpointing: bool = False):
         from diffusers import DDPMScheduler
         self.pipeline = pipeline
         self.crops = crops
@@ -51,25 +57,33 @@ class DreamBooth:
         self.batch_size = batch_size
         self.train_text_encoder = train_text_encoder
         self.seed = seed
-        self.noise_scheduler = DDPMScheduler.from_config(pipeline.scheduler.config)
+        self.noise_scheduler = DDPMScheduler.from_config(
+            pipeline.scheduler.config)
         self.prediction_type = self.noise_scheduler.config.prediction_type
         if self.prediction_type not in ('epsilon', 'v_prediction'):
-            raise ValueError(f'scheduler prediction_type {self.prediction_type!r}: '
-                             "expected 'epsilon' or 'v_prediction'")
+            raise ValueError(
+                f'scheduler prediction_type {self.prediction_type!r}: '
+                "expected 'epsilon' or 'v_prediction'")
         pipeline.vae.requires_grad_(False).eval()
-        self.trained = [pipeline.unet] + ([pipeline.text_encoder] if train_text_encoder else [])
+        self.trained = [pipeline.unet] + ([pipeline.text_encoder]
+                                          if train_text_encoder else [])
         if not train_text_encoder:
             pipeline.text_encoder.requires_grad_(False).eval()
-        if not any(p.requires_grad for m in self.trained for p in m.parameters()):
+        if not any(p.requires_grad for m in self.trained
+                   for p in m.parameters()):
             raise ValueError('DreamBooth: no trainable parameters')
         if gradient_checkpointing:
             pipeline.unet.enable_gradient_checkpointing()
             if train_text_encoder:
                 pipeline.text_encoder.gradient_checkpointing_enable()
-        self.params = [p for m in self.trained for p in m.parameters() if p.requires_grad]
+        self.params = [
+            p for m in self.trained for p in m.parameters() if p.requires_grad
+        ]
         self.optimizer = OPTIMIZERS.build(dict(optimizer, params=self.params))
         self.input_ids = pipeline.tokenizer(
-            instance_prompt, truncation=True, padding='max_length',
+            instance_prompt,
+            truncation=True,
+            padding='max_length',
             max_length=pipeline.tokenizer.model_max_length,
             return_tensors='pt').input_ids
         self.step = 0
@@ -78,7 +92,8 @@ class DreamBooth:
     def device(self) -> torch.device:
         return self.pipeline.unet.device
 
-    def loss(self, pixels: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    def loss(self, pixels: torch.Tensor,
+             generator: torch.Generator) -> torch.Tensor:
         """The denoising loss of the crops ``pixels`` (in [-1, 1]) with the
         VAE sample, noise and timesteps drawn from ``generator`` (CPU)."""
         pipe = self.pipeline
@@ -86,20 +101,28 @@ class DreamBooth:
         with torch.no_grad():
             posterior = pipe.vae.encode(pixels).latent_dist
             latents = posterior.mean + posterior.std * torch.randn(
-                posterior.mean.shape, generator=generator).to(self.device, posterior.mean.dtype)
+                posterior.mean.shape, generator=generator).to(
+                    self.device, posterior.mean.dtype)
             latents = latents * pipe.vae.config.scaling_factor
-        noise = torch.randn(latents.shape, generator=generator).to(self.device, latents.dtype)
-        timesteps = torch.randint(0, self.noise_scheduler.config.num_train_timesteps,
-                                  (len(latents), ), generator=generator).to(self.device)
-        noisy_latents = self.noise_scheduler.add_noise(latents, noise, timesteps)
+        noise = torch.randn(
+            latents.shape, generator=generator).to(self.device, latents.dtype)
+        timesteps = torch.randint(
+            0,
+            self.noise_scheduler.config.num_train_timesteps, (len(latents), ),
+            generator=generator).to(self.device)
+        noisy_latents = self.noise_scheduler.add_noise(latents, noise,
+                                                       timesteps)
         input_ids = self.input_ids.to(self.device).expand(len(latents), -1)
-        with torch.set_grad_enabled(torch.is_grad_enabled() and self.train_text_encoder):
+        with torch.set_grad_enabled(torch.is_grad_enabled()
+                                    and self.train_text_encoder):
             text_embeddings = pipe.text_encoder(input_ids)[0]
-        prediction = pipe.unet(noisy_latents, timesteps, text_embeddings).sample
+        prediction = pipe.unet(noisy_latents, timesteps,
+                               text_embeddings).sample
         if self.prediction_type == 'epsilon':
             target = noise
         else:
-            target = self.noise_scheduler.get_velocity(latents, noise, timesteps)
+            target = self.noise_scheduler.get_velocity(latents, noise,
+                                                       timesteps)
         return F.mse_loss(prediction.float(), target.float())
 
     def train_step(self) -> float:
@@ -117,12 +140,15 @@ class DreamBooth:
         return loss.item()
 
     @torch.no_grad()
-    def evaluation_loss(self, num_samples: int = 8, seed: Optional[int] = None) -> float:
+    def evaluation_loss(self,
+                        num_samples: int = 8,
+                        seed: Optional[int] = None) -> float:
         """The mean loss over ``num_samples`` fixed draws (crops, noise,
         timesteps from ``seed``, default ``self.seed + 1``): comparable
         between steps, unlike the training loss."""
         for module in self.trained:
             module.eval()
-        generator = torch.Generator().manual_seed(self.seed + 1 if seed is None else seed)
+        generator = torch.Generator().manual_seed(self.seed +
+                                                  1 if seed is None else seed)
         pixels = self.crops.sample(generator, num_samples)
         return self.loss(pixels, generator).item()

@@ -13,8 +13,9 @@ from mmengine.utils import ProgressBar, mkdir_or_exist
 
 #: The classes of the prompts, in the authors' order (generate_dreambooth.py):
 #: image j shows class j mod 10.
-DATUM_CLASSES = ('traffic lights', 'traffic signs', 'persons', 'riders', 'cars',
-                 'trucks', 'trains', 'buses', 'motorcycles', 'bicycles')
+DATUM_CLASSES = ('traffic lights', 'traffic signs', 'persons', 'riders',
+                 'cars', 'trucks', 'trains', 'buses', 'motorcycles',
+                 'bicycles')
 DATUM_PROMPT = 'a photo of sks {}'
 #: Where the images go under the output folder, and their names.
 IMAGE_DIR = osp.join('leftImg8bit', 'train', 'datum')
@@ -22,19 +23,28 @@ IMAGE_NAME = 'datum_{:06d}_leftImg8bit.png'
 PROMPTS_FILE = 'prompts.json'
 
 
-def datum_prompts(num_images: int, template: str = DATUM_PROMPT,
+def datum_prompts(num_images: int,
+                  template: str = DATUM_PROMPT,
                   classes: Sequence[str] = DATUM_CLASSES) -> List[str]:
     """The prompt of each image: ``template`` filled with class j mod C."""
-    return [template.format(classes[j % len(classes)]) for j in range(num_images)]
+    return [
+        template.format(classes[j % len(classes)]) for j in range(num_images)
+    ]
 
 
-def image_records(num_images: int, seed: int, template: str = DATUM_PROMPT,
+def image_records(num_images: int,
+                  seed: int,
+                  template: str = DATUM_PROMPT,
                   classes: Sequence[str] = DATUM_CLASSES) -> List[Dict]:
     """What :func:`generate_images` writes to ``prompts.json`` per image:
     its file (relative to the output folder), prompt and seed ``seed + j``."""
-    return [dict(file=osp.join(IMAGE_DIR, IMAGE_NAME.format(j)), prompt=prompt,
-                 seed=seed + j)
-            for j, prompt in enumerate(datum_prompts(num_images, template, classes))]
+    return [
+        dict(
+            file=osp.join(IMAGE_DIR, IMAGE_NAME.format(j)),
+            prompt=prompt,
+            seed=seed + j) for j, prompt in enumerate(
+                datum_prompts(num_images, template, classes))
+    ]
 
 
 def write_prompts(out_dir: str, records: List[Dict], settings: Dict) -> None:
@@ -46,8 +56,9 @@ def write_prompts(out_dir: str, records: List[Dict], settings: Dict) -> None:
         with open(path) as f:
             old = json.load(f)
         if old.get('settings') != settings:
-            changed = sorted(k for k in set(settings) | set(old.get('settings', {}))
-                             if settings.get(k) != old.get('settings', {}).get(k))
+            changed = sorted(
+                k for k in set(settings) | set(old.get('settings', {}))
+                if settings.get(k) != old.get('settings', {}).get(k))
             raise ValueError(
                 f'{path} was written with other generation settings '
                 f'({", ".join(changed)} differ): its images would not match; '
@@ -72,13 +83,21 @@ def write_png(path: str, rgb: np.ndarray) -> None:
     os.replace(part, path)
 
 
-def generate_images(pipeline, out_dir: str, num_images: int = 2975, seed: int = 0,
-                    batch_size: int = 1, height: int = 512, width: int = 512,
-                    num_inference_steps: int = 50, guidance_scale: float = 7.5,
-                    template: str = DATUM_PROMPT,
-                    classes: Sequence[str] = DATUM_CLASSES,
-                    settings: Dict = None, progress: bool = True,
-                    shard: Sequence[int] = (0, 1)) -> List[str]:
+def generate_images(
+    pipeline,
+    out_dir: str,
+    num_images: int = 2975,
+    seed: int = 0,
+    batch_size: int = 1,
+    height: int = 512,
+    width: int = 512,
+    num_inference_steps: int = 50,
+    guidance_scale: float = 7.5,
+    template: str = DATUM_PROMPT,
+    classes: Sequence[str] = DATUM_CLASSES,
+    settings: Dict = None,
+    progress: bool = True,
+    shard: Sequence[int] = (0, 1)) -> List[str]:
     """Generate DATUM's pseudo-target images with ``pipeline`` into
     ``out_dir``; returns the paths of all ``num_images`` images.
 
@@ -92,27 +111,44 @@ def generate_images(pipeline, out_dir: str, num_images: int = 2975, seed: int = 
     """
     index, count = shard
     if not 0 <= index < count:
-        raise ValueError(f'shard={tuple(shard)}: expected (i, n) with 0 <= i < n')
+        raise ValueError(
+            f'shard={tuple(shard)}: expected (i, n) with 0 <= i < n')
     records = image_records(num_images, seed, template, classes)
-    settings = dict(settings or {}, seed=seed, height=height, width=width,
-                    num_inference_steps=num_inference_steps,
-                    guidance_scale=guidance_scale, template=template,
-                    classes=list(classes))
+    settings = dict(
+        settings or {},
+        seed=seed,
+        height=height,
+        width=width,
+        num_inference_steps=num_inference_steps,
+        guidance_scale=guidance_scale,
+        template=template,
+        classes=list(classes))
     mkdir_or_exist(osp.join(out_dir, IMAGE_DIR))
     write_prompts(out_dir, records, settings)
-    todo = [r for j, r in enumerate(records) if j % count == index
-            and not osp.isfile(osp.join(out_dir, r['file']))]
+    todo = [
+        r for j, r in enumerate(records)
+        if j % count == index and not osp.isfile(osp.join(out_dir, r['file']))
+    ]
     bar = ProgressBar(len(todo)) if progress and todo else None
     for start in range(0, len(todo), batch_size):
         batch = todo[start:start + batch_size]
-        images = pipeline(
-            [r['prompt'] for r in batch], height=height, width=width,
-            num_inference_steps=num_inference_steps, guidance_scale=guidance_scale,
-            generator=[torch.Generator().manual_seed(r['seed']) for r in batch],
-            output_type='np').images
+        images = pipeline([r['prompt'] for r in batch],
+                          height=height,
+                          width=width,
+                          num_inference_steps=num_inference_steps,
+                          guidance_scale=guidance_scale,
+                          generator=[
+                              torch.Generator().manual_seed(r['seed'])
+                              for r in batch
+                          ],
+                          output_type='np').images
         for record, image in zip(batch, images):
-            write_png(osp.join(out_dir, record['file']),
-                      (image * 255).round().clip(0, 255).astype(np.uint8))
+            write_png(
+                osp.join(out_dir, record['file']),
+                (image * 255).round().clip(0, 255).astype(np.uint8))
         if bar is not None:
             bar.update(len(batch))
-    return [osp.join(out_dir, r['file']) for j, r in enumerate(records) if j % count == index]
+    return [
+        osp.join(out_dir, r['file']) for j, r in enumerate(records)
+        if j % count == index
+    ]

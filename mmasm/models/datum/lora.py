@@ -10,7 +10,9 @@ TEXT_ENCODER_LORA_TARGETS = ('q_proj', 'k_proj', 'v_proj', 'out_proj')
 LORA_WEIGHTS_NAME = 'pytorch_lora_weights.safetensors'
 
 
-def add_lora(pipeline, rank: int = 4, alpha: float = None,
+def add_lora(pipeline,
+             rank: int = 4,
+             alpha: float = None,
              train_text_encoder: bool = True,
              unet_targets: Sequence[str] = UNET_LORA_TARGETS,
              text_encoder_targets: Sequence[str] = TEXT_ENCODER_LORA_TARGETS):
@@ -25,13 +27,20 @@ def add_lora(pipeline, rank: int = 4, alpha: float = None,
     alpha = rank if alpha is None else alpha
     pipeline.unet.requires_grad_(False)
     pipeline.text_encoder.requires_grad_(False)
-    pipeline.unet.add_adapter(LoraConfig(
-        r=rank, lora_alpha=alpha, init_lora_weights='gaussian',
-        target_modules=list(unet_targets)))
+    pipeline.unet.add_adapter(
+        LoraConfig(
+            r=rank,
+            lora_alpha=alpha,
+            init_lora_weights='gaussian',
+            target_modules=list(unet_targets)))
     if train_text_encoder:
-        inject_adapter_in_model(LoraConfig(
-            r=rank, lora_alpha=alpha, init_lora_weights='gaussian',
-            target_modules=list(text_encoder_targets)), pipeline.text_encoder)
+        inject_adapter_in_model(
+            LoraConfig(
+                r=rank,
+                lora_alpha=alpha,
+                init_lora_weights='gaussian',
+                target_modules=list(text_encoder_targets)),
+            pipeline.text_encoder)
     return pipeline
 
 
@@ -46,12 +55,14 @@ def save_lora(pipeline, directory: str) -> str:
     from diffusers import StableDiffusionPipeline
     from diffusers.utils import convert_state_dict_to_diffusers
     from peft import get_peft_model_state_dict
-    layers = dict(unet_lora_layers=convert_state_dict_to_diffusers(
-        get_peft_model_state_dict(pipeline.unet)))
+    layers = dict(
+        unet_lora_layers=convert_state_dict_to_diffusers(
+            get_peft_model_state_dict(pipeline.unet)))
     if has_lora(pipeline.text_encoder):
         layers['text_encoder_lora_layers'] = convert_state_dict_to_diffusers(
             get_peft_model_state_dict(pipeline.text_encoder))
-    StableDiffusionPipeline.save_lora_weights(directory, safe_serialization=True, **layers)
+    StableDiffusionPipeline.save_lora_weights(
+        directory, safe_serialization=True, **layers)
     return osp.join(directory, LORA_WEIGHTS_NAME)
 
 
@@ -60,8 +71,9 @@ def load_lora(pipeline, directory: str, fuse: bool = True):
     ``fuse``, merge them into the base weights and drop the adapter layers
     (generation then runs at the base model's speed)."""
     if not osp.isfile(osp.join(directory, LORA_WEIGHTS_NAME)):
-        raise FileNotFoundError(f'no LoRA weights {LORA_WEIGHTS_NAME} in {directory!r} '
-                                '(written by personalisation with lora=dict(...))')
+        raise FileNotFoundError(
+            f'no LoRA weights {LORA_WEIGHTS_NAME} in {directory!r} '
+            '(written by personalisation with lora=dict(...))')
     pipeline.load_lora_weights(directory)
     if fuse:
         pipeline.fuse_lora()

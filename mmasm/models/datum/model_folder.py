@@ -31,11 +31,14 @@ def require_datum_extra() -> None:
     """An ``ImportError`` naming the extra to install where diffusers,
     transformers or peft is missing."""
     import importlib.util
-    missing = [name for name in ('diffusers', 'transformers', 'peft')
-               if importlib.util.find_spec(name) is None]
+    missing = [
+        name for name in ('diffusers', 'transformers', 'peft')
+        if importlib.util.find_spec(name) is None
+    ]
     if missing:
-        raise ImportError(f'DATUM needs {", ".join(missing)}: pip install "mmasm[datum]" '
-                          '(or pip install -r requirements/datum.txt)')
+        raise ImportError(
+            f'DATUM needs {", ".join(missing)}: pip install "mmasm[datum]" '
+            '(or pip install -r requirements/datum.txt)')
 
 
 def check_model_dir(model_dir: str) -> str:
@@ -46,27 +49,30 @@ def check_model_dir(model_dir: str) -> str:
     if osp.isfile(index):
         with open(index) as f:
             entries = json.load(f)
-        missing = [name for name in REQUIRED_COMPONENTS
-                   if not (entries.get(name) or [None])[0]
-                   or not osp.isdir(osp.join(model_dir, name))]
+        missing = [
+            name for name in REQUIRED_COMPONENTS
+            if not (entries.get(name) or [None])[0]
+            or not osp.isdir(osp.join(model_dir, name))
+        ]
         if missing:
             raise FileNotFoundError(
                 f'Stable Diffusion folder {model_dir!r}: no {", ".join(missing)} '
                 f'(model_index.json lists: {", ".join(sorted(entries))}); '
                 'expected a complete diffusers-format pipeline folder')
         return model_dir
-    looks_like_hub_id = (not osp.exists(model_dir) and model_dir.count('/') == 1
+    looks_like_hub_id = (not osp.exists(model_dir)
+                         and model_dir.count('/') == 1
                          and not model_dir.startswith(('.', '/', '~')))
     what = ('is a Hugging Face Hub id, but mmasm only loads local folders '
             '(local_files_only=True)' if looks_like_hub_id else
             'does not exist' if not osp.exists(model_dir) else
             'has no model_index.json (not a diffusers-format folder)')
     model_id = model_dir if looks_like_hub_id else DEFAULT_MODEL_ID
-    folder = (f'checkpoints/{model_id.split("/")[-1]}' if looks_like_hub_id
-              else model_dir)
+    folder = (f'checkpoints/{model_id.split("/")[-1]}'
+              if looks_like_hub_id else model_dir)
     raise FileNotFoundError(
-        f'Stable Diffusion model_dir {model_dir!r} {what}: '
-        + DOWNLOAD_HINT.format(model_id=model_id, folder=folder))
+        f'Stable Diffusion model_dir {model_dir!r} {what}: ' +
+        DOWNLOAD_HINT.format(model_id=model_id, folder=folder))
 
 
 def load_pipeline(model_dir: str,
@@ -83,14 +89,18 @@ def load_pipeline(model_dir: str,
     import diffusers
     from diffusers import StableDiffusionPipeline
     pipeline = StableDiffusionPipeline.from_pretrained(
-        model_dir, local_files_only=True, dtype=torch_dtype,
-        safety_checker=None, feature_extractor=None,
+        model_dir,
+        local_files_only=True,
+        dtype=torch_dtype,
+        safety_checker=None,
+        feature_extractor=None,
         requires_safety_checker=False)
     if scheduler is not None:
         scheduler_cls = getattr(diffusers, scheduler, None)
         if scheduler_cls is None:
             raise ValueError(f'scheduler {scheduler!r} is not a diffusers '
                              'scheduler class (e.g. DDIMScheduler)')
-        pipeline.scheduler = scheduler_cls.from_config(pipeline.scheduler.config)
+        pipeline.scheduler = scheduler_cls.from_config(
+            pipeline.scheduler.config)
     pipeline.set_progress_bar_config(disable=True)
     return pipeline.to(device)

@@ -20,7 +20,8 @@ def write_char_tokenizer(directory: str) -> str:
     token per letter, with 54 ids. Returns ``directory``."""
     mkdir_or_exist(directory)
     letters = string.ascii_lowercase
-    tokens = list(letters) + [c + '</w>' for c in letters] + list(SPECIAL_TOKENS)
+    tokens = list(letters) + [c + '</w>'
+                              for c in letters] + list(SPECIAL_TOKENS)
     with open(osp.join(directory, 'vocab.json'), 'w') as f:
         json.dump({token: i for i, token in enumerate(tokens)}, f)
     with open(osp.join(directory, 'merges.txt'), 'w') as f:
@@ -28,7 +29,9 @@ def write_char_tokenizer(directory: str) -> str:
     return directory
 
 
-def build_random_pipeline(shapes: Dict, tokenizer_dir: str, seed: int = 0,
+def build_random_pipeline(shapes: Dict,
+                          tokenizer_dir: str,
+                          seed: int = 0,
                           device: str = 'cpu'):
     """A ``StableDiffusionPipeline`` (no safety checker) whose UNet, VAE and
     text encoder are randomly initialised (seed ``seed``) from the configs
@@ -38,11 +41,13 @@ def build_random_pipeline(shapes: Dict, tokenizer_dir: str, seed: int = 0,
     ``tokenizer_dir`` (see :func:`write_char_tokenizer`)."""
     require_datum_extra()
     import diffusers
-    from diffusers import AutoencoderKL, StableDiffusionPipeline, UNet2DConditionModel
+    from diffusers import (AutoencoderKL, StableDiffusionPipeline,
+                           UNet2DConditionModel)
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
     text_cfg = dict(shapes['text_encoder'])
     tokenizer = CLIPTokenizer.from_pretrained(
-        tokenizer_dir, local_files_only=True,
+        tokenizer_dir,
+        local_files_only=True,
         model_max_length=text_cfg['max_position_embeddings'])
     text_cfg.setdefault('bos_token_id', tokenizer.bos_token_id)
     text_cfg.setdefault('eos_token_id', tokenizer.eos_token_id)
@@ -56,6 +61,11 @@ def build_random_pipeline(shapes: Dict, tokenizer_dir: str, seed: int = 0,
             vae = AutoencoderKL(**shapes['vae'])
             text_encoder = CLIPTextModel(CLIPTextConfig(**text_cfg))
     return StableDiffusionPipeline(
-        vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, unet=unet,
-        scheduler=scheduler, safety_checker=None, feature_extractor=None,
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        unet=unet,
+        scheduler=scheduler,
+        safety_checker=None,
+        feature_extractor=None,
         requires_safety_checker=False)

@@ -4,6 +4,7 @@ from typing import Sequence
 import torch
 import torch.nn as nn
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
+
 from mmasm.registry import MODELS
 
 
@@ -11,7 +12,9 @@ class ASPPSumClassifier(nn.Module):
     """Parallel dilated 3x3 convolutions ``in_channels -> num_classes`` whose
     outputs are summed (DeepLab-v2's ``Classifier_Module``, "ASPP-L")."""
 
-    def __init__(self, in_channels: int, num_classes: int,
+    def __init__(self,
+                 in_channels: int,
+                 num_classes: int,
                  dilations: Sequence[int] = (6, 12, 18, 24)):
         super().__init__()
         if not dilations:
@@ -48,23 +51,29 @@ class DeepLabV2Head(BaseDecodeHead):
             ``dropout_ratio`` defaults to 0.
     """
 
-    def __init__(self, in_channels, dilations: Sequence[int] = (6, 12, 18, 24),
-                 channels=None, dropout_ratio: float = 0.0, **kwargs):
+    def __init__(self,
+                 in_channels,
+                 dilations: Sequence[int] = (6, 12, 18, 24),
+                 channels=None,
+                 dropout_ratio: float = 0.0,
+                 **kwargs):
         input_transform = kwargs.get('input_transform')
         if input_transform == 'multiple_select':
-            raise ValueError("DeepLabV2Head needs one feature map: use "
+            raise ValueError('DeepLabV2Head needs one feature map: use '
                              "input_transform=None or 'resize_concat'")
-        feat_channels = (sum(in_channels) if input_transform == 'resize_concat'
-                         else in_channels)
+        feat_channels = (
+            sum(in_channels)
+            if input_transform == 'resize_concat' else in_channels)
         if channels is not None and channels != feat_channels:
             raise ValueError(
                 f'DeepLabV2Head classifies its input features directly, so '
                 f'channels must equal the input channels {feat_channels} '
                 f'(or be left out), got channels={channels}')
-        kwargs.setdefault('init_cfg', dict(
-            type='Normal', std=0.01, override=dict(name='conv_seg')))
-        super().__init__(in_channels, feat_channels,
-                         dropout_ratio=dropout_ratio, **kwargs)
+        kwargs.setdefault(
+            'init_cfg',
+            dict(type='Normal', std=0.01, override=dict(name='conv_seg')))
+        super().__init__(
+            in_channels, feat_channels, dropout_ratio=dropout_ratio, **kwargs)
         self.dilations = tuple(dilations)
         self.conv_seg = ASPPSumClassifier(feat_channels, self.out_channels,
                                           self.dilations)

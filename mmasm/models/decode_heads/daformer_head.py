@@ -5,7 +5,8 @@ import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
-from mmseg.models.decode_heads.sep_aspp_head import DepthwiseSeparableASPPModule
+from mmseg.models.decode_heads.sep_aspp_head import \
+    DepthwiseSeparableASPPModule
 from mmseg.models.utils import resize
 
 from mmasm.registry import MODELS
@@ -29,23 +30,41 @@ class DAFormerHead(BaseDecodeHead):
             lists, ``channels``, ``num_classes``, ``norm_cfg``, losses, ...).
     """
 
-    def __init__(self, embed_dims: int = 256, dilations: Sequence[int] = (1, 6, 12, 18),
+    def __init__(self,
+                 embed_dims: int = 256,
+                 dilations: Sequence[int] = (1, 6, 12, 18),
                  **kwargs):
         super().__init__(input_transform='multiple_select', **kwargs)
-        self.embed_layers = nn.ModuleList(
-            [nn.Conv2d(channels, embed_dims, kernel_size=1) for channels in self.in_channels])
+        self.embed_layers = nn.ModuleList([
+            nn.Conv2d(channels, embed_dims, kernel_size=1)
+            for channels in self.in_channels
+        ])
         self.fusion = DepthwiseSeparableASPPModule(
-            dilations=tuple(dilations), in_channels=embed_dims * len(self.in_channels),
-            channels=self.channels, conv_cfg=self.conv_cfg, norm_cfg=self.norm_cfg,
+            dilations=tuple(dilations),
+            in_channels=embed_dims * len(self.in_channels),
+            channels=self.channels,
+            conv_cfg=self.conv_cfg,
+            norm_cfg=self.norm_cfg,
             act_cfg=self.act_cfg)
-        self.bottleneck = ConvModule(len(dilations) * self.channels, self.channels, 3, padding=1,
-                                     conv_cfg=self.conv_cfg, norm_cfg=self.norm_cfg,
-                                     act_cfg=self.act_cfg)
+        self.bottleneck = ConvModule(
+            len(dilations) * self.channels,
+            self.channels,
+            3,
+            padding=1,
+            conv_cfg=self.conv_cfg,
+            norm_cfg=self.norm_cfg,
+            act_cfg=self.act_cfg)
 
     def _embed(self, inputs: List[torch.Tensor]) -> torch.Tensor:
         size = inputs[0].shape[2:]
-        embedded = [resize(embed(x), size=size, mode='bilinear', align_corners=self.align_corners)
-                    for embed, x in zip(self.embed_layers, inputs)]
+        embedded = [
+            resize(
+                embed(x),
+                size=size,
+                mode='bilinear',
+                align_corners=self.align_corners)
+            for embed, x in zip(self.embed_layers, inputs)
+        ]
         return torch.cat(embedded, dim=1)
 
     def forward(self, inputs: List[torch.Tensor]) -> torch.Tensor:

@@ -25,8 +25,11 @@ class HRDAAttentionHead(DAFormerHead):
         super().__init__(embed_dims=embed_dims, dilations=(1, ), **kwargs)
         del self.fusion, self.bottleneck
         self.fuse_layer = ConvModule(
-            embed_dims * len(self.in_channels), self.channels, 1,
-            conv_cfg=self.conv_cfg, norm_cfg=self.norm_cfg,
+            embed_dims * len(self.in_channels),
+            self.channels,
+            1,
+            conv_cfg=self.conv_cfg,
+            norm_cfg=self.norm_cfg,
             act_cfg=self.act_cfg)
 
     def forward(self, inputs) -> torch.Tensor:

@@ -73,13 +73,17 @@ class HRDAHead(BaseDecodeHead):
         fixed_attention: a constant attention in place of ``A`` (ablation).
     """
 
-    def __init__(self, single_scale_head: dict,
+    def __init__(self,
+                 single_scale_head: dict,
                  scale_attention_head: Optional[dict] = None,
                  attention_embed_dim: int = 256,
                  attention_classwise: bool = True,
-                 hr_loss_weight: float = 0.1, lr_loss_weight: float = 0.0,
-                 scales: Sequence[float] = (0.5, 1.0), output_stride: int = 4,
-                 fixed_attention: Optional[float] = None, **kwargs):
+                 hr_loss_weight: float = 0.1,
+                 lr_loss_weight: float = 0.0,
+                 scales: Sequence[float] = (0.5, 1.0),
+                 output_stride: int = 4,
+                 fixed_attention: Optional[float] = None,
+                 **kwargs):
         if not isinstance(single_scale_head, dict):
             raise TypeError('HRDAHead: single_scale_head must be a head '
                             f'config dict, got {single_scale_head!r}')
@@ -110,11 +114,15 @@ class HRDAHead(BaseDecodeHead):
 
     def _attention_cfg(self, head_cfg: dict, embed_dim: int,
                        classwise: bool) -> dict:
-        cfg = dict(head_cfg, num_classes=self.num_classes if classwise else 1,
-                   out_channels=None)
+        cfg = dict(
+            head_cfg,
+            num_classes=self.num_classes if classwise else 1,
+            out_channels=None)
         if str(cfg['type']).split('.')[-1] == 'DAFormerHead':
-            cfg.update(type='mmasm.HRDAAttentionHead', channels=embed_dim,
-                       embed_dims=embed_dim)
+            cfg.update(
+                type='mmasm.HRDAAttentionHead',
+                channels=embed_dim,
+                embed_dims=embed_dim)
         return cfg
 
     # -- fusion ---------------------------------------------------------
@@ -156,8 +164,7 @@ class HRDAHead(BaseDecodeHead):
         hr_seg = self.decode_detail(detail_feats, lr_seg.shape[0])
         att = self.scale_attention_map(context_feats)
         if crop_box is not None:
-            y1, y2, x1, x2 = scale_box(crop_box,
-                                       self.output_stride / lr_scale)
+            y1, y2, x1, x2 = scale_box(crop_box, self.output_stride / lr_scale)
             mask = lr_seg.new_zeros((lr_seg.shape[0], 1, *lr_seg.shape[2:]))
             mask[:, :, y1:y2, x1:x2] = 1
             att = att * mask
@@ -175,11 +182,17 @@ class HRDAHead(BaseDecodeHead):
 
     def _upsample(self, x: torch.Tensor, factor: float) -> torch.Tensor:
         # mmseg 1.x's resize defaults to nearest: bilinear, as HRDA's
-        return resize(x, scale_factor=factor, mode='bilinear',
-                      align_corners=self.align_corners)
+        return resize(
+            x,
+            scale_factor=factor,
+            mode='bilinear',
+            align_corners=self.align_corners)
 
     # -- mmseg's decode-head interface ---------------------------------
-    def loss(self, inputs, batch_data_samples, train_cfg,
+    def loss(self,
+             inputs,
+             batch_data_samples,
+             train_cfg,
              crop_box: Optional[Box] = None) -> Dict[str, torch.Tensor]:
         seg_logits = self.forward(inputs, crop_box)
         return self.loss_by_feat(seg_logits, batch_data_samples, crop_box)
@@ -188,54 +201,60 @@ class HRDAHead(BaseDecodeHead):
                 test_cfg) -> torch.Tensor:
         return self.predict_by_feat(self.forward(inputs)[0], batch_img_metas)
 
-    def loss_by_feat(self, seg_logits, batch_data_samples,
-                     crop_box: Optional[Box] = None
-                     ) -> Dict[str, torch.Tensor]:
+    def loss_by_feat(
+            self,
+            seg_logits,
+            batch_data_samples,
+            crop_box: Optional[Box] = None) -> Dict[str, torch.Tensor]:
         """The weighted fused / detail / context losses (``hr.*``,
         ``lr.*``); pixel weights from the sampler at the full label."""
         fused, lr_seg, hr_seg = seg_logits
         label = self._stack_batch_gt(batch_data_samples)
         fused = self._to_label(fused, label)
-        weight = (self.sampler.sample(fused, label)
-                  if self.sampler is not None else None)
+        weight = (
+            self.sampler.sample(fused, label)
+            if self.sampler is not None else None)
         fused_weight = 1 - self.hr_loss_weight - self.lr_loss_weight
         losses = _scaled(self._seg_losses(fused, label, weight), fused_weight)
         if self.lr_loss_weight > 0:
-            lr_losses = self._seg_losses(self._to_label(lr_seg, label), label,
-                                         weight)
-            losses.update(add_prefix(
-                _scaled(lr_losses, self.lr_loss_weight), 'lr'))
+            lr_losses = self._seg_losses(
+                self._to_label(lr_seg, label), label, weight)
+            losses.update(
+                add_prefix(_scaled(lr_losses, self.lr_loss_weight), 'lr'))
         if self.hr_loss_weight > 0:
             if crop_box is not None:
                 label = crop(label, crop_box)
                 weight = None if weight is None else crop(weight, crop_box)
-            hr_losses = self._seg_losses(self._to_label(hr_seg, label), label,
-                                         weight)
-            losses.update(add_prefix(
-                _scaled(hr_losses, self.hr_loss_weight), 'hr'))
+            hr_losses = self._seg_losses(
+                self._to_label(hr_seg, label), label, weight)
+            losses.update(
+                add_prefix(_scaled(hr_losses, self.hr_loss_weight), 'hr'))
         return losses
 
     def _to_label(self, logits: torch.Tensor,
                   label: torch.Tensor) -> torch.Tensor:
-        return resize(logits, size=label.shape[2:], mode='bilinear',
-                      align_corners=self.align_corners)
+        return resize(
+            logits,
+            size=label.shape[2:],
+            mode='bilinear',
+            align_corners=self.align_corners)
 
     def _seg_losses(self, logits: torch.Tensor, label: torch.Tensor,
-                    weight: Optional[torch.Tensor]
-                    ) -> Dict[str, torch.Tensor]:
+                    weight: Optional[torch.Tensor]) -> Dict[str, torch.Tensor]:
         """``BaseDecodeHead.loss_by_feat`` at the label's size, with
         ``weight`` given."""
         label = label.squeeze(1)
-        losses_decode = (self.loss_decode if isinstance(
-            self.loss_decode, nn.ModuleList) else [self.loss_decode])
+        losses_decode = (
+            self.loss_decode if isinstance(self.loss_decode, nn.ModuleList)
+            else [self.loss_decode])
         losses: Dict[str, torch.Tensor] = {}
         for loss_decode in losses_decode:
-            value = loss_decode(logits, label, weight=weight,
-                                ignore_index=self.ignore_index)
+            value = loss_decode(
+                logits, label, weight=weight, ignore_index=self.ignore_index)
             name = loss_decode.loss_name
             losses[name] = losses[name] + value if name in losses else value
-        losses['acc_seg'] = accuracy(logits, label,
-                                     ignore_index=self.ignore_index)
+        losses['acc_seg'] = accuracy(
+            logits, label, ignore_index=self.ignore_index)
         return losses
 
 

@@ -1,6 +1,7 @@
 """The output-space discriminator of AdaptSegNet, used by ASH."""
 import torch
 import torch.nn as nn
+
 from mmasm.registry import MODELS
 
 
@@ -23,18 +24,25 @@ class OutputSpaceDiscriminator(nn.Module):
         negative_slope: of the LeakyReLUs.
     """
 
-    def __init__(self, num_classes: int, base_channels: int = 64,
-                 num_convs: int = 5, negative_slope: float = 0.2):
+    def __init__(self,
+                 num_classes: int,
+                 base_channels: int = 64,
+                 num_convs: int = 5,
+                 negative_slope: float = 0.2):
         super().__init__()
         if num_classes < 1 or num_convs < 2:
-            raise ValueError(f'OutputSpaceDiscriminator needs num_classes >= 1 '
-                             f'and num_convs >= 2, got {num_classes}, {num_convs}')
+            raise ValueError(
+                f'OutputSpaceDiscriminator needs num_classes >= 1 '
+                f'and num_convs >= 2, got {num_classes}, {num_convs}')
         self.num_classes = num_classes
-        channels = [num_classes] + [base_channels * 2**i for i in range(num_convs - 1)]
+        channels = [num_classes
+                    ] + [base_channels * 2**i for i in range(num_convs - 1)]
         layers = []
         for cin, cout in zip(channels[:-1], channels[1:]):
-            layers += [nn.Conv2d(cin, cout, 4, stride=2, padding=1),
-                       nn.LeakyReLU(negative_slope, inplace=True)]
+            layers += [
+                nn.Conv2d(cin, cout, 4, stride=2, padding=1),
+                nn.LeakyReLU(negative_slope, inplace=True)
+            ]
         layers.append(nn.Conv2d(channels[-1], 1, 4, stride=2, padding=1))
         self.layers = nn.Sequential(*layers)
 

@@ -13,8 +13,8 @@ import torch.nn as nn
 CONTENT_KEY = 'content_id'
 
 
-def content_groups(data_samples: Sequence, key: str = CONTENT_KEY
-                   ) -> List[List[int]]:
+def content_groups(data_samples: Sequence,
+                   key: str = CONTENT_KEY) -> List[List[int]]:
     """Batch indices of the images sharing a content id, for every content
     shown by two or more images (singletons never contribute)."""
     groups: Dict[Hashable, List[int]] = {}
@@ -37,8 +37,10 @@ def paper_consistency(features: torch.Tensor,
     a partner, as in ASM's batches.
     """
     z = features.flatten(1)
-    distances = [torch.linalg.vector_norm(
-        z[g] - z[g].mean(0, keepdim=True), dim=1) for g in groups]
+    distances = [
+        torch.linalg.vector_norm(z[g] - z[g].mean(0, keepdim=True), dim=1)
+        for g in groups
+    ]
     return torch.cat(distances).mean()
 
 
@@ -55,7 +57,7 @@ def authors_consistency(conv_outputs: Sequence[torch.Tensor],
         sizes = sorted({len(g) for g in groups})
         raise ValueError(
             f"consistency_mode='authors' compares (stylized, original) "
-            f"pairs, got content groups of sizes {sizes}; use "
+            f'pairs, got content groups of sizes {sizes}; use '
             f"consistency_mode='paper' for larger groups")
     first = [g[0] for g in groups]
     second = [g[1] for g in groups]
@@ -72,27 +74,32 @@ def stage_convs(backbone: nn.Module, stage: str = 'layer4') -> List[nn.Module]:
         raise TypeError(
             f"consistency_mode='authors' needs a ResNet-style backbone with "
             f"a '{stage}' stage of residual blocks; {type(backbone).__name__} "
-            f"has none")
+            f'has none')
     if getattr(backbone, 'with_cp', False):
         raise ValueError("consistency_mode='authors' records conv outputs "
-                         "during the forward pass, which with_cp=True runs "
-                         "without gradients; set with_cp=False")
-    convs = [getattr(block, name) for block in blocks
-             for name in ('conv1', 'conv2', 'conv3') if hasattr(block, name)]
+                         'during the forward pass, which with_cp=True runs '
+                         'without gradients; set with_cp=False')
+    convs = [
+        getattr(block, name) for block in blocks
+        for name in ('conv1', 'conv2', 'conv3') if hasattr(block, name)
+    ]
     if not convs:
-        raise TypeError(f"the blocks of {type(backbone).__name__}.{stage} "
-                        f"have no conv1/conv2/conv3 layers")
+        raise TypeError(f'the blocks of {type(backbone).__name__}.{stage} '
+                        f'have no conv1/conv2/conv3 layers')
     return convs
 
 
 @contextmanager
-def capture_outputs(modules: Sequence[nn.Module]
-                    ) -> Iterator[List[torch.Tensor]]:
+def capture_outputs(
+        modules: Sequence[nn.Module]) -> Iterator[List[torch.Tensor]]:
     """Record the output of each module, in call order, while the block
     runs."""
     outputs: List[torch.Tensor] = []
-    handles = [m.register_forward_hook(
-        lambda module, args, output: outputs.append(output)) for m in modules]
+    handles = [
+        m.register_forward_hook(
+            lambda module, args, output: outputs.append(output))
+        for m in modules
+    ]
     try:
         yield outputs
     finally:

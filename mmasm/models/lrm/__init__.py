@@ -12,6 +12,5 @@ from .vgg_features import VGGFeatures
 __all__ = [
     'BatchInstanceNorm2d', 'clamp_bin_gates_', 'LRMTranslator',
     'LRMPatchDiscriminator', 'LRMPerceptualLoss', 'gram_matrix', 'lsgan_loss',
-    'VGGFeatures', 'LRMTrainer',
-    'load_lrm_translator', 'save_lrm_translator'
+    'VGGFeatures', 'LRMTrainer', 'load_lrm_translator', 'save_lrm_translator'
 ]

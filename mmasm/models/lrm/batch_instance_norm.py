@@ -22,8 +22,11 @@ class BatchInstanceNorm2d(nn.BatchNorm2d):
     statistics of the current batch, in eval mode too.
     """
 
-    def __init__(self, num_features: int, eps: float = 1e-5,
-                 momentum: float = 0.1, affine: bool = True,
+    def __init__(self,
+                 num_features: int,
+                 eps: float = 1e-5,
+                 momentum: float = 0.1,
+                 affine: bool = True,
                  track_running_stats: bool = True):
         super().__init__(num_features, eps, momentum, affine,
                          track_running_stats)
@@ -42,8 +45,9 @@ class BatchInstanceNorm2d(nn.BatchNorm2d):
         batch_branch = super().forward(x)  # BN(x) * gamma + beta
         instance_branch = F.instance_norm(x, eps=self.eps)
         if self.affine:
-            instance_branch = (instance_branch * self.weight[:, None, None] +
-                               self.bias[:, None, None])
+            instance_branch = (
+                instance_branch * self.weight[:, None, None] +
+                self.bias[:, None, None])
         rho = self.rho[:, None, None]
         return rho * batch_branch + (1 - rho) * instance_branch
 

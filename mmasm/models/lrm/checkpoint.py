@@ -36,7 +36,8 @@ def translator_state_dict(ckpt: object, path: str) -> Dict[str, torch.Tensor]:
     return model_state_dict(ckpt, path, 'an LRM translator', RUNNER_PREFIX)
 
 
-def load_lrm_translator(path: Union[str, os.PathLike], device: str = 'cpu',
+def load_lrm_translator(path: Union[str, os.PathLike],
+                        device: str = 'cpu',
                         **translator_kwargs) -> LRMTranslator:
     """An :class:`LRMTranslator` in eval mode, frozen, with the weights in
     ``path`` (see module doc); ``translator_kwargs`` are its constructor
@@ -50,9 +51,11 @@ def load_lrm_translator(path: Union[str, os.PathLike], device: str = 'cpu',
     path = os.fspath(path)
     state = translator_state_dict(load_tensor_file(path), path)
     translator = LRMTranslator(**translator_kwargs)
-    missing, unexpected, shapes = state_dict_mismatch(translator.state_dict(), state)
+    missing, unexpected, shapes = state_dict_mismatch(translator.state_dict(),
+                                                      state)
     if missing or unexpected or shapes:
-        raise ValueError(describe_mismatch(path, 'LRM translator', missing,
-                                           unexpected, shapes))
+        raise ValueError(
+            describe_mismatch(path, 'LRM translator', missing, unexpected,
+                              shapes))
     translator.load_state_dict(state)
     return translator.to(device).eval().requires_grad_(False)

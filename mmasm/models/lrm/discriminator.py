@@ -3,8 +3,9 @@ from typing import Sequence
 
 import torch
 import torch.nn as nn
-from mmasm.registry import MODELS
 from torch.nn.utils.parametrizations import spectral_norm
+
+from mmasm.registry import MODELS
 
 
 @MODELS.register_module()
@@ -19,7 +20,8 @@ class LRMPatchDiscriminator(nn.Sequential):
             last conv (True, default); False gives a plain linear score.
     """
 
-    def __init__(self, channels: Sequence[int] = (3, 64, 128, 256, 512, 1),
+    def __init__(self,
+                 channels: Sequence[int] = (3, 64, 128, 256, 512, 1),
                  final_activation: bool = True):
         layers = []
         for index, (cin, cout) in enumerate(zip(channels, channels[1:])):

@@ -4,8 +4,8 @@ from typing import Dict, List, Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmasm.registry import MODELS
 
+from mmasm.registry import MODELS
 from .vgg_features import VGGFeatures
 
 
@@ -43,11 +43,13 @@ class LRMPerceptualLoss(nn.Module):
         content_weight, style_weight: 1 and 5 in the authors' code.
     """
 
-    def __init__(self, vgg: Optional[dict] = None,
+    def __init__(self,
+                 vgg: Optional[dict] = None,
                  content_layer: str = 'relu2_2',
                  style_layers: Sequence[str] = ('relu1_2', 'relu2_2',
                                                 'relu3_3', 'relu4_3'),
-                 content_weight: float = 1.0, style_weight: float = 5.0):
+                 content_weight: float = 1.0,
+                 style_weight: float = 5.0):
         super().__init__()
         self.content_layer = content_layer
         self.style_layers = tuple(style_layers)
@@ -88,7 +90,8 @@ class LRMPerceptualLoss(nn.Module):
         for name, target_gram in zip(self.style_layers,
                                      self.target_grams(target)):
             gram = gram_matrix(mixed_features[name])
-            loss_style = loss_style + F.mse_loss(
-                gram, target_gram.expand_as(gram))
-        return dict(loss_content=self.content_weight * loss_content,
-                    loss_style=self.style_weight * loss_style)
+            loss_style = loss_style + F.mse_loss(gram,
+                                                 target_gram.expand_as(gram))
+        return dict(
+            loss_content=self.content_weight * loss_content,
+            loss_style=self.style_weight * loss_style)

@@ -7,12 +7,11 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapperDict
 from mmengine.structures import BaseDataElement
-from mmasm.registry import MODELS
 
+from mmasm.registry import MODELS
 from mmasm.utils import build_module, frozen, unwrap_model
 from .losses import lsgan_loss
 from .translator import PIXEL_MAX
-
 
 
 @MODELS.register_module()
@@ -54,8 +53,8 @@ class LRMTrainer(BaseModel):
     """
 
     def __init__(self,
-                 translator: Union[dict, nn.Module] = dict(
-                     type='LRMTranslator'),
+                 translator: Union[dict,
+                                   nn.Module] = dict(type='LRMTranslator'),
                  discriminator: Union[dict, nn.Module] = dict(
                      type='LRMPatchDiscriminator'),
                  perceptual_loss: Optional[Union[dict, nn.Module]] = dict(
@@ -66,12 +65,14 @@ class LRMTrainer(BaseModel):
                  data_preprocessor: Union[dict, nn.Module] = dict(
                      type='RAINDataPreprocessor'),
                  init_cfg: Optional[dict] = None):
-        super().__init__(data_preprocessor=build_module(data_preprocessor),
-                         init_cfg=init_cfg)
+        super().__init__(
+            data_preprocessor=build_module(data_preprocessor),
+            init_cfg=init_cfg)
         self.translator = build_module(translator)
         self.discriminator = build_module(discriminator)
-        self.perceptual_loss = (build_module(perceptual_loss)
-                                if perceptual_loss is not None else None)
+        self.perceptual_loss = (
+            build_module(perceptual_loss)
+            if perceptual_loss is not None else None)
         self.rec_weight = rec_weight
         self.adv_weight = adv_weight
         self.pixel_scale = pixel_scale
@@ -102,8 +103,9 @@ class LRMTrainer(BaseModel):
     def discriminator_losses(self, target, mixed) -> Dict[str, torch.Tensor]:
         real = lsgan_loss(self.discriminator(target), real=True)
         fake = lsgan_loss(self.discriminator(mixed.detach()), real=False)
-        return dict(loss_disc_real=self.adv_weight * real,
-                    loss_disc_fake=self.adv_weight * fake)
+        return dict(
+            loss_disc_real=self.adv_weight * real,
+            loss_disc_fake=self.adv_weight * fake)
 
     def train_step(self, data: Union[dict, tuple, list],
                    optim_wrapper: OptimWrapperDict) -> Dict[str, torch.Tensor]:
@@ -127,7 +129,8 @@ class LRMTrainer(BaseModel):
         log_vars.update(disc_log_vars)
         return log_vars
 
-    def forward(self, inputs: Dict[str, torch.Tensor],
+    def forward(self,
+                inputs: Dict[str, torch.Tensor],
                 data_samples: Optional[List[BaseDataElement]] = None,
                 mode: str = 'tensor'):
         """``'loss'``: the translator's loss terms; ``'tensor'``: the
@@ -145,5 +148,7 @@ class LRMTrainer(BaseModel):
         if mode == 'tensor':
             return translated
         samples = data_samples or [BaseDataElement() for _ in translated]
-        return [BaseDataElement(metainfo=sample.metainfo, translated=image)
-                for sample, image in zip(samples, translated)]
+        return [
+            BaseDataElement(metainfo=sample.metainfo, translated=image)
+            for sample, image in zip(samples, translated)
+        ]

@@ -5,9 +5,9 @@ from typing import Optional, Sequence, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmasm.registry import MODELS
 from torch.nn.utils.parametrizations import spectral_norm
 
+from mmasm.registry import MODELS
 from .batch_instance_norm import BatchInstanceNorm2d, clamp_bin_gates_
 
 #: Pixel range of the translator's images: RGB floats in [0, 255], the
@@ -22,14 +22,15 @@ class ResidualBlock(nn.Module):
 
     def __init__(self, channels: int, track_running_stats: bool = False):
         super().__init__()
-        self.body = nn.Sequential(OrderedDict(
-            conv1=nn.Conv2d(channels, channels, 3, padding=1, bias=False),
-            norm1=BatchInstanceNorm2d(
-                channels, track_running_stats=track_running_stats),
-            relu=nn.ReLU(inplace=True),
-            conv2=nn.Conv2d(channels, channels, 3, padding=1, bias=False),
-            norm2=BatchInstanceNorm2d(
-                channels, track_running_stats=track_running_stats)))
+        self.body = nn.Sequential(
+            OrderedDict(
+                conv1=nn.Conv2d(channels, channels, 3, padding=1, bias=False),
+                norm1=BatchInstanceNorm2d(
+                    channels, track_running_stats=track_running_stats),
+                relu=nn.ReLU(inplace=True),
+                conv2=nn.Conv2d(channels, channels, 3, padding=1, bias=False),
+                norm2=BatchInstanceNorm2d(
+                    channels, track_running_stats=track_running_stats)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x + self.body(x)
@@ -40,15 +41,16 @@ def build_encoder(width: int, latent_channels: int,
     """conv 4x4 s2 3->width, BIN, ReLU, 2 residual blocks, conv 3x3
     width->latent, ReLU: an image ``(N, 3, H, W)`` -> its latent
     representation ``(N, latent, H/2, W/2)``."""
-    return nn.Sequential(OrderedDict(
-        conv_in=nn.Conv2d(3, width, 4, stride=2, padding=1),
-        norm_in=BatchInstanceNorm2d(
-            width, track_running_stats=track_running_stats),
-        relu_in=nn.ReLU(inplace=True),
-        res1=ResidualBlock(width, track_running_stats),
-        res2=ResidualBlock(width, track_running_stats),
-        conv_out=nn.Conv2d(width, latent_channels, 3, padding=1),
-        relu_out=nn.ReLU(inplace=True)))
+    return nn.Sequential(
+        OrderedDict(
+            conv_in=nn.Conv2d(3, width, 4, stride=2, padding=1),
+            norm_in=BatchInstanceNorm2d(
+                width, track_running_stats=track_running_stats),
+            relu_in=nn.ReLU(inplace=True),
+            res1=ResidualBlock(width, track_running_stats),
+            res2=ResidualBlock(width, track_running_stats),
+            conv_out=nn.Conv2d(width, latent_channels, 3, padding=1),
+            relu_out=nn.ReLU(inplace=True)))
 
 
 def build_decoder(width: int, latent_channels: int,
@@ -56,14 +58,15 @@ def build_decoder(width: int, latent_channels: int,
     """Spectral-norm transposed conv 3x3 latent->width, ReLU, 2 residual
     blocks, spectral-norm transposed conv 4x4 s2 width->3; output not
     clamped (no tanh, as the authors)."""
-    return nn.Sequential(OrderedDict(
-        deconv_in=spectral_norm(
-            nn.ConvTranspose2d(latent_channels, width, 3, padding=1)),
-        relu_in=nn.ReLU(inplace=True),
-        res1=ResidualBlock(width, track_running_stats),
-        res2=ResidualBlock(width, track_running_stats),
-        deconv_out=spectral_norm(
-            nn.ConvTranspose2d(width, 3, 4, stride=2, padding=1))))
+    return nn.Sequential(
+        OrderedDict(
+            deconv_in=spectral_norm(
+                nn.ConvTranspose2d(latent_channels, width, 3, padding=1)),
+            relu_in=nn.ReLU(inplace=True),
+            res1=ResidualBlock(width, track_running_stats),
+            res2=ResidualBlock(width, track_running_stats),
+            deconv_out=spectral_norm(
+                nn.ConvTranspose2d(width, 3, 4, stride=2, padding=1))))
 
 
 def even_size(size: Sequence[int]) -> Tuple[int, int]:
@@ -99,7 +102,9 @@ class LRMTranslator(nn.Module):
             target and mixed batches that no loss ever saw.
     """
 
-    def __init__(self, width: int = 32, latent_channels: int = 64,
+    def __init__(self,
+                 width: int = 32,
+                 latent_channels: int = 64,
                  content_channels: int = 32,
                  track_running_stats: bool = False):
         super().__init__()
@@ -137,19 +142,20 @@ class LRMTranslator(nn.Module):
         """``cat(z_s[:, :32], z_t[:, 32:])``; a single target latent is
         shared by every source."""
         if target_latents.shape[0] == 1:
-            target_latents = target_latents.expand(
-                source_latents.shape[0], -1, -1, -1)
+            target_latents = target_latents.expand(source_latents.shape[0], -1,
+                                                   -1, -1)
         if target_latents.shape != source_latents.shape:
             raise ValueError(
                 f'LRMTranslator: source latents {tuple(source_latents.shape)}'
                 f' and target latents {tuple(target_latents.shape)} differ; '
                 f'encode images of the same size (or one target)')
         split = self.content_channels
-        return torch.cat([source_latents[:, :split],
-                          target_latents[:, split:]], dim=1)
+        return torch.cat(
+            [source_latents[:, :split], target_latents[:, split:]], dim=1)
 
-    def forward(self, source: torch.Tensor, target: torch.Tensor
-                ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def forward(
+        self, source: torch.Tensor, target: torch.Tensor
+    ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """The training pass: ``(mixed, reconstructed source,
         reconstructed target)``; source and target of one size."""
         source_latents = self.encode(source)
@@ -164,8 +170,12 @@ class LRMTranslator(nn.Module):
         self._check_target(target)
         size = even_size(size)
         if tuple(target.shape[-2:]) != size:
-            target = F.interpolate(target, size=size, mode='bilinear',
-                                   align_corners=False, antialias=True)
+            target = F.interpolate(
+                target,
+                size=size,
+                mode='bilinear',
+                align_corners=False,
+                antialias=True)
         return self.encode(target)
 
     @staticmethod
@@ -174,10 +184,11 @@ class LRMTranslator(nn.Module):
             raise ValueError(f'LRMTranslator: target must be RGB images '
                              f'(N, 3, H, W), got {tuple(target.shape)}')
 
-    def translate(self, source: torch.Tensor,
-                  target: Optional[torch.Tensor] = None,
-                  target_latents: Optional[torch.Tensor] = None
-                  ) -> torch.Tensor:
+    def translate(
+            self,
+            source: torch.Tensor,
+            target: Optional[torch.Tensor] = None,
+            target_latents: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Translate ``source`` (``(N, 3, H, W)``, RGB in [0, 255]) into
         the domain of ``target`` (one image, or N, any size: it is resized
         to the source size). Odd sizes are padded and the result
@@ -193,8 +204,9 @@ class LRMTranslator(nn.Module):
         height, width = source.shape[-2:]
         padded_h, padded_w = even_size((height, width))
         if (padded_h, padded_w) != (height, width):
-            source = F.pad(source, (0, padded_w - width, 0, padded_h - height),
-                           mode='replicate')
+            source = F.pad(
+                source, (0, padded_w - width, 0, padded_h - height),
+                mode='replicate')
         if target_latents is None:
             if target is None:
                 raise ValueError('LRMTranslator.translate needs target or '

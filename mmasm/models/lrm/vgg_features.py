@@ -48,8 +48,8 @@ def init_like_torchvision(features: nn.Module) -> None:
     """The conv initialisation of ``torchvision.models.VGG``."""
     for conv in features.modules():
         if isinstance(conv, nn.Conv2d):
-            nn.init.kaiming_normal_(conv.weight, mode='fan_out',
-                                    nonlinearity='relu')
+            nn.init.kaiming_normal_(
+                conv.weight, mode='fan_out', nonlinearity='relu')
             nn.init.zeros_(conv.bias)
 
 
@@ -70,7 +70,8 @@ class VGGFeatures(nn.Module):
             do (their loss weights are balanced for it).
     """
 
-    def __init__(self, arch: str = 'vgg19',
+    def __init__(self,
+                 arch: str = 'vgg19',
                  taps: Sequence[str] = ('relu1_2', 'relu2_2', 'relu3_3',
                                         'relu4_3'),
                  checkpoint: Optional[str] = None,
@@ -92,18 +93,24 @@ class VGGFeatures(nn.Module):
         self.taps = tuple(taps)
         init_like_torchvision(self.features)
         if checkpoint is None:
-            print_log(f'VGGFeatures: no VGG checkpoint given, the {arch} '
-                      f'loss network is random (perceptual losses measure '
-                      f'random features); pass a torchvision {arch} state '
-                      f'dict as vgg checkpoint', logger='current',
-                      level=logging.WARNING)
+            print_log(
+                f'VGGFeatures: no VGG checkpoint given, the {arch} '
+                f'loss network is random (perceptual losses measure '
+                f'random features); pass a torchvision {arch} state '
+                f'dict as vgg checkpoint',
+                logger='current',
+                level=logging.WARNING)
         else:
             self.load_torchvision(checkpoint)
         self.imagenet_normalize = imagenet_normalize
-        self.register_buffer('mean', 255 * torch.tensor(IMAGENET_MEAN)
-                             .view(1, 3, 1, 1), persistent=False)
-        self.register_buffer('std', 255 * torch.tensor(IMAGENET_STD)
-                             .view(1, 3, 1, 1), persistent=False)
+        self.register_buffer(
+            'mean',
+            255 * torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1),
+            persistent=False)
+        self.register_buffer(
+            'std',
+            255 * torch.tensor(IMAGENET_STD).view(1, 3, 1, 1),
+            persistent=False)
         self.requires_grad_(False)
         self.eval()
 
@@ -112,22 +119,26 @@ class VGGFeatures(nn.Module):
         dict."""
         checkpoint = os.fspath(checkpoint)
         state = load_tensor_file(checkpoint)
-        if isinstance(state, dict) and isinstance(state.get('state_dict'),
-                                                  dict):
+        if isinstance(state, dict) and isinstance(
+                state.get('state_dict'), dict):
             state = state['state_dict']
         if not isinstance(state, dict):
             raise ValueError(f'{checkpoint} is not a torchvision {self.arch} '
                              f'state dict')
-        own = {f'features.{k}': v for k, v in
-               self.features.state_dict().items()}
+        own = {
+            f'features.{k}': v
+            for k, v in self.features.state_dict().items()
+        }
         missing, unexpected, shapes = state_dict_mismatch(own, state)
         unexpected = [k for k in unexpected if not self._past_the_cut(k)]
         if missing or unexpected or shapes:
-            raise ValueError(describe_mismatch(
-                checkpoint, f"torchvision {self.arch}'s features (up to "
-                f'{self.names[-1]})', missing, unexpected, shapes))
+            raise ValueError(
+                describe_mismatch(
+                    checkpoint, f"torchvision {self.arch}'s features (up to "
+                    f'{self.names[-1]})', missing, unexpected, shapes))
         self.features.load_state_dict(
-            {k[len('features.'):]: state[k] for k in own})
+            {k[len('features.'):]: state[k]
+             for k in own})
 
     def _past_the_cut(self, key: str) -> bool:
         """Keys of a full torchvision VGG that this cut does not use."""
@@ -138,9 +149,10 @@ class VGGFeatures(nn.Module):
     def train(self, mode: bool = True):
         return super().train(False)  # a fixed loss network
 
-    def forward(self, images: torch.Tensor,
-                taps: Optional[Sequence[str]] = None
-                ) -> Dict[str, torch.Tensor]:
+    def forward(
+            self,
+            images: torch.Tensor,
+            taps: Optional[Sequence[str]] = None) -> Dict[str, torch.Tensor]:
         """Features at ``taps`` (default: all of ``self.taps``) of RGB
         images in [0, 255]; the pass stops at the deepest one."""
         taps = self.taps if taps is None else tuple(taps)

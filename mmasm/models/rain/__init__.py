@@ -9,6 +9,9 @@ from .rain_pretrainer import RAINPretrainer
 from .style_vae import StyleVAE
 from .vgg_encoder import VGGEncoder
 
-__all__ = ['RAIN', 'StyleVAE', 'VGGEncoder', 'AdaINDecoder', 'adain',
-           'style_statistics', 'load_rain_checkpoint', 'RAINDataPreprocessor',
-           'RAINLoss', 'RAINPretrainer', 'compute_anchor', 'load_rain', 'target_statistics']
+__all__ = [
+    'RAIN', 'StyleVAE', 'VGGEncoder', 'AdaINDecoder', 'adain',
+    'style_statistics', 'load_rain_checkpoint', 'RAINDataPreprocessor',
+    'RAINLoss', 'RAINPretrainer', 'compute_anchor', 'load_rain',
+    'target_statistics'
+]

@@ -7,8 +7,9 @@ import torch
 STD_EPS = 1e-5
 
 
-def style_statistics(feat: torch.Tensor,
-                     eps: float = STD_EPS) -> Tuple[torch.Tensor, torch.Tensor]:
+def style_statistics(
+        feat: torch.Tensor,
+        eps: float = STD_EPS) -> Tuple[torch.Tensor, torch.Tensor]:
     """Per-channel mean and std of ``(N, C, H, W)`` features, each ``(N, C)``.
 
     ``std = sqrt(var + eps)`` with the unbiased variance, as the reference
@@ -23,4 +24,5 @@ def adain(content: torch.Tensor, style_mean: torch.Tensor,
     """AdaIN(f_c, mu_s, sigma_s): give ``content`` the style's channel stats."""
     mean, std = style_statistics(content)
     normalised = (content - mean[..., None, None]) / std[..., None, None]
-    return normalised * style_std[..., None, None] + style_mean[..., None, None]
+    return normalised * style_std[..., None, None] + style_mean[..., None,
+                                                                None]

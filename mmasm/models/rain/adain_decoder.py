@@ -9,11 +9,18 @@ from .vgg_encoder import he_init, reflect_conv, tap_conv
 #: Layer names in forward order with (in_channels, out_channels); ``'up'``
 #: marks a nearest-neighbour x2 upsampling.
 DECODER_LAYERS = (
-    ('conv4_1', 512, 256), 'up',
-    ('conv3_4', 256, 256), ('conv3_3', 256, 256), ('conv3_2', 256, 256),
-    ('conv3_1', 256, 128), 'up',
-    ('conv2_2', 128, 128), ('conv2_1', 128, 64), 'up',
-    ('conv1_2', 64, 64), ('conv1_1', 64, 3),
+    ('conv4_1', 512, 256),
+    'up',
+    ('conv3_4', 256, 256),
+    ('conv3_3', 256, 256),
+    ('conv3_2', 256, 256),
+    ('conv3_1', 256, 128),
+    'up',
+    ('conv2_2', 128, 128),
+    ('conv2_1', 128, 64),
+    'up',
+    ('conv1_2', 64, 64),
+    ('conv1_1', 64, 3),
 )
 
 

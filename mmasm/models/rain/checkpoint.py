@@ -55,7 +55,8 @@ def encoder_tap_of(state: Mapping) -> str:
     """The last encoder convolution of a state dict (``'conv4_1'``: the
     relu4_1 tap of mmasm's RAIN), ``''`` without encoder weights."""
     convs = [m.group(1) for m in map(_ENCODER_CONV.match, state) if m]
-    return max(convs, key=lambda n: tuple(map(int, n[4:].split('_'))), default='')
+    return max(
+        convs, key=lambda n: tuple(map(int, n[4:].split('_'))), default='')
 
 
 def depth_hints(rain: nn.Module, state: Mapping) -> str:
@@ -67,18 +68,22 @@ def depth_hints(rain: nn.Module, state: Mapping) -> str:
         hints.append(f'the file has a depth-{file_depth} style VAE, the '
                      f'model depth {model_depth}: build '
                      f'RAIN(vae_depth={file_depth})')
-    file_tap, model_tap = encoder_tap_of(state), encoder_tap_of(rain.state_dict())
+    file_tap, model_tap = encoder_tap_of(state), encoder_tap_of(
+        rain.state_dict())
     if file_tap and file_tap != model_tap:
-        hints.append(f'the file\'s encoder ends at {file_tap} (tap relu{file_tap[4:]}), '
-                     f'the model taps relu{model_tap[4:]} ({model_tap}): its decoder and '
-                     f'style VAE expect relu{model_tap[4:]} features: build '
-                     f'RAIN(encoder_tap=\'relu{file_tap[4:]}\') for this file, or '
-                     f'pretrain a RAIN with the model\'s tap (tools/train.py on a '
-                     f'configs/rain config)')
+        hints.append(
+            f'the file\'s encoder ends at {file_tap} (tap relu{file_tap[4:]}), '
+            f'the model taps relu{model_tap[4:]} ({model_tap}): its decoder and '
+            f'style VAE expect relu{model_tap[4:]} features: build '
+            f'RAIN(encoder_tap=\'relu{file_tap[4:]}\') for this file, or '
+            f'pretrain a RAIN with the model\'s tap (tools/train.py on a '
+            f'configs/rain config)')
     return '; '.join(hints)
 
 
-def load_rain_checkpoint(rain: nn.Module, filename: str, map_location='cpu',
+def load_rain_checkpoint(rain: nn.Module,
+                         filename: str,
+                         map_location='cpu',
                          strict: bool = True) -> nn.Module:
     """Load the RAIN weights in ``filename`` into ``rain`` and return it.
 
@@ -95,11 +100,14 @@ def load_rain_checkpoint(rain: nn.Module, filename: str, map_location='cpu',
     missing, unexpected, shapes = state_dict_mismatch(rain.state_dict(), state)
     depth_hint = depth_hints(rain, state)
     if shapes or (strict and (missing or unexpected)):
-        raise ValueError(describe_mismatch(filename, 'RAIN model', missing,
-                                           unexpected, shapes, depth_hint))
+        raise ValueError(
+            describe_mismatch(filename, 'RAIN model', missing, unexpected,
+                              shapes, depth_hint))
     if missing or unexpected:
-        print_log(describe_mismatch(filename, 'RAIN model', missing,
-                                    unexpected, [], depth_hint), logger='current',
-                  level=logging.WARNING)
+        print_log(
+            describe_mismatch(filename, 'RAIN model', missing, unexpected, [],
+                              depth_hint),
+            logger='current',
+            level=logging.WARNING)
     rain.load_state_dict(state, strict=False)
     return rain

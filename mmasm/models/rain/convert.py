@@ -25,15 +25,32 @@ from .checkpoint import (load_tensor_file, rain_state_dict,
                          rain_state_dict_from_file, vae_depth_of)
 
 #: pytorch-AdaIN ``vgg`` index -> mmasm encoder layer.
-PUBLISHED_VGG = {0: 'conv0', 2: 'conv1_1', 5: 'conv1_2', 9: 'conv2_1',
-                 12: 'conv2_2', 16: 'conv3_1', 19: 'conv3_2', 22: 'conv3_3',
-                 25: 'conv3_4', 29: 'conv4_1'}
+PUBLISHED_VGG = {
+    0: 'conv0',
+    2: 'conv1_1',
+    5: 'conv1_2',
+    9: 'conv2_1',
+    12: 'conv2_2',
+    16: 'conv3_1',
+    19: 'conv3_2',
+    22: 'conv3_3',
+    25: 'conv3_4',
+    29: 'conv4_1'
+}
 #: Convs past relu4_1 (conv4_2 ... conv5_4) that RAIN never uses.
 PUBLISHED_VGG_DROPPED = (32, 35, 38, 42, 45, 48, 51)
 #: pytorch-AdaIN ``decoder`` index -> mmasm decoder layer.
-PUBLISHED_DECODER = {1: 'conv4_1', 5: 'conv3_4', 8: 'conv3_3', 11: 'conv3_2',
-                     14: 'conv3_1', 18: 'conv2_2', 21: 'conv2_1',
-                     25: 'conv1_2', 28: 'conv1_1'}
+PUBLISHED_DECODER = {
+    1: 'conv4_1',
+    5: 'conv3_4',
+    8: 'conv3_3',
+    11: 'conv3_2',
+    14: 'conv3_1',
+    18: 'conv2_2',
+    21: 'conv2_1',
+    25: 'conv1_2',
+    28: 'conv1_1'
+}
 _ENCODER_LAYERS = ('conv1_1', 'conv1_2', 'conv2_1', 'conv2_2', 'conv3_1',
                    'conv3_2', 'conv3_3', 'conv3_4', 'conv4_1')
 
@@ -41,14 +58,19 @@ _ENCODER_LAYERS = ('conv1_1', 'conv1_2', 'conv2_1', 'conv2_2', 'conv3_1',
 #: the key pattern, and the input normalisation ``(x * scale - mean) / std``
 #: of RGB ``x`` in [0, 1] that the network was trained with.
 IMAGENET_LAYOUTS = {
-    'torchvision': dict(
+    'torchvision':
+    dict(
         indices=(0, 2, 5, 7, 10, 12, 14, 16, 19),
         pattern=r'features\.(\d+)\.(weight|bias)',
-        scale=1.0, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)),
-    'mmpretrain': dict(
+        scale=1.0,
+        mean=(0.485, 0.456, 0.406),
+        std=(0.229, 0.224, 0.225)),
+    'mmpretrain':
+    dict(
         indices=(0, 1, 3, 4, 6, 7, 8, 9, 11),
         pattern=r'features\.(\d+)\.conv\.(weight|bias)',
-        scale=255.0, mean=(123.675, 116.28, 103.53),
+        scale=255.0,
+        mean=(123.675, 116.28, 103.53),
         std=(58.395, 57.12, 57.375)),
 }
 
@@ -60,8 +82,8 @@ def _plain_state(filename: str) -> Dict[str, torch.Tensor]:
     """Tensors of a state dict file, unwrapping ``state_dict`` and
     ``module.``."""
     state = load_tensor_file(filename)
-    if isinstance(state, Mapping) and isinstance(state.get('state_dict'),
-                                                 Mapping):
+    if isinstance(state, Mapping) and isinstance(
+            state.get('state_dict'), Mapping):
         state = state['state_dict']
     if not isinstance(state, Mapping):
         raise ValueError(f'{filename} is not a state dict '
@@ -83,8 +105,11 @@ def load_sequential(filename: str) -> Layers:
     return layers
 
 
-def map_layers(layers: Layers, index_map: Mapping[int, str], prefix: str,
-               filename: str, dropped=()) -> Tuple[Dict, List[str]]:
+def map_layers(layers: Layers,
+               index_map: Mapping[int, str],
+               prefix: str,
+               filename: str,
+               dropped=()) -> Tuple[Dict, List[str]]:
     """Rename ``layers`` by ``index_map`` to ``prefix + name + .weight``.
 
     Returns the renamed tensors and the dropped keys; raises on indices that
@@ -123,8 +148,9 @@ def convert_style_vae(fc_encoder: str, fc_decoder: str) -> Dict:
                          f'{fc_decoder} has {len(dec)}; they must match')
     state, _ = map_layers(enc, _vae_index_map(enc, fc_encoder),
                           'style_vae.encoder.', fc_encoder)
-    state.update(map_layers(dec, _vae_index_map(dec, fc_decoder),
-                            'style_vae.decoder.', fc_decoder)[0])
+    state.update(
+        map_layers(dec, _vae_index_map(dec, fc_decoder), 'style_vae.decoder.',
+                   fc_decoder)[0])
     return state
 
 
@@ -166,8 +192,8 @@ def convert_imagenet_vgg(filename: str,
                          f'"{spec["pattern"]}"; check --imagenet-layout')
     index_map = dict(zip(spec['indices'], _ENCODER_LAYERS))
     encoder, _ = map_layers(layers, index_map, 'encoder.', filename)
-    encoder.update(normalisation_conv0(spec['scale'], spec['mean'],
-                                       spec['std']))
+    encoder.update(
+        normalisation_conv0(spec['scale'], spec['mean'], spec['std']))
     return encoder, dropped
 
 
@@ -176,21 +202,25 @@ def check_shapes(state: Mapping[str, torch.Tensor], vae_depth: int) -> None:
     from .rain import RAIN
     with torch.device('meta'):
         reference = RAIN(vae_depth=vae_depth).state_dict()
-    wrong = [f'{k}: expected {tuple(reference[k].shape)}, found '
-             f'{tuple(v.shape)}' for k, v in state.items()
-             if k not in reference or v.shape != reference[k].shape]
+    wrong = [
+        f'{k}: expected {tuple(reference[k].shape)}, found '
+        f'{tuple(v.shape)}' for k, v in state.items()
+        if k not in reference or v.shape != reference[k].shape
+    ]
     if wrong:
-        raise ValueError('converted weights do not fit RAIN (wrong file?):\n  '
-                         + '\n  '.join(wrong))
+        raise ValueError(
+            'converted weights do not fit RAIN (wrong file?):\n  ' +
+            '\n  '.join(wrong))
 
 
-def convert_rain_weights(vgg: Optional[str] = None,
-                         decoder: Optional[str] = None,
-                         fc_encoder: Optional[str] = None,
-                         fc_decoder: Optional[str] = None,
-                         imagenet_vgg: Optional[str] = None,
-                         imagenet_layout: str = 'torchvision'
-                         ) -> Tuple[Dict[str, torch.Tensor], Dict]:
+def convert_rain_weights(
+    vgg: Optional[str] = None,
+    decoder: Optional[str] = None,
+    fc_encoder: Optional[str] = None,
+    fc_decoder: Optional[str] = None,
+    imagenet_vgg: Optional[str] = None,
+    imagenet_layout: str = 'torchvision'
+) -> Tuple[Dict[str, torch.Tensor], Dict]:
     """Build an mmasm RAIN state dict from the given files.
 
     Exactly one encoder source (``vgg`` or ``imagenet_vgg``); the decoder and
@@ -204,14 +234,17 @@ def convert_rain_weights(vgg: Optional[str] = None,
     if (fc_encoder is None) != (fc_decoder is None):
         raise ValueError('give both fc_encoder and fc_decoder, or neither')
     if vgg is not None:
-        state, dropped = map_layers(load_sequential(vgg), PUBLISHED_VGG,
-                                    'encoder.', vgg, PUBLISHED_VGG_DROPPED)
+        state, dropped = map_layers(
+            load_sequential(vgg), PUBLISHED_VGG, 'encoder.', vgg,
+            PUBLISHED_VGG_DROPPED)
     else:
         state, dropped = convert_imagenet_vgg(imagenet_vgg, imagenet_layout)
     parts = ['encoder']
     if decoder is not None:
-        state.update(map_layers(load_sequential(decoder), PUBLISHED_DECODER,
-                                'decoder.', decoder)[0])
+        state.update(
+            map_layers(
+                load_sequential(decoder), PUBLISHED_DECODER, 'decoder.',
+                decoder)[0])
         parts.append('decoder')
     if fc_encoder is not None:
         state.update(convert_style_vae(fc_encoder, fc_decoder))
@@ -222,8 +255,8 @@ def convert_rain_weights(vgg: Optional[str] = None,
     return state, dict(parts=parts, vae_depth=depth, dropped=dropped)
 
 
-def export_runner_checkpoint(src: str, trusted: bool = False
-                             ) -> Dict[str, torch.Tensor]:
+def export_runner_checkpoint(src: str,
+                             trusted: bool = False) -> Dict[str, torch.Tensor]:
     """The plain RAIN state dict inside an mmengine Runner checkpoint.
 
     ``trusted=True`` unpickles the file fully (``weights_only=False``), for
@@ -233,10 +266,10 @@ def export_runner_checkpoint(src: str, trusted: bool = False
     if not trusted:
         return rain_state_dict_from_file(src)
     ckpt = torch.load(src, map_location='cpu', weights_only=False)
-    if isinstance(ckpt, Mapping) and isinstance(ckpt.get('state_dict'),
-                                                Mapping):
+    if isinstance(ckpt, Mapping) and isinstance(
+            ckpt.get('state_dict'), Mapping):
         ckpt = ckpt['state_dict']
     if isinstance(ckpt, Mapping):  # drop non-tensor extras, e.g. _metadata
-        ckpt = OrderedDict((k, v) for k, v in ckpt.items()
-                           if torch.is_tensor(v))
+        ckpt = OrderedDict(
+            (k, v) for k, v in ckpt.items() if torch.is_tensor(v))
     return rain_state_dict(ckpt, src)

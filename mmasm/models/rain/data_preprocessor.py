@@ -2,6 +2,7 @@
 from typing import Sequence
 
 from mmengine.model import ImgDataPreprocessor
+
 from mmasm.registry import MODELS
 
 
@@ -22,13 +23,18 @@ class RAINDataPreprocessor(ImgDataPreprocessor):
             ``ImgDataPreprocessor`` (training crops are all one size).
     """
 
-    def __init__(self, keys: Sequence[str] = ('content', 'style'),
-                 pad_size_divisor: int = 1, pad_value: float = 0,
+    def __init__(self,
+                 keys: Sequence[str] = ('content', 'style'),
+                 pad_size_divisor: int = 1,
+                 pad_value: float = 0,
                  non_blocking: bool = False):
-        super().__init__(mean=(0., 0., 0.), std=(255., 255., 255.),
-                         pad_size_divisor=pad_size_divisor,
-                         pad_value=pad_value, bgr_to_rgb=True,
-                         non_blocking=non_blocking)
+        super().__init__(
+            mean=(0., 0., 0.),
+            std=(255., 255., 255.),
+            pad_size_divisor=pad_size_divisor,
+            pad_value=pad_value,
+            bgr_to_rgb=True,
+            non_blocking=non_blocking)
         self.keys = tuple(keys)
 
     def forward(self, data: dict, training: bool = False) -> dict:
@@ -40,8 +46,9 @@ class RAINDataPreprocessor(ImgDataPreprocessor):
                              f'be a dict with keys {list(self.keys)} (as '
                              f'packed by PackContentStyleInputs), got {found}')
         batches = {
-            key: super(RAINDataPreprocessor, self).forward(
-                dict(inputs=inputs[key]), training)['inputs']
+            key:
+            super(RAINDataPreprocessor,
+                  self).forward(dict(inputs=inputs[key]), training)['inputs']
             for key in self.keys
         }
         data_samples = self.cast_data(data.get('data_samples'))

@@ -13,15 +13,17 @@ import torch
 from mmengine.logging import print_log
 
 from mmasm.utils.image_io import list_images, read_rgb
-from .checkpoint import encoder_tap_of, load_rain_checkpoint, rain_state_dict_from_file
+from .checkpoint import (encoder_tap_of, load_rain_checkpoint,
+                         rain_state_dict_from_file)
 from .rain import RAIN
 from .resampling import bicubic_resize
 
 #: What ``images`` / ``target`` arguments accept: a ``(N, 3, H, W)`` or
 #: ``(3, H, W)`` RGB tensor in [0, 1], an image file or folder, or a
 #: sequence of image files and ``(3, H, W)`` tensors (sizes may differ).
-Images = Union[torch.Tensor, str, os.PathLike,
-               Sequence[Union[str, os.PathLike, torch.Tensor]]]
+Images = Union[torch.Tensor, str, os.PathLike, Sequence[Union[str, os.PathLike,
+                                                              torch.Tensor]]]
+
 
 def outside_inference(func):
     """Run ``func`` under ``torch.inference_mode`` and return ordinary
@@ -52,8 +54,10 @@ def checkpoint_encoder_tap(checkpoint: str) -> str:
     return 'relu' + conv[len('conv'):]
 
 
-def load_rain(checkpoint: Optional[str] = None, device: str = 'cpu',
-              vae_depth: int = 3, encoder_tap: Optional[str] = None) -> RAIN:
+def load_rain(checkpoint: Optional[str] = None,
+              device: str = 'cpu',
+              vae_depth: int = 3,
+              encoder_tap: Optional[str] = None) -> RAIN:
     """Build a frozen RAIN in eval mode, with weights from ``checkpoint``.
 
     Args:
@@ -69,12 +73,16 @@ def load_rain(checkpoint: Optional[str] = None, device: str = 'cpu',
             _existing(checkpoint))
     rain = RAIN(vae_depth=vae_depth, encoder_tap=encoder_tap)
     if checkpoint is None:
-        print_log('load_rain: no checkpoint given, RAIN is randomly '
-                  'initialised', logger='current', level=logging.WARNING)
+        print_log(
+            'load_rain: no checkpoint given, RAIN is randomly '
+            'initialised',
+            logger='current',
+            level=logging.WARNING)
     else:
         load_rain_checkpoint(rain, _existing(checkpoint))
     # channels_last: 1.9x faster stylization on CPU (bench_rain.py).
-    return rain.to(device, memory_format=torch.channels_last).eval().requires_grad_(False)
+    return rain.to(
+        device, memory_format=torch.channels_last).eval().requires_grad_(False)
 
 
 def rain_device(rain: RAIN) -> torch.device:
@@ -93,15 +101,16 @@ def image_list(images: Images, device: torch.device) -> List[torch.Tensor]:
         if torch.is_tensor(item):
             tensors.append(item[None].to(device))
         else:
-            tensors.extend(read_rgb(path)[None].to(device)
-                           for path in list_images(item))
+            tensors.extend(
+                read_rgb(path)[None].to(device) for path in list_images(item))
     if not tensors:
         raise ValueError('no image given')
     return tensors
 
 
 @outside_inference
-def compute_anchor(rain: RAIN, target_images: Images,
+def compute_anchor(rain: RAIN,
+                   target_images: Images,
                    size: Optional[Sequence[int]] = None
                    ) -> Tuple[torch.Tensor, torch.Tensor]:
     """The style anchor ``(psi, xi) = E_vae(E(x_T))``, one row per target
@@ -122,11 +131,14 @@ def compute_anchor(rain: RAIN, target_images: Images,
 
 
 @outside_inference
-def target_statistics(rain: RAIN, target_images: Images
-                      ) -> Tuple[torch.Tensor, torch.Tensor]:
+def target_statistics(
+        rain: RAIN,
+        target_images: Images) -> Tuple[torch.Tensor, torch.Tensor]:
     """True relu4_1 channel ``(mean, std)`` of each target image, each
     ``(k, 512)``: the plain AdaIN style, without the style VAE."""
-    stats = [rain.style_statistics(img) for img in image_list(
-        target_images, rain_device(rain))]
+    stats = [
+        rain.style_statistics(img)
+        for img in image_list(target_images, rain_device(rain))
+    ]
     mean, std = zip(*stats)
     return torch.cat(mean), torch.cat(std)

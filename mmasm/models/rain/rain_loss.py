@@ -4,15 +4,16 @@ from typing import Dict, Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmasm.registry import MODELS
 
+from mmasm.registry import MODELS
 from .adain import style_statistics
 
 #: Added inside the log of the KL term, as in the authors' code.
 KL_EPS = 1e-5
 
 
-def content_loss(output_feat: torch.Tensor, target_feat: torch.Tensor) -> torch.Tensor:
+def content_loss(output_feat: torch.Tensor,
+                 target_feat: torch.Tensor) -> torch.Tensor:
     """L_c: MSE between E(g(t)) at relu4_1 and the AdaIN target t (fixed)."""
     return F.mse_loss(output_feat, target_feat.detach())
 
@@ -24,16 +25,19 @@ def style_loss(output_taps: Sequence[torch.Tensor],
     for out, ref in zip(output_taps, style_taps):
         out_mean, out_std = style_statistics(out)
         ref_mean, ref_std = style_statistics(ref)
-        total = total + F.mse_loss(out_mean, ref_mean) + F.mse_loss(out_std, ref_std)
+        total = total + F.mse_loss(out_mean, ref_mean) + F.mse_loss(
+            out_std, ref_std)
     return total
 
 
 def kl_loss(psi: torch.Tensor, xi: torch.Tensor) -> torch.Tensor:
     """L_KL = 0.5 * mean(psi^2 + xi^2 - log(xi^2 + 1e-5) - 1)."""
-    return 0.5 * (psi.pow(2) + xi.pow(2) - torch.log(xi.pow(2) + KL_EPS) - 1).mean()
+    return 0.5 * (psi.pow(2) + xi.pow(2) - torch.log(xi.pow(2) + KL_EPS) -
+                  1).mean()
 
 
-def reconstruction_loss(recon: torch.Tensor, true: torch.Tensor) -> torch.Tensor:
+def reconstruction_loss(recon: torch.Tensor,
+                        true: torch.Tensor) -> torch.Tensor:
     """L_rec: MSE between reconstructed and true style vectors (true fixed)."""
     return F.mse_loss(recon, true.detach())
 
@@ -56,8 +60,11 @@ class RAINLoss(nn.Module):
             with a random encoder (the demo); 0, the paper, leaves it out.
     """
 
-    def __init__(self, content_weight: float = 1.0, style_weight: float = 1.0,
-                 kl_weight: float = 1.0, rec_weight: float = 5.0,
+    def __init__(self,
+                 content_weight: float = 1.0,
+                 style_weight: float = 1.0,
+                 kl_weight: float = 1.0,
+                 rec_weight: float = 5.0,
                  pixel_weight: float = 0.0):
         super().__init__()
         self.content_weight = content_weight
@@ -66,9 +73,13 @@ class RAINLoss(nn.Module):
         self.rec_weight = rec_weight
         self.pixel_weight = pixel_weight
 
-    def forward(self, rain: nn.Module, content: torch.Tensor, style: torch.Tensor,
-                generator: Optional[torch.Generator] = None
-                ) -> Dict[str, torch.Tensor]:
+    def forward(
+        self,
+        rain: nn.Module,
+        content: torch.Tensor,
+        style: torch.Tensor,
+        generator: Optional[torch.Generator] = None
+    ) -> Dict[str, torch.Tensor]:
         """Weighted loss terms of one RAIN training step.
 
         ``content`` and ``style`` are RGB batches in [0, 1] of one size (a
@@ -86,11 +97,14 @@ class RAINLoss(nn.Module):
         target = rain.adain(rain.encoder(content), rec_mean, rec_std)
         output_taps = rain.encoder.forward_taps(rain.decoder(target))
         losses = dict(
-            loss_content=self.content_weight * content_loss(output_taps[-1], target),
+            loss_content=self.content_weight *
+            content_loss(output_taps[-1], target),
             loss_style=self.style_weight * style_loss(output_taps, style_taps),
             loss_kl=self.kl_weight * kl_loss(psi, xi),
             loss_rec=self.rec_weight * reconstruction_loss(
-                torch.cat([rec_mean, rec_std], 1), torch.cat([true_mean, true_std], 1)))
+                torch.cat([rec_mean, rec_std], 1),
+                torch.cat([true_mean, true_std], 1)))
         if self.pixel_weight > 0:
-            losses['loss_pixel'] = self.pixel_weight * pixel_loss(rain, content)
+            losses['loss_pixel'] = self.pixel_weight * pixel_loss(
+                rain, content)
         return losses

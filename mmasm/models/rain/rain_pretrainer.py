@@ -6,12 +6,11 @@ import torch
 from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
+
 from mmasm.registry import MODELS
-
 from mmasm.utils import build_module
-from .rain_loss import pixel_loss
 from .checkpoint import load_rain_checkpoint
-
+from .rain_loss import pixel_loss
 
 
 def noise_generator(data_samples: Optional[Sequence[BaseDataElement]],
@@ -56,15 +55,17 @@ class RAINPretrainer(BaseModel):
     style image; ``'predict'`` returns them as ``BaseDataElement(stylized=)``.
     """
 
-    def __init__(self, rain: Union[dict, torch.nn.Module] = dict(type='RAIN'),
+    def __init__(self,
+                 rain: Union[dict, torch.nn.Module] = dict(type='RAIN'),
                  loss: Union[dict, torch.nn.Module] = dict(type='RAINLoss'),
                  data_preprocessor: Union[dict, torch.nn.Module] = dict(
                      type='RAINDataPreprocessor'),
                  rain_checkpoint: Optional[str] = None,
                  decoder_warmup_iters: int = 0,
                  init_cfg: Optional[dict] = None):
-        super().__init__(data_preprocessor=build_module(data_preprocessor),
-                         init_cfg=init_cfg)
+        super().__init__(
+            data_preprocessor=build_module(data_preprocessor),
+            init_cfg=init_cfg)
         self.rain = build_module(rain)
         self.loss = build_module(loss)
         self.decoder_warmup_iters = decoder_warmup_iters
@@ -80,7 +81,8 @@ class RAINPretrainer(BaseModel):
         iteration = MessageHub.get_current_instance().get_info('iter', 0)
         return iteration < self.decoder_warmup_iters
 
-    def forward(self, inputs: Dict[str, torch.Tensor],
+    def forward(self,
+                inputs: Dict[str, torch.Tensor],
                 data_samples: Optional[List[BaseDataElement]] = None,
                 mode: str = 'tensor'):
         content, style = inputs['content'], inputs['style']
@@ -97,5 +99,7 @@ class RAINPretrainer(BaseModel):
         if mode == 'tensor':
             return stylized
         samples = data_samples or [BaseDataElement() for _ in stylized]
-        return [BaseDataElement(metainfo=sample.metainfo, stylized=image)
-                for sample, image in zip(samples, stylized)]
+        return [
+            BaseDataElement(metainfo=sample.metainfo, stylized=image)
+            for sample, image in zip(samples, stylized)
+        ]

@@ -7,11 +7,14 @@ import torch.nn.functional as F
 from .vgg_encoder import VGGEncoder
 
 
-def check_images(images: torch.Tensor, min_size: int = VGGEncoder.min_size) -> None:
+def check_images(images: torch.Tensor,
+                 min_size: int = VGGEncoder.min_size) -> None:
     """Raise a clear error unless ``images`` is a finite ``(N, 3, H, W)``
     float batch with ``H, W >= min_size``."""
-    if not torch.is_tensor(images) or images.dim() != 4 or images.shape[1] != 3:
-        shape = tuple(images.shape) if torch.is_tensor(images) else type(images)
+    if not torch.is_tensor(images) or images.dim(
+    ) != 4 or images.shape[1] != 3:
+        shape = tuple(
+            images.shape) if torch.is_tensor(images) else type(images)
         raise ValueError(f'RAIN expects RGB images as an (N, 3, H, W) tensor '
                          f'in [0, 1], got {shape}')
     if not images.is_floating_point():
@@ -24,7 +27,8 @@ def check_images(images: torch.Tensor, min_size: int = VGGEncoder.min_size) -> N
         raise ValueError('RAIN got non-finite (NaN or inf) pixel values')
 
 
-def reflect_pad(images: torch.Tensor, stride: int = VGGEncoder.stride) -> torch.Tensor:
+def reflect_pad(images: torch.Tensor,
+                stride: int = VGGEncoder.stride) -> torch.Tensor:
     """RGB images reflection-padded (bottom, right) to a multiple of ``stride``
     (the encoder's 8), as AdaIN's encoder expects; crop the output back."""
     check_images(images)
@@ -38,8 +42,12 @@ def resize(images: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
     """Bilinear, antialiased resize; the images themselves if the size fits."""
     if tuple(images.shape[-2:]) == tuple(size):
         return images
-    return F.interpolate(images, tuple(size), mode='bilinear', align_corners=False,
-                         antialias=True)
+    return F.interpolate(
+        images,
+        tuple(size),
+        mode='bilinear',
+        align_corners=False,
+        antialias=True)
 
 
 def bicubic_resize(images: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
@@ -48,11 +56,16 @@ def bicubic_resize(images: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
     8-bit result); the images themselves if the size fits."""
     if tuple(images.shape[-2:]) == tuple(size):
         return images
-    return F.interpolate(images, tuple(size), mode='bicubic', align_corners=False,
-                         antialias=True).clamp_(0, 1)
+    return F.interpolate(
+        images,
+        tuple(size),
+        mode='bicubic',
+        align_corners=False,
+        antialias=True).clamp_(0, 1)
 
 
 def render_size(size: Sequence[int], scale: float) -> Tuple[int, int]:
     """The size RAIN renders an image of ``size`` at with ``render_scale``
     ``scale`` (not below the encoder's minimum)."""
-    return tuple(max(round(side * scale), VGGEncoder.min_size) for side in size)
+    return tuple(
+        max(round(side * scale), VGGEncoder.min_size) for side in size)

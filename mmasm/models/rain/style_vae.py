@@ -5,7 +5,8 @@ import torch
 import torch.nn as nn
 
 
-def _mlp(in_dim: int, hidden_dim: int, out_dim: int, depth: int) -> nn.Sequential:
+def _mlp(in_dim: int, hidden_dim: int, out_dim: int,
+         depth: int) -> nn.Sequential:
     """``depth`` Linear layers with ReLU between them (none after the last)."""
     dims = [in_dim] + [hidden_dim] * (depth - 1) + [out_dim]
     layers = []
@@ -32,8 +33,11 @@ class StyleVAE(nn.Module):
     sign of the noise it scales.
     """
 
-    def __init__(self, channels: int = 512, latent_dim: int = 512,
-                 depth: int = 3, hidden_dim: int = 1024):
+    def __init__(self,
+                 channels: int = 512,
+                 latent_dim: int = 512,
+                 depth: int = 3,
+                 hidden_dim: int = 1024):
         super().__init__()
         if depth < 1:
             raise ValueError(f'StyleVAE depth must be >= 1, got {depth}')
@@ -55,9 +59,10 @@ class StyleVAE(nn.Module):
         return stats[:, :self.channels], stats[:, self.channels:]
 
     @staticmethod
-    def sample(psi: torch.Tensor, xi: torch.Tensor,
+    def sample(psi: torch.Tensor,
+               xi: torch.Tensor,
                generator: torch.Generator = None) -> torch.Tensor:
         """``eps ~ N(psi, xi)`` by reparameterisation."""
-        noise = torch.randn(psi.shape, generator=generator,
-                            device=psi.device, dtype=psi.dtype)
+        noise = torch.randn(
+            psi.shape, generator=generator, device=psi.device, dtype=psi.dtype)
         return psi + noise * xi

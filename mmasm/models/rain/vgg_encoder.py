@@ -12,10 +12,17 @@ from mmasm.utils.image_io import MIN_IMAGE_SIZE
 #: marks a 2x2 ceil-mode max-pool. ``conv0`` is the 1x1 conv that maps RGB in
 #: [0, 1] to the caffe input the original VGG weights expect.
 VGG_LAYERS = (
-    ('conv1_1', 3, 64), ('conv1_2', 64, 64), 'pool',
-    ('conv2_1', 64, 128), ('conv2_2', 128, 128), 'pool',
-    ('conv3_1', 128, 256), ('conv3_2', 256, 256), ('conv3_3', 256, 256),
-    ('conv3_4', 256, 256), 'pool',
+    ('conv1_1', 3, 64),
+    ('conv1_2', 64, 64),
+    'pool',
+    ('conv2_1', 64, 128),
+    ('conv2_2', 128, 128),
+    'pool',
+    ('conv3_1', 128, 256),
+    ('conv3_2', 256, 256),
+    ('conv3_3', 256, 256),
+    ('conv3_4', 256, 256),
+    'pool',
     ('conv4_1', 256, 512),
 )
 
@@ -32,15 +39,18 @@ def tap_conv(tap: str) -> str:
     """The convolution whose ReLU is ``tap`` (``'relu3_1'`` -> ``'conv3_1'``),
     checking that RAIN offers the tap."""
     if tap not in ENCODER_TAPS:
-        raise ValueError(f'encoder_tap must be one of {ENCODER_TAPS}, got {tap!r}')
+        raise ValueError(
+            f'encoder_tap must be one of {ENCODER_TAPS}, got {tap!r}')
     return 'conv' + tap[len('relu'):]
 
 
 def encoder_layers(tap: str = 'relu4_1') -> tuple:
     """:data:`VGG_LAYERS` up to and including the conv of ``tap``."""
     conv = tap_conv(tap)
-    end = next(i for i, layer in enumerate(VGG_LAYERS) if layer != 'pool' and layer[0] == conv)
+    end = next(i for i, layer in enumerate(VGG_LAYERS)
+               if layer != 'pool' and layer[0] == conv)
     return VGG_LAYERS[:end + 1]
+
 
 #: The caffe VGG input: BGR in [0, 255] minus the ImageNet BGR mean.
 CAFFE_BGR_MEAN = (103.939, 116.779, 123.68)
@@ -66,8 +76,9 @@ def zero_mean_init(conv: nn.Conv2d) -> None:
     nn.init.kaiming_normal_(conv.weight, nonlinearity='relu')
     with torch.no_grad():
         weight = conv.weight - conv.weight.mean(dim=(1, 2, 3), keepdim=True)
-        std = (2.0 / conv.weight[0].numel()) ** 0.5
-        conv.weight.copy_(weight * std / weight.std(dim=(1, 2, 3), keepdim=True))
+        std = (2.0 / conv.weight[0].numel())**0.5
+        conv.weight.copy_(weight * std /
+                          weight.std(dim=(1, 2, 3), keepdim=True))
     nn.init.zeros_(conv.bias)
 
 
@@ -98,7 +109,7 @@ class VGGEncoder(nn.Module):
         super().__init__()
         self.tap = tap
         self.layers = encoder_layers(tap)
-        self.stride = 2 ** self.layers.count('pool')
+        self.stride = 2**self.layers.count('pool')
         self.channels = self.layers[-1][2]
         self.conv0 = nn.Conv2d(3, 3, 1)
         for layer in self.layers:

@@ -3,12 +3,13 @@ from contextlib import contextmanager
 
 import torch
 from mmseg.models.segmentors import EncoderDecoder
-from mmasm.registry import MODELS
 from mmseg.utils import SampleList
 
-from ..utils.classifier_features import capture_classifier_input
+from mmasm.registry import MODELS
 from ..losses.consistency_loss import (authors_consistency, capture_outputs,
-                               content_groups, paper_consistency, stage_convs)
+                                       content_groups, paper_consistency,
+                                       stage_convs)
+from ..utils.classifier_features import capture_classifier_input
 
 CONSISTENCY_MODES = ('paper', 'authors')
 
@@ -44,8 +45,11 @@ class ASMEncoderDecoder(EncoderDecoder):
             ``ignore_index``.
     """
 
-    def __init__(self, *args, consistency_weight: float = 2e-4,
-                 consistency_mode: str = 'paper', check_labels: bool = True,
+    def __init__(self,
+                 *args,
+                 consistency_weight: float = 2e-4,
+                 consistency_mode: str = 'paper',
+                 check_labels: bool = True,
                  **kwargs):
         super().__init__(*args, **kwargs)
         if consistency_mode not in CONSISTENCY_MODES:

@@ -81,13 +81,17 @@ class HRDAEncoderDecoder(EncoderDecoder):
         **kwargs: :class:`EncoderDecoder`'s (no ``auxiliary_head``).
     """
 
-    def __init__(self, backbone: dict, decode_head: dict,
+    def __init__(self,
+                 backbone: dict,
+                 decode_head: dict,
                  scales: Sequence[float] = (0.5, 1.0),
                  hr_crop_size: Optional[Sequence[int]] = (512, 512),
                  hr_slide_inference: bool = True,
                  hr_slide_overlapping: bool = True,
-                 crop_coord_divisible: int = 8, blur_hr_crop: bool = False,
-                 feature_scale: float = 0.5, **kwargs):
+                 crop_coord_divisible: int = 8,
+                 blur_hr_crop: bool = False,
+                 feature_scale: float = 0.5,
+                 **kwargs):
         if kwargs.get('auxiliary_head') is not None:
             raise ValueError('HRDAEncoderDecoder does not support '
                              'auxiliary_head (neither do the authors)')
@@ -112,9 +116,9 @@ class HRDAEncoderDecoder(EncoderDecoder):
 
     def _check_grid(self) -> None:
         stride = self.decode_head.output_stride / self.scales[0]
-        if self.crop_size is not None and (
-                self.crop_coord_divisible % stride
-                or any(size % stride for size in self.crop_size)):
+        if self.crop_size is not None and (self.crop_coord_divisible % stride
+                                           or any(size % stride
+                                                  for size in self.crop_size)):
             raise ValueError(
                 f'HRDAEncoderDecoder: crop_coord_divisible '
                 f'({self.crop_coord_divisible}) and hr_crop_size '
@@ -126,18 +130,21 @@ class HRDAEncoderDecoder(EncoderDecoder):
         """``inputs`` resized by ``scale`` (bilinear, as HRDA)."""
         if scale == 1:
             return inputs
-        return resize(inputs, scale_factor=scale, mode='bilinear',
-                      align_corners=self.align_corners)
+        return resize(
+            inputs,
+            scale_factor=scale,
+            mode='bilinear',
+            align_corners=self.align_corners)
 
     def _detail_input(self, inputs: torch.Tensor) -> torch.Tensor:
         if self.blur_hr_crop:
             return self.scaled(self.scaled(inputs, 0.5), 2.0)
         return self.scaled(inputs, self.scales[1])
 
-    def _draw_crop_box(self, height: int, width: int,
-                       data_samples) -> Box:
-        seeds = [int(s.metainfo.get('draw_seed', 0)) for s in data_samples
-                 or []]
+    def _draw_crop_box(self, height: int, width: int, data_samples) -> Box:
+        seeds = [
+            int(s.metainfo.get('draw_seed', 0)) for s in data_samples or []
+        ]
         entropy = [int(self.crop_draws), *seeds]
         self.crop_draws += 1
         state = np.random.SeedSequence(entropy).generate_state(1)[0]
@@ -145,8 +152,9 @@ class HRDAEncoderDecoder(EncoderDecoder):
         return random_crop_box(height, width, self.crop_size,
                                self.crop_coord_divisible, generator)
 
-    def train_features(self, inputs: torch.Tensor, data_samples=None
-                       ) -> Tuple[List[list], Optional[Box]]:
+    def train_features(self,
+                       inputs: torch.Tensor,
+                       data_samples=None) -> Tuple[List[list], Optional[Box]]:
         """``[context features, detail-crop features]`` and the crop box
         (the backbone runs on the context first)."""
         context = self.extract_feat(self.scaled(inputs, self.scales[0]))
@@ -172,8 +180,8 @@ class HRDAEncoderDecoder(EncoderDecoder):
     # -- mmseg's segmentor interface ------------------------------------
     def loss(self, inputs: torch.Tensor, data_samples) -> dict:
         features, box = self.train_features(inputs, data_samples)
-        losses = self.decode_head.loss(features, data_samples,
-                                       self.train_cfg, crop_box=box)
+        losses = self.decode_head.loss(
+            features, data_samples, self.train_cfg, crop_box=box)
         return add_prefix(losses, 'decode')
 
     def _forward(self, inputs: torch.Tensor, data_samples=None):
@@ -183,8 +191,11 @@ class HRDAEncoderDecoder(EncoderDecoder):
 
     def encode_decode(self, inputs: torch.Tensor,
                       batch_img_metas: List[dict]) -> torch.Tensor:
-        return resize(self._forward(inputs), size=inputs.shape[2:],
-                      mode='bilinear', align_corners=self.align_corners)
+        return resize(
+            self._forward(inputs),
+            size=inputs.shape[2:],
+            mode='bilinear',
+            align_corners=self.align_corners)
 
     def slide_inference(self, inputs: torch.Tensor,
                         batch_img_metas: List[dict]) -> torch.Tensor:

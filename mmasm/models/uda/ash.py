@@ -10,8 +10,8 @@ from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmengine.visualization import Visualizer
 
 from mmasm.registry import MODELS
-from mmasm.utils import (bgr255_to_rgb01, build_module, frozen, rgb01_to_bgr255, rgb_grid,
-                         unwrap_model)
+from mmasm.utils import (bgr255_to_rgb01, build_module, frozen,
+                         rgb01_to_bgr255, rgb_grid, unwrap_model)
 from ..ash import Hallucination, StyleImageStream
 from ..utils.segmentor_calls import (batch_norm_statistics_kept, preprocess,
                                      segmentation_logits, segmentor_classes)
@@ -24,10 +24,12 @@ STYLIZED_LABEL = 1.0
 NETWORKS = ('segmentor', 'hallucinator', 'discriminator')
 
 
-def domain_bce(discriminator: nn.Module, probs: torch.Tensor, label: float) -> torch.Tensor:
+def domain_bce(discriminator: nn.Module, probs: torch.Tensor,
+               label: float) -> torch.Tensor:
     """BCE of the discriminator's logits on ``probs`` against ``label``."""
     logits = discriminator(probs)
-    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, label))
+    return F.binary_cross_entropy_with_logits(logits,
+                                              torch.full_like(logits, label))
 
 
 @MODELS.register_module()
@@ -100,30 +102,47 @@ class ASH(UDASegmentor):
         segmentor_type, **segmentor: G, see :class:`UDASegmentor`.
     """
 
-    def __init__(self, rain_checkpoint: str, style: Union[str, Sequence[str]],
-                 rain: dict = dict(type='RAIN'), hallucinator: Optional[dict] = None,
-                 discriminator: Optional[dict] = None, adv_weight: float = 1e-3,
-                 ash_adv_weight: float = 1e-3, content_weight: float = 0.0,
-                 style_weight: float = 0.0, damping_iters: Optional[int] = None,
-                 vis_interval: int = 500, train_hallucinator: bool = True,
-                 seed: Optional[int] = None, segmentor_type: str = 'EncoderDecoder',
+    def __init__(self,
+                 rain_checkpoint: str,
+                 style: Union[str, Sequence[str]],
+                 rain: dict = dict(type='RAIN'),
+                 hallucinator: Optional[dict] = None,
+                 discriminator: Optional[dict] = None,
+                 adv_weight: float = 1e-3,
+                 ash_adv_weight: float = 1e-3,
+                 content_weight: float = 0.0,
+                 style_weight: float = 0.0,
+                 damping_iters: Optional[int] = None,
+                 vis_interval: int = 500,
+                 train_hallucinator: bool = True,
+                 seed: Optional[int] = None,
+                 segmentor_type: str = 'EncoderDecoder',
                  **segmentor):
-        weights = dict(adv_weight=adv_weight, ash_adv_weight=ash_adv_weight,
-                       content_weight=content_weight, style_weight=style_weight)
+        weights = dict(
+            adv_weight=adv_weight,
+            ash_adv_weight=ash_adv_weight,
+            content_weight=content_weight,
+            style_weight=style_weight)
         for name, value in weights.items():
             if value < 0:
                 raise ValueError(f'ASH {name} must be >= 0, got {value}')
         if damping_iters is not None and damping_iters < 1:
-            raise ValueError(f'ASH damping_iters must be None or >= 1, got {damping_iters}')
+            raise ValueError(
+                f'ASH damping_iters must be None or >= 1, got {damping_iters}')
         style_stream = StyleImageStream(style)  # checked before the big builds
         super().__init__(segmentor_type, **segmentor)
         self.style_stream = style_stream
         classes = segmentor_classes(self.segmentor, 'ASH')
-        self.hallucinator = build_module(_with_classes(
-            dict(type='ASHStyleHallucinator', rain=dict(rain, checkpoint=rain_checkpoint)),
-            hallucinator, classes, 'hallucinator'))
-        self.discriminator = build_module(_with_classes(
-            dict(type='OutputSpaceDiscriminator'), discriminator, classes, 'discriminator'))
+        self.hallucinator = build_module(
+            _with_classes(
+                dict(
+                    type='ASHStyleHallucinator',
+                    rain=dict(rain, checkpoint=rain_checkpoint)), hallucinator,
+                classes, 'hallucinator'))
+        self.discriminator = build_module(
+            _with_classes(
+                dict(type='OutputSpaceDiscriminator'), discriminator, classes,
+                'discriminator'))
         self.adv_weight, self.ash_adv_weight = adv_weight, ash_adv_weight
         self.content_weight, self.style_weight = content_weight, style_weight
         self.vis_interval = vis_interval
@@ -133,12 +152,14 @@ class ASH(UDASegmentor):
         self.damping = 1.0
         if seed is None:
             seed = int(torch.randint(2**31, ()))
-        self.register_buffer('style_seed', torch.tensor(seed, dtype=torch.int64))
+        self.register_buffer('style_seed',
+                             torch.tensor(seed, dtype=torch.int64))
         self._steps = 0
 
     # -- the training step ------------------------------------------------
 
-    def train_step(self, data: dict, optim_wrapper: OptimWrapperDict) -> Dict[str, torch.Tensor]:
+    def train_step(self, data: dict,
+                   optim_wrapper: OptimWrapperDict) -> Dict[str, torch.Tensor]:
         """The three updates of one iteration; returns the log variables."""
         wrappers = self.optim_wrappers(optim_wrapper, *NETWORKS)
         iteration = self._iteration()
@@ -149,20 +170,28 @@ class ASH(UDASegmentor):
         logits = self.source_logits(batch['inputs'])
         images = bgr255_to_rgb01(raw_inputs, logits.device)
         height, width = images.shape[-2:]
-        styles = self.style_stream.draw(len(images), (height, width), images.device)
+        styles = self.style_stream.draw(
+            len(images), (height, width), images.device)
         hallucination, ash_terms = self.update_hallucinator(
-            images, styles, logits[..., :height, :width], batch['data_samples'],
-            wrappers['hallucinator'], self.style_stream.generator)
+            images, styles, logits[..., :height, :width],
+            batch['data_samples'], wrappers['hallucinator'],
+            self.style_stream.generator)
         stylized = self.preprocess_stylized(hallucination.stylized.detach(),
                                             batch['data_samples'])
-        log_vars, stylized_probs = self.update_segmentor(batch, stylized, wrappers['segmentor'])
-        disc_loss = self.update_discriminator(logits.softmax(1), stylized_probs,
-                                              wrappers['discriminator'])
+        log_vars, stylized_probs = self.update_segmentor(
+            batch, stylized, wrappers['segmentor'])
+        disc_loss = self.update_discriminator(
+            logits.softmax(1), stylized_probs, wrappers['discriminator'])
         if self.vis_interval and iteration % self.vis_interval == 0:
-            rows = [images[:4], styles[:4], hallucination.stylized[:4].detach()]
-            Visualizer.get_current_instance().add_image('ash_hallucination', rgb_grid(rows),
-                                                        step=iteration)
-        log_vars.update({f'ash_{name}': value for name, value in ash_terms.items()})
+            rows = [
+                images[:4], styles[:4], hallucination.stylized[:4].detach()
+            ]
+            Visualizer.get_current_instance().add_image(
+                'ash_hallucination', rgb_grid(rows), step=iteration)
+        log_vars.update({
+            f'ash_{name}': value
+            for name, value in ash_terms.items()
+        })
         log_vars['disc_loss'] = disc_loss
         return log_vars
 
@@ -186,11 +215,12 @@ class ASH(UDASegmentor):
         with torch.no_grad(), batch_norm_statistics_kept(segmentor):
             return segmentation_logits(segmentor, inputs)
 
-    def preprocess_stylized(self, stylized: torch.Tensor, data_samples: Sequence) -> torch.Tensor:
+    def preprocess_stylized(self, stylized: torch.Tensor,
+                            data_samples: Sequence) -> torch.Tensor:
         """G's inputs for RGB [0, 1] images: BGR [0, 255] through G's own data
         preprocessor; differentiable."""
-        return preprocess(self.segmentor_module, rgb01_to_bgr255(stylized).unbind(0),
-                          data_samples)
+        return preprocess(self.segmentor_module,
+                          rgb01_to_bgr255(stylized).unbind(0), data_samples)
 
     # -- update 1: the conditioning net -------------------------------------
 
@@ -200,7 +230,8 @@ class ASH(UDASegmentor):
         through a frozen G (bare, batch-norm statistics kept) and a frozen
         D; ``content`` / ``style`` if weighted; ``loss`` = what the
         conditioning net minimises."""
-        segmentor, disc = self.segmentor_module, unwrap_model(self.discriminator)
+        segmentor, disc = self.segmentor_module, unwrap_model(
+            self.discriminator)
         inputs = self.preprocess_stylized(hallucination.stylized, data_samples)
         with frozen(segmentor), batch_norm_statistics_kept(segmentor):
             probs = segmentation_logits(segmentor, inputs).softmax(1)
@@ -208,17 +239,23 @@ class ASH(UDASegmentor):
             terms = dict(adv=domain_bce(disc, probs, SOURCE_LABEL))
         loss = -self.ash_adv_weight * self.damping * terms['adv']
         if self.content_weight or self.style_weight:
-            terms.update(unwrap_model(self.hallucinator).regularisation_losses(hallucination))
+            terms.update(
+                unwrap_model(
+                    self.hallucinator).regularisation_losses(hallucination))
             loss = loss + self.content_weight * terms['content'] \
                 + self.style_weight * terms['style']
         terms['loss'] = loss
         return terms
 
-    def update_hallucinator(self, images: torch.Tensor, styles: torch.Tensor,
-                            source_logits: torch.Tensor, data_samples: Sequence,
-                            optim_wrapper: OptimWrapper,
-                            generator: Optional[torch.Generator] = None
-                            ) -> Tuple[Hallucination, Dict[str, torch.Tensor]]:
+    def update_hallucinator(
+        self,
+        images: torch.Tensor,
+        styles: torch.Tensor,
+        source_logits: torch.Tensor,
+        data_samples: Sequence,
+        optim_wrapper: OptimWrapper,
+        generator: Optional[torch.Generator] = None
+    ) -> Tuple[Hallucination, Dict[str, torch.Tensor]]:
         """Update 1: render ``images`` (RGB [0, 1]) in ``styles`` conditioned
         on G's ``source_logits`` (noise ``Z`` from ``generator``) and make
         one step of the conditioning net; gradients reach no other network.
@@ -226,32 +263,41 @@ class ASH(UDASegmentor):
         With ``train_hallucinator=False``: the rendering only, no terms."""
         if not self.train_hallucinator:
             with torch.no_grad():
-                return self.hallucinator(images, styles, source_logits, generator), {}
+                return self.hallucinator(images, styles, source_logits,
+                                         generator), {}
         with optim_wrapper.optim_context(self.hallucinator):
-            hallucination = self.hallucinator(images, styles, source_logits, generator)
+            hallucination = self.hallucinator(images, styles, source_logits,
+                                              generator)
             terms = self.ash_objective(hallucination, data_samples)
         optim_wrapper.update_params(terms['loss'])
-        return hallucination, {name: value.detach() for name, value in terms.items()}
+        return hallucination, {
+            name: value.detach()
+            for name, value in terms.items()
+        }
 
     # -- update 2: the segmentor ----------------------------------------------
 
-    def segmentor_losses(self, batch: dict, stylized_inputs: torch.Tensor
-                         ) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
+    def segmentor_losses(
+        self, batch: dict, stylized_inputs: torch.Tensor
+    ) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
         """G's losses on the preprocessed source ``batch`` plus
         ``loss_ash_adv = adv_weight * L_adv`` of the preprocessed stylized
         inputs (both forwards through ``self.segmentor``, D frozen), and
         G's class probabilities of the stylized inputs."""
-        losses = self.segmentor(batch['inputs'], batch['data_samples'], mode='loss')
+        losses = self.segmentor(
+            batch['inputs'], batch['data_samples'], mode='loss')
         probs = segmentation_logits(self.segmentor, stylized_inputs).softmax(1)
         disc = unwrap_model(self.discriminator)
         with frozen(disc):
-            losses['loss_ash_adv'] = self.adv_weight * self.damping * domain_bce(
-                disc, probs, SOURCE_LABEL)
+            losses[
+                'loss_ash_adv'] = self.adv_weight * self.damping * domain_bce(
+                    disc, probs, SOURCE_LABEL)
         return losses, probs
 
-    def update_segmentor(self, batch: dict, stylized_inputs: torch.Tensor,
-                         optim_wrapper: OptimWrapper
-                         ) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
+    def update_segmentor(
+        self, batch: dict, stylized_inputs: torch.Tensor,
+        optim_wrapper: OptimWrapper
+    ) -> Tuple[Dict[str, torch.Tensor], torch.Tensor]:
         """Update 2: one step of G on :meth:`segmentor_losses`. Returns G's
         log variables (before the step) and its stylized class
         probabilities (detached)."""
@@ -273,7 +319,8 @@ class ASH(UDASegmentor):
         labels[len(source_probs):] = STYLIZED_LABEL
         return F.binary_cross_entropy_with_logits(logits, labels)
 
-    def update_discriminator(self, source_probs: torch.Tensor, stylized_probs: torch.Tensor,
+    def update_discriminator(self, source_probs: torch.Tensor,
+                             stylized_probs: torch.Tensor,
                              optim_wrapper: OptimWrapper) -> torch.Tensor:
         """Update 3: one step of D; returns its loss before the step."""
         with optim_wrapper.optim_context(self.discriminator):
@@ -285,17 +332,20 @@ class ASH(UDASegmentor):
 def _equally_sized(inputs: Sequence[torch.Tensor]) -> list:
     sizes = {tuple(img.shape) for img in inputs}
     if len(sizes) != 1:
-        raise ValueError('ASH needs a batch of equally sized images (crop them in the '
-                         f'pipeline); got shapes {sorted(sizes)}')
+        raise ValueError(
+            'ASH needs a batch of equally sized images (crop them in the '
+            f'pipeline); got shapes {sorted(sizes)}')
     return list(inputs)
 
 
-def _with_classes(default: dict, extra: Optional[dict], classes: int, key: str) -> dict:
+def _with_classes(default: dict, extra: Optional[dict], classes: int,
+                  key: str) -> dict:
     """``default`` updated with the user's ``extra`` arguments and G's class
     count; a clear error if ``extra`` names another one."""
     cfg = dict(default, **(extra or {}))
     if cfg.setdefault('num_classes', classes) != classes:
-        raise ValueError(f'ASH: the segmentor predicts {classes} classes but '
-                         f'{key}.num_classes={cfg["num_classes"]}; leave num_classes out '
-                         f'(ASH gives the {key} the segmentor\'s)')
+        raise ValueError(
+            f'ASH: the segmentor predicts {classes} classes but '
+            f'{key}.num_classes={cfg["num_classes"]}; leave num_classes out '
+            f'(ASH gives the {key} the segmentor\'s)')
     return cfg

@@ -42,7 +42,8 @@ def _is_stochastic(module: nn.Module) -> bool:
 
 
 @contextmanager
-def teacher_mode(teacher: nn.Module, norm: str = 'batch') -> Iterator[nn.Module]:
+def teacher_mode(teacher: nn.Module,
+                 norm: str = 'batch') -> Iterator[nn.Module]:
     """The teacher as it predicts pseudo-labels: no dropout nor drop-path.
 
     ``norm='batch'`` (the authors' code, which runs the teacher in training
@@ -51,8 +52,12 @@ def teacher_mode(teacher: nn.Module, norm: str = 'batch') -> Iterator[nn.Module]
     ``norm='running'``: the whole teacher in eval mode.
     """
     if norm not in ('batch', 'running'):
-        raise ValueError(f"teacher norm must be 'batch' or 'running', got {norm!r}")
-    modes = {m: (m.training, getattr(m, 'track_running_stats', None)) for m in teacher.modules()}
+        raise ValueError(
+            f"teacher norm must be 'batch' or 'running', got {norm!r}")
+    modes = {
+        m: (m.training, getattr(m, 'track_running_stats', None))
+        for m in teacher.modules()
+    }
     teacher.eval()
     if norm == 'batch':
         for m in teacher.modules():

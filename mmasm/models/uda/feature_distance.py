@@ -12,7 +12,10 @@ import torch.nn.functional as F
 CITYSCAPES_THING_CLASSES = (6, 7, 11, 12, 13, 14, 15, 16, 17, 18)
 
 
-def downscale_label_ratio(labels: torch.Tensor, size, min_ratio: float, num_classes: int,
+def downscale_label_ratio(labels: torch.Tensor,
+                          size,
+                          min_ratio: float,
+                          num_classes: int,
                           ignore_index: int = 255) -> torch.Tensor:
     """``(B, H, W)`` labels -> ``(B, h, w)``: each cell's majority class, or
     ``ignore_index`` where the majority is ignored or covers less than
@@ -43,12 +46,15 @@ class ImageNetFeatureDistance(nn.Module):
         scale_min_ratio: ``r`` (0.75).
     """
 
-    def __init__(self, segmentor: nn.Module, loss_weight: float = 0.005,
+    def __init__(self,
+                 segmentor: nn.Module,
+                 loss_weight: float = 0.005,
                  classes: Optional[Sequence[int]] = CITYSCAPES_THING_CLASSES,
                  scale_min_ratio: float = 0.75):
         super().__init__()
         self.backbone = deepcopy(segmentor.backbone)
-        self.neck = deepcopy(segmentor.neck) if getattr(segmentor, 'with_neck', False) else None
+        self.neck = deepcopy(segmentor.neck) if getattr(
+            segmentor, 'with_neck', False) else None
         self.requires_grad_(False)
         self.loss_weight = loss_weight
         self.classes = None if classes is None else tuple(classes)
@@ -75,25 +81,32 @@ class ImageNetFeatureDistance(nn.Module):
                 labels: torch.Tensor) -> torch.Tensor:
         """The weighted feature distance of the student's last-level
         features of ``inputs`` with source ``labels`` ``(B, H, W)``."""
-        distance = torch.norm(student_features - self.imagenet_features(inputs), p=2, dim=1)
+        distance = torch.norm(
+            student_features - self.imagenet_features(inputs), p=2, dim=1)
         if self.classes is not None:
-            cells = downscale_label_ratio(labels, distance.shape[-2:], self.scale_min_ratio,
+            cells = downscale_label_ratio(labels, distance.shape[-2:],
+                                          self.scale_min_ratio,
                                           self.num_classes, self.ignore_index)
-            mask = torch.isin(cells, torch.tensor(self.classes, device=cells.device))
+            mask = torch.isin(cells,
+                              torch.tensor(self.classes, device=cells.device))
             distance = distance[mask]
-        if distance.numel() == 0:  # DAFormer's mean would be NaN (and no gradient)
+        if distance.numel(
+        ) == 0:  # DAFormer's mean would be NaN (and no gradient)
             return student_features.sum() * 0.0
         return self.loss_weight * distance.mean()
 
 
 @contextmanager
-def capture_last_features(segmentor: nn.Module) -> Iterator[List[torch.Tensor]]:
+def capture_last_features(
+        segmentor: nn.Module) -> Iterator[List[torch.Tensor]]:
     """Record the last feature level that ``extract_feat`` of ``segmentor``
     (the bare module) produces while the block runs, e.g. during a forward
     through its DDP wrapper; the recorded tensor keeps its graph."""
-    module = segmentor.neck if getattr(segmentor, 'with_neck', False) else segmentor.backbone
+    module = segmentor.neck if getattr(segmentor, 'with_neck',
+                                       False) else segmentor.backbone
     recorded: List[torch.Tensor] = []
-    handle = module.register_forward_hook(lambda m, args, out: recorded.append(out[-1]))
+    handle = module.register_forward_hook(
+        lambda m, args, out: recorded.append(out[-1]))
     try:
         yield recorded
     finally:

@@ -14,10 +14,9 @@ from ..segmentors.hrda_encoder_decoder import HRDAEncoderDecoder
 from .pseudo_labels import PseudoLabels
 
 
-def feature_distance_inputs(segmentor: nn.Module,
-                            recorded: List[torch.Tensor],
-                            inputs: torch.Tensor
-                            ) -> Tuple[torch.Tensor, torch.Tensor]:
+def feature_distance_inputs(
+        segmentor: nn.Module, recorded: List[torch.Tensor],
+        inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
     """The student's last-level features of a source forward (``recorded``
     by ``capture_last_features``) and the images the frozen ImageNet
     backbone must see: for HRDA, the ``feature_scale`` pass (the context,
@@ -54,7 +53,7 @@ def masked_pseudo_labels(pseudo: PseudoLabels,
         if mask.shape[0] > height or mask.shape[1] > width:
             raise ValueError(f'valid_pseudo_mask {tuple(mask.shape)} larger '
                              f'than the target inputs {(height, width)}')
-        valid.append(F.pad(mask, (0, width - mask.shape[1], 0,
-                                  height - mask.shape[0])))
+        valid.append(
+            F.pad(mask, (0, width - mask.shape[1], 0, height - mask.shape[0])))
     weight = pseudo.weight * torch.stack(valid).to(pseudo.weight.device)
     return PseudoLabels(pseudo.label, weight, pseudo.confidence)

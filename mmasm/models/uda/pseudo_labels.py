@@ -13,7 +13,9 @@ class PseudoLabels(NamedTuple):
 
 
 @torch.no_grad()
-def pseudo_labels(logits: torch.Tensor, threshold: float = 0.968, ignore_top: int = 0,
+def pseudo_labels(logits: torch.Tensor,
+                  threshold: float = 0.968,
+                  ignore_top: int = 0,
                   ignore_bottom: int = 0) -> PseudoLabels:
     """Pseudo-labels from teacher logits ``(B, C, H, W)`` (DACS, Tranheden
     et al., WACV 2021; DAFormer's row crop).

@@ -85,16 +85,19 @@ class UDASegmentor(BaseModel, metaclass=ABCMeta):
                 return dict(segmentor=optim_wrapper)
             raise TypeError(
                 f'this algorithm trains {", ".join(names)}: optim_wrapper must hold one '
-                "wrapper per network (constructor='mmasm.MultiNetworkOptimWrapperConstructor')")
+                "wrapper per network (constructor='mmasm.MultiNetworkOptimWrapperConstructor')"
+            )
         missing = [name for name in names if name not in optim_wrapper]
         if missing:
-            raise KeyError(f'optim_wrapper has no entry for {", ".join(missing)} '
-                           f'(it has {", ".join(optim_wrapper.keys())})')
+            raise KeyError(
+                f'optim_wrapper has no entry for {", ".join(missing)} '
+                f'(it has {", ".join(optim_wrapper.keys())})')
         return {name: optim_wrapper[name] for name in names}
 
     @abstractmethod
-    def train_step(self, data: Union[dict, tuple, list],
-                   optim_wrapper: Union[OptimWrapper, OptimWrapperDict]) -> Dict:
+    def train_step(
+            self, data: Union[dict, tuple, list],
+            optim_wrapper: Union[OptimWrapper, OptimWrapperDict]) -> Dict:
         """One training iteration: every network's update; returns the log
         variables (``loss`` and each term)."""
 
@@ -104,8 +107,12 @@ class UDASegmentor(BaseModel, metaclass=ABCMeta):
     def test_step(self, data: Union[dict, tuple, list]) -> list:
         return self.inference_network().test_step(data)
 
-    def forward(self, inputs, data_samples: Optional[list] = None, mode: str = 'tensor'):
+    def forward(self,
+                inputs,
+                data_samples: Optional[list] = None,
+                mode: str = 'tensor'):
         """``'predict'`` / ``'tensor'``: :meth:`inference_network`'s;
         ``'loss'``: the segmentor's supervised losses."""
-        network = self.segmentor if mode == 'loss' else self.inference_network()
+        network = self.segmentor if mode == 'loss' else self.inference_network(
+        )
         return network(inputs, data_samples, mode=mode)

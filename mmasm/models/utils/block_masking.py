@@ -5,8 +5,11 @@ from typing import Sequence
 import torch
 
 
-def block_masks(size, generators: Sequence[torch.Generator], block_size: int = 64,
-                mask_ratio: float = 0.7, device=None) -> torch.Tensor:
+def block_masks(size,
+                generators: Sequence[torch.Generator],
+                block_size: int = 64,
+                mask_ratio: float = 0.7,
+                device=None) -> torch.Tensor:
     """``(B, 1, H, W)`` float masks, one per generator: the image split into
     ``block_size`` patches, each dropped (0) with probability ``mask_ratio``
     and kept (1) otherwise. (The authors' code draws a ``round(H / b) x
@@ -17,6 +20,7 @@ def block_masks(size, generators: Sequence[torch.Generator], block_size: int = 6
     masks = []
     for gen in generators:
         keep = (torch.rand(grid, generator=gen) > mask_ratio).float()
-        keep = keep.repeat_interleave(block_size, 0).repeat_interleave(block_size, 1)
+        keep = keep.repeat_interleave(block_size,
+                                      0).repeat_interleave(block_size, 1)
         masks.append(keep[:height, :width])
     return torch.stack(masks).unsqueeze(1).to(device)

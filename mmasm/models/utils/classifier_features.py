@@ -72,8 +72,8 @@ def capture_classifier_input(head: nn.Module) -> Iterator[ClassifierInput]:
             head.cls_seg = shadowed
 
 
-def forward_with_features(head: nn.Module, inputs) -> Tuple[torch.Tensor,
-                                                            torch.Tensor]:
+def forward_with_features(head: nn.Module,
+                          inputs) -> Tuple[torch.Tensor, torch.Tensor]:
     """``head(inputs)`` plus the feature of the layer before the classifier.
 
     Returns:

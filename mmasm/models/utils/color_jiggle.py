@@ -21,8 +21,11 @@ def rgb_to_hsv(image: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
     s = deltac / (maxc + eps)
     deltac = torch.where(deltac == 0, torch.ones_like(deltac), deltac)
     maxc_tmp = maxc.unsqueeze(-3) - image
-    rc, gc, bc = maxc_tmp[..., 0, :, :], maxc_tmp[..., 1, :, :], maxc_tmp[..., 2, :, :]
-    h = torch.stack([bc - gc, 2.0 * deltac + rc - bc, 4.0 * deltac + gc - rc], dim=-3)
+    rc, gc, bc = maxc_tmp[..., 0, :, :], maxc_tmp[...,
+                                                  1, :, :], maxc_tmp[...,
+                                                                     2, :, :]
+    h = torch.stack([bc - gc, 2.0 * deltac + rc - bc, 4.0 * deltac + gc - rc],
+                    dim=-3)
     h = torch.gather(h, dim=-3, index=max_indices[..., None, :, :]).squeeze(-3)
     h = ((h / deltac) / 6.0) % 1.0
     return torch.stack([2 * math.pi * h, s, maxc], dim=-3)
@@ -38,7 +41,8 @@ def hsv_to_rgb(image: torch.Tensor) -> torch.Tensor:
     p, q, t = v * (one - s), v * (one - f * s), v * (one - (one - f) * s)
     hi = hi.long()
     indices = torch.stack([hi, hi + 6, hi + 12], dim=-3)
-    out = torch.stack((v, q, p, p, t, v, t, v, v, q, p, p, p, p, t, v, v, q), dim=-3)
+    out = torch.stack((v, q, p, p, t, v, t, v, v, q, p, p, p, p, t, v, v, q),
+                      dim=-3)
     return torch.gather(out, -3, indices)
 
 
@@ -54,16 +58,18 @@ def _hue(image: torch.Tensor, shift: float) -> torch.Tensor:
     return hsv_to_rgb(torch.cat([h, s, v], dim=-3))
 
 
-def color_jiggle(image: torch.Tensor, brightness: float, contrast: float, saturation: float,
-                 hue: float, order: Sequence[int]) -> torch.Tensor:
+def color_jiggle(image: torch.Tensor, brightness: float, contrast: float,
+                 saturation: float, hue: float,
+                 order: Sequence[int]) -> torch.Tensor:
     """kornia 0.5's ``ColorJitter`` with its drawn parameters: factors
     around 1 for brightness (added as ``factor - 1``), contrast and
     saturation, hue shift in turns, the four in ``order`` (0 brightness, 1
     contrast, 2 saturation, 3 hue)."""
-    ops = [lambda x: torch.clamp(x + (brightness - 1), 0.0, 1.0),
-           lambda x: torch.clamp(x * contrast, 0.0, 1.0),
-           lambda x: _saturation(x, saturation),
-           lambda x: _hue(x, hue)]
+    ops = [
+        lambda x: torch.clamp(x + (brightness - 1), 0.0, 1.0),
+        lambda x: torch.clamp(x * contrast, 0.0, 1.0),
+        lambda x: _saturation(x, saturation), lambda x: _hue(x, hue)
+    ]
     for k in order:
         image = ops[int(k)](image)
     return image

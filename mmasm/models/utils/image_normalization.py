@@ -14,7 +14,8 @@ class ImageNormalization:
     """
 
     def __init__(self, preprocessor: nn.Module):
-        mean, std = getattr(preprocessor, 'mean', None), getattr(preprocessor, 'std', None)
+        mean, std = getattr(preprocessor, 'mean',
+                            None), getattr(preprocessor, 'std', None)
         if not getattr(preprocessor, '_enable_normalize', mean is not None):
             mean, std = torch.zeros(3, 1, 1), torch.ones(3, 1, 1)
         self.mean, self.std = mean, std

@@ -23,11 +23,13 @@ class PixelWeightSampler:
         self.weight, self.head, self.inner = weight, head, inner
         self.calls = 0
 
-    def sample(self, seg_logit: torch.Tensor, seg_label: torch.Tensor) -> torch.Tensor:
+    def sample(self, seg_logit: torch.Tensor,
+               seg_label: torch.Tensor) -> torch.Tensor:
         self.calls += 1
         if self.weight.shape[-2:] != seg_label.shape[-2:]:
-            raise ValueError(f'pixel weights of size {tuple(self.weight.shape[-2:])} for labels '
-                             f'of size {tuple(seg_label.shape[-2:])}')
+            raise ValueError(
+                f'pixel weights of size {tuple(self.weight.shape[-2:])} for labels '
+                f'of size {tuple(seg_label.shape[-2:])}')
         weight = self.weight.to(seg_logit.dtype)
         if self.inner is not None:
             weight = weight * self.inner.sample(seg_logit, seg_label)
@@ -55,7 +57,9 @@ def pixel_weighted_losses(segmentor: nn.Module,
         yield
         return
     heads = segmentation_heads(segmentor)
-    samplers = [PixelWeightSampler(weight, head, head.sampler) for head in heads]
+    samplers = [
+        PixelWeightSampler(weight, head, head.sampler) for head in heads
+    ]
     originals = [head.sampler for head in heads]
     for head, sampler in zip(heads, samplers):
         head.sampler = sampler
@@ -66,5 +70,6 @@ def pixel_weighted_losses(segmentor: nn.Module,
             head.sampler = original
     ignored = [type(s.head).__name__ for s in samplers if s.calls == 0]
     if ignored:
-        raise RuntimeError(f'{", ".join(ignored)} computed its loss without '
-                           'BaseDecodeHead.loss_by_feat, so pixel weights cannot reach it')
+        raise RuntimeError(
+            f'{", ".join(ignored)} computed its loss without '
+            'BaseDecodeHead.loss_by_feat, so pixel weights cannot reach it')

@@ -14,11 +14,15 @@ from .color_jiggle import color_jiggle
 JITTER_MODES = ('authors', 'torchvision')
 
 
-def uniform(generator: torch.Generator, low: float = 0.0, high: float = 1.0) -> float:
+def uniform(generator: torch.Generator,
+            low: float = 0.0,
+            high: float = 1.0) -> float:
     return low + (high - low) * torch.rand(1, generator=generator).item()
 
 
-def color_jitter(image: torch.Tensor, strength: float, generator: torch.Generator,
+def color_jitter(image: torch.Tensor,
+                 strength: float,
+                 generator: torch.Generator,
                  mode: str = 'authors') -> torch.Tensor:
     """Brightness, contrast, saturation (factors in ``[1 - s, 1 + s]``) and
     hue (shift in ``[-s, s]`` turns) in random order, on an RGB ``(3, H, W)``
@@ -26,16 +30,22 @@ def color_jitter(image: torch.Tensor, strength: float, generator: torch.Generato
     brightness, contrast scaled around zero, HSV saturation and hue) or
     torchvision's ``ColorJitter`` ones (``'torchvision'``)."""
     if mode not in JITTER_MODES:
-        raise ValueError(f'colour jitter mode must be one of {JITTER_MODES}, got {mode!r}')
-    factors = [uniform(generator, max(0.0, 1 - strength), 1 + strength) for _ in range(3)]
+        raise ValueError(
+            f'colour jitter mode must be one of {JITTER_MODES}, got {mode!r}')
+    factors = [
+        uniform(generator, max(0.0, 1 - strength), 1 + strength)
+        for _ in range(3)
+    ]
     hue = uniform(generator, -min(strength, 0.5), min(strength, 0.5))
     order = torch.randperm(4, generator=generator).tolist()
     if mode == 'authors':
         return color_jiggle(image, *factors, hue, order)
-    ops = [lambda x: TF.adjust_brightness(x, factors[0]),
-           lambda x: TF.adjust_contrast(x, factors[1]),
-           lambda x: TF.adjust_saturation(x, factors[2]),
-           lambda x: TF.adjust_hue(x, hue)]
+    ops = [
+        lambda x: TF.adjust_brightness(x, factors[0]),
+        lambda x: TF.adjust_contrast(x, factors[1]),
+        lambda x: TF.adjust_saturation(x, factors[2]),
+        lambda x: TF.adjust_hue(x, hue)
+    ]
     for k in order:
         image = ops[k](image).clamp(0, 1)
     return image
@@ -50,13 +60,17 @@ def blur_kernel_size(size: int) -> int:
 def gaussian_blur(image: torch.Tensor, sigma: float) -> torch.Tensor:
     """Gaussian blur with a kernel of about a tenth of the image size."""
     height, width = image.shape[-2:]
-    return TF.gaussian_blur(image, [blur_kernel_size(width), blur_kernel_size(height)],
-                            [sigma, sigma])
+    return TF.gaussian_blur(
+        image, [blur_kernel_size(width),
+                blur_kernel_size(height)], [sigma, sigma])
 
 
-def strong_augment(images: torch.Tensor, generators: Sequence[torch.Generator],
-                   jitter_prob: float = 0.8, jitter_strength: float = 0.2,
-                   blur_prob: float = 0.5, blur_sigma=(0.15, 1.15),
+def strong_augment(images: torch.Tensor,
+                   generators: Sequence[torch.Generator],
+                   jitter_prob: float = 0.8,
+                   jitter_strength: float = 0.2,
+                   blur_prob: float = 0.5,
+                   blur_sigma=(0.15, 1.15),
                    jitter_mode: str = 'authors') -> torch.Tensor:
     """Per image ``(B, 3, H, W)`` RGB in [0, 1], each with its own generator:
     colour jitter with probability ``jitter_prob`` (the authors' code: jitter

@@ -17,8 +17,10 @@ from mmengine.model import is_model_wrapper
 def wrapper_prefixes(module: nn.Module, prefix: str) -> Dict[str, str]:
     """``{'<prefix><child>.module.': '<prefix><child>.'}`` for each child of
     ``module`` that is a model wrapper."""
-    return {f'{prefix}{name}.module.': f'{prefix}{name}.'
-            for name, child in module.named_children() if is_model_wrapper(child)}
+    return {
+        f'{prefix}{name}.module.': f'{prefix}{name}.'
+        for name, child in module.named_children() if is_model_wrapper(child)
+    }
 
 
 def _renamed(key: str, renames: Dict[str, str]) -> str:
@@ -52,5 +54,6 @@ def drop_wrapper_names(module: nn.Module, state_dict: dict, prefix: str,
     if metadata is not None:
         entries = list(metadata.items())
         metadata.clear()
-        metadata.update((_renamed_metadata(key, renames), value) for key, value in entries
+        metadata.update((_renamed_metadata(key, renames), value)
+                        for key, value in entries
                         if _renamed_metadata(key, renames) is not None)

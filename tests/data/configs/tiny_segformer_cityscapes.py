@@ -94,8 +94,8 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0005),
     clip_grad=None)
 param_scheduler = [
-    dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=8,
-         by_epoch=False)
+    dict(
+        type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=8, by_epoch=False)
 ]
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=4, val_interval=4)
 val_cfg = dict(type='ValLoop')
