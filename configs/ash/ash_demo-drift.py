@@ -1,4 +1,4 @@
-# configs/ash/ash_demo.py plus a diagnostic (issue 13 §3): the relative update
+# configs/ash/ash_demo.py plus a diagnostic: the relative update
 # norm ||theta_t - theta_0|| / ||theta_0|| of ASH's conditioning net (the
 # hallucinator's only trained part) and of the segmentor every 50 iterations,
 # logged as drift/<name> (vis_data/scalars.json). Training is unchanged.

@@ -3,8 +3,8 @@
 # 64x64 crop (8x8x512 at the paper's relu4_1, configs/rain/rain_demo_cpu.py),
 # otherwise as rain_demo-relu3_1_cpu.py (random VGG encoder, warm-up, pixel
 # term, 1450 iterations, batch 2). Chosen over relu4_1 and relu3_1 by the
-# label-consistency rule of issue 13 §2 (README, "A demo RAIN that keeps the
-# scene"): its stylizations keep the scene, relu4_1's erase it.
+# label-consistency rule (docs/en/benchmarks/demo.md): its stylizations keep
+# the scene, relu4_1's erase it.
 #   OMP_NUM_THREADS=1 python tools/train.py configs/rain/rain_demo-relu2_1_cpu.py \
 #       --work-dir work_dirs/quickstart/rain
 # writes work_dirs/quickstart/rain/rain_demo.pth, where the demo configs

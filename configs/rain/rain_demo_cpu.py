@@ -1,6 +1,6 @@
 # The demo's RAIN recipe at the paper's encoder tap relu4_1 (the base of the
 # demo's RAIN, rain_demo-relu2_1_cpu.py, which tools/quickstart.py
-# pretrains; this relu4_1 file was the demo's before issue 13): on the
+# pretrains; this relu4_1 file was the demo's RAIN before it): on the
 # demo domain pair (content = source images, style = the style folder of
 # tools/make_demo_domains.py), 64x64 crops of the 256x128 images at their own
 # scale. No VGG weights can be downloaded, so the encoder is random (centred

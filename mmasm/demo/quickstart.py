@@ -16,7 +16,7 @@ from .domains import make_demo_domains
 from .report import write_report
 
 #: the demo RAIN's pretraining config (relative to mmasm's configs): the
-#: relu2_1 tap, chosen by label consistency (issue 13)
+#: relu2_1 tap, chosen by label consistency
 RAIN_CONFIG = 'rain/rain_demo-relu2_1_cpu.py'
 #: the arms the quickstart compares
 QUICKSTART_ARMS = ('source-only', 'asm')

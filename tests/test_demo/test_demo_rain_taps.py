@@ -1,4 +1,4 @@
-"""Demo RAINs with a shallower encoder tap (issue 13 §2): their pretraining
+"""Demo RAINs with a shallower encoder tap: their pretraining
 configs change only the tap, and the demo's arms and benchmarks build the
 tap of the RAIN file they are given."""
 import re

@@ -1,5 +1,5 @@
-"""ASH over a RAIN with a shallower encoder tap (the demo's candidates of
-issue 13 §2): the conditioning net's gamma / beta take the tap's width."""
+"""ASH over a RAIN with a shallower encoder tap (the demo's candidates): the
+conditioning net's gamma / beta take the tap's width."""
 import pytest
 import torch
 

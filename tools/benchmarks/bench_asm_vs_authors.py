@@ -125,7 +125,7 @@ def parse_args(argv=None):
         nargs='+',
         default=['512x256'],
         metavar='WxH',
-        help='crop sizes, width x height (the issue: 512x256 1024x512)')
+        help='crop sizes, width x height (e.g. 512x256 1024x512)')
     parser.add_argument('--batch-size', type=int, default=1)
     parser.add_argument(
         '--iters', type=int, default=2, help='timed iterations per process')

@@ -44,7 +44,7 @@ class ParameterDriftHook(Hook):
     weight decay (a pure rescaling) cannot produce.
 
     A diagnostic, e.g. whether ASH's conditioning net moves at all under the
-    paper's SGD 2.5e-4 (issue 13 §3)::
+    paper's SGD 2.5e-4::
 
         custom_hooks = [dict(type='ParameterDriftHook', interval=50, modules=dict(
             hallucinator='hallucinator.conditioning_net', segmentor='segmentor'))]
