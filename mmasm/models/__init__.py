@@ -1,7 +1,7 @@
-from .ash import *  # noqa: F401,F403
 from .asm import *  # noqa: F401,F403
 from .decode_heads import *  # noqa: F401,F403
 from .discriminators import *  # noqa: F401,F403
+from .hallucination import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .lrm import *  # noqa: F401,F403
 from .rain import *  # noqa: F401,F403

@@ -3,7 +3,7 @@ conditioning net's gamma / beta take the tap's width."""
 import pytest
 import torch
 
-from mmasm.models.ash import ASHStyleHallucinator
+from mmasm.models.hallucination import ASHStyleHallucinator
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 

@@ -10,7 +10,7 @@ from utils import run_tool
 
 from mmasm.datasets import ImageFolderDataset
 from mmasm.engine.hooks import ASMHook
-from mmasm.models.ash.style_stream import StyleImageStream
+from mmasm.models.hallucination.style_stream import StyleImageStream
 from mmasm.utils import list_images, read_rgb
 
 

@@ -12,7 +12,7 @@ from mmengine.visualization import Visualizer
 from mmasm.registry import MODELS
 from mmasm.utils import (bgr255_to_rgb01, build_module, frozen,
                          rgb01_to_bgr255, rgb_grid, unwrap_model)
-from ..ash import Hallucination, StyleImageStream
+from ..hallucination import Hallucination, StyleImageStream
 from ..utils.segmentor_calls import (batch_norm_statistics_kept, preprocess,
                                      segmentation_logits, segmentor_classes)
 from .uda_segmentor import UDASegmentor
