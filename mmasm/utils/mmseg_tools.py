@@ -118,7 +118,9 @@ def build_runner(cfg) -> Runner:
 
     mmasm's tools also check, before the first iteration, that the decode
     head (or a classifier's head) predicts as many classes as the training dataset names
-    (``NumClassCheckHook``), unless the config already has that hook.
+    (``NumClassCheckHook``), and stop training at the first non-finite loss
+    or weight (``NonFiniteCheckHook``), unless the config already has
+    these hooks.
     """
     from mmasm.registry import HOOKS, RUNNERS, TOOLKITS, join_toolkit
     if cfg.get('default_scope') in TOOLKITS:  # e.g. mmpretrain configs: 'mmasm.X'
@@ -131,8 +133,9 @@ def build_runner(cfg) -> Runner:
         runner_cls = Runner
     runner = runner_cls.from_cfg(cfg)
     hooks = {type(hook).__name__ for hook in runner.hooks}
-    if 'NumClassCheckHook' not in hooks:
-        runner.register_hook(HOOKS.build(dict(type='NumClassCheckHook', _scope_='mmasm')))
+    for check in ('NumClassCheckHook', 'NonFiniteCheckHook'):
+        if check not in hooks:
+            runner.register_hook(HOOKS.build(dict(type=check, _scope_='mmasm')))
     return runner
 
 
