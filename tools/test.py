@@ -19,6 +19,7 @@ from mmasm.engine.hooks.full_load_check_hook import (ALLOW_FLAG,
                                                      FullLoadCheckHook)
 from mmasm.utils import (build_runner, distributed_session, load_mmseg_tool,
                          register_config_packages, use_safe_checkpoint_loader)
+from mmasm.utils.mmseg_tools import use_cpu_runner_without_accelerator
 
 
 class RunnerFromConfig:
@@ -30,6 +31,7 @@ class RunnerFromConfig:
     @classmethod
     def from_cfg(cls, cfg):
         use_safe_checkpoint_loader(cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
+        use_cpu_runner_without_accelerator(cfg)  # torchrun on CPU: gloo
         runner = build_runner(cfg)
         if not cls.allow_partial_load:
             runner.register_hook(FullLoadCheckHook())
