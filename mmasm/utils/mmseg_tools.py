@@ -146,8 +146,10 @@ def build_runner(cfg) -> Runner:
     mmasm's tools also check, before the first iteration, that the decode
     head (or a classifier's head) predicts as many classes as the training dataset names
     (``NumClassCheckHook``), and stop training at the first non-finite loss
-    or weight (``NonFiniteCheckHook``), unless the config already has
-    these hooks.
+    or weight (``NonFiniteCheckHook``), and check every dataset file's
+    size, header and trailer before the first iteration
+    (``DatasetFilesCheckHook``), unless the config already has these
+    hooks.
     """
     from mmasm.registry import HOOKS, RUNNERS, TOOLKITS, join_toolkit
     if cfg.get('default_scope') in TOOLKITS:  # e.g. mmpretrain configs: 'mmasm.X'
@@ -160,7 +162,7 @@ def build_runner(cfg) -> Runner:
         runner_cls = Runner
     runner = runner_cls.from_cfg(cfg)
     hooks = {type(hook).__name__ for hook in runner.hooks}
-    for check in ('NumClassCheckHook', 'NonFiniteCheckHook'):
+    for check in ('NumClassCheckHook', 'NonFiniteCheckHook', 'DatasetFilesCheckHook'):
         if check not in hooks:
             runner.register_hook(HOOKS.build(dict(type=check, _scope_='mmasm')))
     return runner
