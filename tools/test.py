@@ -30,7 +30,8 @@ class RunnerFromConfig:
 
     @classmethod
     def from_cfg(cls, cfg):
-        use_safe_checkpoint_loader(cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
+        use_safe_checkpoint_loader(
+            cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
         use_cpu_runner_without_accelerator(cfg)  # torchrun on CPU: gloo
         runner = build_runner(cfg)
         if not cls.allow_partial_load:

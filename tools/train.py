@@ -16,8 +16,8 @@ checkpoints load weights-only (``use_safe_checkpoint_loader``; opt in with
 is refused (``lock_work_dir``), and a non-finite loss or weight stops the
 run (``NonFiniteCheckHook``).
 """
-from mmasm.utils import (build_runner, distributed_session,
-                         load_mmseg_tool, register_config_packages, tool_config,
+from mmasm.utils import (build_runner, distributed_session, load_mmseg_tool,
+                         register_config_packages, tool_config,
                          use_safe_checkpoint_loader)
 from mmasm.utils.work_dir_lock import lock_work_dir
 
@@ -26,7 +26,8 @@ def main():
     register_config_packages()
     args = load_mmseg_tool('train').parse_args()
     cfg = tool_config(args)
-    use_safe_checkpoint_loader(cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
+    use_safe_checkpoint_loader(
+        cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
     lock_work_dir(cfg.work_dir)  # one run per work dir
     with distributed_session():
         build_runner(cfg).train()

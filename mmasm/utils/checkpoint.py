@@ -26,8 +26,9 @@ from .checkpoint_files import checksum_problem
 #: 2.6) or "unsupported GLOBAL posix.system whose module posix is blocked"
 #: (torch 2.14).
 _REFUSED_GLOBAL = re.compile(r'GLOBAL\s+([\w.]+)', re.IGNORECASE)
-_REFUSED_OBJECT = re.compile(r'unsupported (global|class)|unrecognized function|'
-                             r'is blocked|not an allowed global', re.IGNORECASE)
+_REFUSED_OBJECT = re.compile(
+    r'unsupported (global|class)|unrecognized function|'
+    r'is blocked|not an allowed global', re.IGNORECASE)
 
 OPT_IN_HINT = (
     'If you trust the file, opt in to full unpickling: in a config, '
@@ -63,10 +64,12 @@ def _trust_key(name: str) -> str:
 def is_trusted(filename: str) -> bool:
     """Whether :func:`trust_checkpoints` opted ``filename`` (a path or the
     URL it was fetched from) in."""
-    return _trusted['all'] or _trust_key(os.fspath(filename)) in _trusted['files']
+    return _trusted['all'] or _trust_key(
+        os.fspath(filename)) in _trusted['files']
 
 
-def load_tensor_file(filename: str, map_location='cpu',
+def load_tensor_file(filename: str,
+                     map_location='cpu',
                      name: Optional[str] = None) -> object:
     """``torch.load(filename, weights_only=True)`` with clear errors.
 
@@ -104,12 +107,19 @@ def _load(source, name: str, map_location) -> object:
     """``torch.load`` of ``source`` (a path or a buffer) under the trust
     rule for ``name``."""
     if is_trusted(name):
-        print_log(f'{name}: trusted checkpoint, unpickled fully '
-                  f'(weights_only=False)', logger='current', level=logging.WARNING)
-        return torch.load(source, map_location=map_location, weights_only=False)
+        print_log(
+            f'{name}: trusted checkpoint, unpickled fully '
+            f'(weights_only=False)',
+            logger='current',
+            level=logging.WARNING)
+        return torch.load(source,
+                          map_location=map_location,
+                          weights_only=False)
     try:
         with torch.serialization.safe_globals(get_torch_safe_globals()):
-            return torch.load(source, map_location=map_location, weights_only=True)
+            return torch.load(source,
+                              map_location=map_location,
+                              weights_only=True)
     except pickle.UnpicklingError as err:
         raise refusal_error(name, err) from err
     except Exception as err:  # zip, EOF and storage errors of torch.load

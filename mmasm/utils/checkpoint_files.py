@@ -64,7 +64,8 @@ def is_complete_checkpoint(path: str) -> bool:
     ``torch.save`` writes last, is there and lists the pickle."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return any(name.endswith('data.pkl') for name in archive.namelist())
+            return any(
+                name.endswith('data.pkl') for name in archive.namelist())
     except (OSError, zipfile.BadZipFile):
         return False
 
@@ -103,9 +104,10 @@ def checksum_problem(path: str) -> Optional[str]:
     actual = sha256_of(path)
     if actual == expected:
         return None
-    return (f'its SHA-256 {actual[:16]}... differs from the {expected[:16]}... '
-            f'recorded in {sidecar} when it was saved (bytes changed on disk '
-            f'or in a copy)')
+    return (
+        f'its SHA-256 {actual[:16]}... differs from the {expected[:16]}... '
+        f'recorded in {sidecar} when it was saved (bytes changed on disk '
+        f'or in a copy)')
 
 
 def is_intact_checkpoint(path: str) -> bool:
@@ -118,7 +120,9 @@ def checkpoints_newest_first(work_dir: str) -> List[str]:
     first."""
     steps = [(int(match[2]), name) for name in os.listdir(work_dir)
              if (match := _CHECKPOINT_NAME.match(name))]
-    return [osp.join(work_dir, name) for _, name in sorted(steps, reverse=True)]
+    return [
+        osp.join(work_dir, name) for _, name in sorted(steps, reverse=True)
+    ]
 
 
 def latest_complete_checkpoint(work_dir: str) -> Optional[str]:
@@ -132,13 +136,16 @@ def latest_complete_checkpoint(work_dir: str) -> Optional[str]:
     named = open(pointer).read().strip() if osp.isfile(pointer) else None
     if named and is_intact_checkpoint(named):
         return named
-    fallback = next(filter(is_intact_checkpoint, checkpoints_newest_first(work_dir)), None)
+    fallback = next(
+        filter(is_intact_checkpoint, checkpoints_newest_first(work_dir)), None)
     if named or fallback:
         problem = (f'last_checkpoint names {named}, which is {_damage(named)}'
                    if named else 'no last_checkpoint file')
-        print_log(f'{problem}; resuming from '
-                  f'{fallback or "scratch (no complete checkpoint in " + work_dir + ")"}',
-                  logger='current', level=logging.WARNING)
+        start = fallback or f'scratch (no intact checkpoint in {work_dir})'
+        print_log(
+            f'{problem}; resuming from {start}',
+            logger='current',
+            level=logging.WARNING)
     return fallback
 
 

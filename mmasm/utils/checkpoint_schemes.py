@@ -33,7 +33,10 @@ def hub_cache_file(url: str) -> str:
     os.makedirs(model_dir, exist_ok=True)
     cached = osp.join(model_dir, osp.basename(urlparse(url).path))
     if not osp.exists(cached):
-        torch.hub.download_url_to_file(url, cached, None, progress=os.isatty(0))
+        torch.hub.download_url_to_file(url,
+                                       cached,
+                                       None,
+                                       progress=os.isatty(0))
     return _unzip_legacy(cached, model_dir)
 
 
@@ -92,12 +95,15 @@ def load_from_mmcls(filename: str, map_location=None) -> object:
     return mmengine_checkpoint._process_mmcls_checkpoint(checkpoint)
 
 
-def load_from_object_store(filename: str, map_location=None,
+def load_from_object_store(filename: str,
+                           map_location=None,
                            backend: str = 'petrel') -> object:
     """``s3://`` / ``petrel://`` (also ``NAME:s3://``): the bytes from
     mmengine's file backend, loaded weights-only."""
-    file_backend = get_file_backend(filename, backend_args={'backend': backend})
-    return load_tensor_bytes(file_backend.get(filename), filename, map_location)
+    file_backend = get_file_backend(filename,
+                                    backend_args={'backend': backend})
+    return load_tensor_bytes(file_backend.get(filename), filename,
+                             map_location)
 
 
 def load_from_pavi(filename: str, map_location=None) -> object:
@@ -127,4 +133,5 @@ REMOTE_SCHEMES = (
 
 # mmengine logs "Loads checkpoint by <__name__[10:]> backend"
 for _, _loader in REMOTE_SCHEMES:
-    _loader.__name__ = _loader.__name__.replace('load_from_', 'load_from_weights_only_', 1)
+    _loader.__name__ = _loader.__name__.replace('load_from_',
+                                                'load_from_weights_only_', 1)

@@ -17,8 +17,8 @@ from typing import Iterable, List, Optional
 
 #: Leading bytes of the formats in ``IMG_EXTENSIONS`` (PNG, JPEG, BMP,
 #: PPM / PGM / PBM, TIFF little / big endian, WebP's RIFF container).
-_MAGIC = (b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'BM', b'P1', b'P2', b'P3', b'P4',
-          b'P5', b'P6', b'II*\x00', b'MM\x00*', b'RIFF')
+_MAGIC = (b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'BM', b'P1', b'P2', b'P3',
+          b'P4', b'P5', b'P6', b'II*\x00', b'MM\x00*', b'RIFF')
 #: How many unreadable files an error lists.
 MAX_LISTED = 5
 #: How far from a file's end its end marker may be (trailing padding).
@@ -39,7 +39,8 @@ def image_file_problem(path: str) -> Optional[str]:
             tail = file.read()
     except OSError as err:
         return f'unreadable ({err.strerror or err})'
-    if not head.startswith(_MAGIC) or (head.startswith(b'RIFF') and head[8:12] != b'WEBP'):
+    if not head.startswith(_MAGIC) or (head.startswith(b'RIFF')
+                                       and head[8:12] != b'WEBP'):
         return f'not an image (starts with {head[:8]!r})'
     return _trailer_problem(head, tail, size)
 
@@ -57,7 +58,8 @@ def _trailer_problem(head: bytes, tail: bytes, size: int) -> Optional[str]:
     elif head.startswith(b'RIFF') and len(head) >= 8:
         declared = struct.unpack('<I', head[4:8])[0] + 8
     if declared is not None and declared > size:
-        return f'truncated ({size} of the {declared} bytes its header declares)'
+        return (f'truncated ({size} of the {declared} bytes its header '
+                f'declares)')
     return None
 
 
@@ -68,8 +70,11 @@ def check_image_files(paths: Iterable[str], where: str) -> List[str]:
     bad = [(path, problem) for path in paths
            if (problem := image_file_problem(path)) is not None]
     if bad:
-        listed = '; '.join(f'{path}: {problem}' for path, problem in bad[:MAX_LISTED])
-        more = f' (and {len(bad) - MAX_LISTED} more)' if len(bad) > MAX_LISTED else ''
-        raise ValueError(f'{len(bad)} of {len(paths)} image files in {where} cannot be '
-                         f'read: {listed}{more}; remove or replace them')
+        listed = '; '.join(f'{path}: {problem}'
+                           for path, problem in bad[:MAX_LISTED])
+        more = f' (and {len(bad) - MAX_LISTED} more)' if len(
+            bad) > MAX_LISTED else ''
+        raise ValueError(
+            f'{len(bad)} of {len(paths)} image files in {where} cannot be '
+            f'read: {listed}{more}; remove or replace them')
     return paths

@@ -71,8 +71,9 @@ def lock_work_dir(work_dir: str) -> None:
             f'run to end, stop it, or pass another --work-dir.') from None
     started = datetime.datetime.now().isoformat(timespec='seconds')
     os.ftruncate(descriptor, 0)
-    os.pwrite(descriptor, f'pid {os.getpid()} on {socket.gethostname()}, '
-              f'started {started}\n'.encode(), 0)
+    os.pwrite(
+        descriptor, f'pid {os.getpid()} on {socket.gethostname()}, '
+        f'started {started}\n'.encode(), 0)
     _held[path] = descriptor  # kept open: the lock lives as long as we do
 
 

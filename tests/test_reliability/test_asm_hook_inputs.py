@@ -24,12 +24,18 @@ def rain_checkpoint(tmp_path_factory):
 def test_non_numbers_are_named(rain_checkpoint, tmp_path):
     target = str(tmp_path / 'target.png')
     cv2.imwrite(target, np.zeros((16, 16, 3), np.uint8))
-    for key, shown in (('step_size', 'step_size (beta)'), ('search_depth', 'search_depth (n)'),
-                       ('render_scale', 'render_scale')):
-        with pytest.raises(TypeError, match=rf"{re_escape(shown)} must be a number, "
+    for key, shown in (('step_size', 'step_size (beta)'),
+                       ('search_depth', 'search_depth (n)'), ('render_scale',
+                                                              'render_scale')):
+        with pytest.raises(TypeError,
+                           match=rf"{re_escape(shown)} must be a number, "
                            rf"got 'abc' \(str\)"):
-            ASMHook(rain_checkpoint, target=target, rain=RAIN_CFG, **{key: 'abc'})
-    with pytest.raises(ValueError, match=r"prob must be a number in \[0, 1\], got 'abc'"):
+            ASMHook(rain_checkpoint,
+                    target=target,
+                    rain=RAIN_CFG,
+                    **{key: 'abc'})
+    with pytest.raises(ValueError,
+                       match=r"prob must be a number in \[0, 1\], got 'abc'"):
         ASMHook(rain_checkpoint, target=target, rain=RAIN_CFG, prob='abc')
 
 
@@ -40,10 +46,21 @@ def re_escape(text):
 def test_a_huge_target_at_its_own_size_is_refused(rain_checkpoint, tmp_path):
     target = str(tmp_path / 'huge.png')
     cv2.imwrite(target, np.zeros((2900, 2900, 3), np.uint8))  # 8.4 MPix
-    with pytest.raises(ValueError, match=r'ASMHook target .*huge.png is 2900x2900 \(WxH\); '
-                       r'with anchor_size=None .* above the 8.4 MPix bound'):
-        ASMHook(rain_checkpoint, target=target, rain=RAIN_CFG, anchor_size=None)
+    with pytest.raises(
+            ValueError,
+            match=r'ASMHook target .*huge.png is 2900x2900 \(WxH\); '
+            r'with anchor_size=None .* above the 8.4 MPix bound'):
+        ASMHook(rain_checkpoint,
+                target=target,
+                rain=RAIN_CFG,
+                anchor_size=None)
     with pytest.raises(ValueError, match=r'encode it at 4000x3000'):
-        ASMHook(rain_checkpoint, target=target, rain=RAIN_CFG, anchor_size=(3000, 4000))
-    hook = ASMHook(rain_checkpoint, target=target, rain=RAIN_CFG, anchor_size=(512, 1024))
+        ASMHook(rain_checkpoint,
+                target=target,
+                rain=RAIN_CFG,
+                anchor_size=(3000, 4000))
+    hook = ASMHook(rain_checkpoint,
+                   target=target,
+                   rain=RAIN_CFG,
+                   anchor_size=(512, 1024))
     assert hook.anchor_size == (512, 1024)

@@ -7,10 +7,10 @@ import cv2
 import numpy as np
 import pytest
 from mmengine.runner import Runner
+from utils import tiny_segformer_config
 
 from mmasm.engine.hooks import DatasetFilesCheckHook
 from mmasm.utils.image_files import image_file_problem
-from utils import tiny_segformer_config
 
 
 @pytest.mark.parametrize('ext', ['.png', '.jpg', '.bmp', '.webp'])
@@ -29,7 +29,8 @@ def test_bad_files_stop_the_run_before_training(tmp_path, cityscapes_root):
     val_image.write_bytes(b'')
     label = next((cityscapes_root / 'gtFine' / 'train').rglob('*.png'))
     label.write_bytes(label.read_bytes()[:60])  # signature and IHDR, no IEND
-    runner = Runner.from_cfg(tiny_segformer_config(cityscapes_root, tmp_path / 'work'))
+    runner = Runner.from_cfg(
+        tiny_segformer_config(cityscapes_root, tmp_path / 'work'))
     runner.register_hook(DatasetFilesCheckHook())
     with pytest.raises(ValueError) as error:
         runner.train()

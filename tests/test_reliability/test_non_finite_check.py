@@ -27,19 +27,22 @@ class SqrtOfW(BaseModel):
 
 def runner_for(tmp_path, gate, max_iters=3):
     data = DataLoader([dict(inputs=torch.full((1, ), gate))] * 4, batch_size=1)
-    return Runner(model=SqrtOfW(), work_dir=str(tmp_path), train_dataloader=data,
+    return Runner(model=SqrtOfW(),
+                  work_dir=str(tmp_path),
+                  train_dataloader=data,
                   train_cfg=dict(by_epoch=False, max_iters=max_iters),
                   optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
-                  default_hooks=dict(checkpoint=dict(type='CheckpointHook',
-                                                     interval=1, by_epoch=False)),
+                  default_hooks=dict(checkpoint=dict(
+                      type='CheckpointHook', interval=1, by_epoch=False)),
                   custom_hooks=[NonFiniteCheckHook()])
 
 
 def test_nan_gradient_stops_before_a_checkpoint(tmp_path):
     runner = runner_for(tmp_path, gate=0.0)
-    with pytest.raises(FloatingPointError,
-                       match=r'iteration 1: non-finite weights after the optimizer '
-                       r'step \(w\)'):
+    with pytest.raises(
+            FloatingPointError,
+            match=r'iteration 1: non-finite weights after the optimizer '
+            r'step \(w\)'):
         runner.train()
     assert not list(tmp_path.glob('*.pth'))
 
@@ -50,9 +53,16 @@ def test_nan_metrics_pass_and_nan_checkpoints_are_refused(tmp_path):
         runner.model.w.fill_(1.0)  # sqrt is smooth at 1
     runner.train()
     hook = NonFiniteCheckHook()
-    hook.after_train_iter(runner, 0, outputs=dict(loss=torch.tensor(0.5),
-                                                  acc_seg=torch.tensor(float('nan'))))
-    with pytest.raises(FloatingPointError, match=r'non-finite loss terms \(loss=inf\)'):
-        hook.after_train_iter(runner, 0, outputs=dict(loss=torch.tensor(float('inf'))))
-    with pytest.raises(FloatingPointError, match=r'refusing to save.*non-finite tensors w'):
-        hook.before_save_checkpoint(runner, dict(state_dict=dict(w=torch.tensor([float('nan')]))))
+    hook.after_train_iter(runner,
+                          0,
+                          outputs=dict(loss=torch.tensor(0.5),
+                                       acc_seg=torch.tensor(float('nan'))))
+    with pytest.raises(FloatingPointError,
+                       match=r'non-finite loss terms \(loss=inf\)'):
+        hook.after_train_iter(runner,
+                              0,
+                              outputs=dict(loss=torch.tensor(float('inf'))))
+    with pytest.raises(FloatingPointError,
+                       match=r'refusing to save.*non-finite tensors w'):
+        hook.before_save_checkpoint(
+            runner, dict(state_dict=dict(w=torch.tensor([float('nan')]))))

@@ -14,10 +14,10 @@ import pytest
 import torch
 from mmengine.fileio.backends import BaseStorageBackend, backends
 from mmengine.runner.checkpoint import CheckpointLoader
+from utils import REPO_ROOT, tool_env, write_tiny_segformer_config
 
 from mmasm.utils import trust_checkpoints, use_safe_checkpoint_loader
 from mmasm.utils.checkpoint import _trusted
-from utils import REPO_ROOT, tool_env, write_tiny_segformer_config
 
 REFUSAL = r'refused to unpickle posix.system(.|\n)*trusted_checkpoints'
 URL = 'https://example.invalid/models/evil.pth'
@@ -35,8 +35,9 @@ class RunsCode:
 
 def save_evil(path, marker):
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(dict(state_dict=dict(w=torch.zeros(1)),
-                    meta=RunsCode(f'touch {marker}')), path)
+    torch.save(
+        dict(state_dict=dict(w=torch.zeros(1)),
+             meta=RunsCode(f'touch {marker}')), path)
     return path
 
 
@@ -44,7 +45,8 @@ def save_evil(path, marker):
 def safe_loaders(monkeypatch, tmp_path):
     """mmasm's loaders for this test only; torch.hub and mmengine homes in
     tmp_path."""
-    monkeypatch.setattr(CheckpointLoader, '_schemes', dict(CheckpointLoader._schemes))
+    monkeypatch.setattr(CheckpointLoader, '_schemes',
+                        dict(CheckpointLoader._schemes))
     monkeypatch.setitem(_trusted, 'files', set())
     monkeypatch.setitem(_trusted, 'all', False)
     monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch'))
@@ -67,8 +69,9 @@ def test_a_cached_url_is_refused_then_trusted(safe_loaders, tmp_path):
         CheckpointLoader.load_checkpoint(URL.replace('https', 'http'))
     assert not marker.exists()
     trust_checkpoints([URL])
-    assert torch.equal(CheckpointLoader.load_checkpoint(URL)['state_dict']['w'],
-                       torch.zeros(1))
+    assert torch.equal(
+        CheckpointLoader.load_checkpoint(URL)['state_dict']['w'],
+        torch.zeros(1))
     assert marker.exists()  # what the user opted in to
 
 
@@ -112,11 +115,17 @@ def test_tools_test_refuses_a_cached_url(tmp_path, cityscapes_root):
     marker = tmp_path / 'marker'
     save_evil(tmp_path / 'torch' / 'hub' / 'checkpoints' / 'evil.pth', marker)
     config = write_tiny_segformer_config(tmp_path / 'cfg.py', cityscapes_root)
-    result = subprocess.run(
-        [sys.executable, str(REPO_ROOT / 'tools' / 'test.py'), str(config), URL,
-         '--work-dir', str(tmp_path / 'work')],
-        capture_output=True, text=True, timeout=240, cwd=REPO_ROOT,
-        env=tool_env(TORCH_HOME=str(tmp_path / 'torch')))
+    result = subprocess.run([
+        sys.executable,
+        str(REPO_ROOT / 'tools' / 'test.py'),
+        str(config), URL, '--work-dir',
+        str(tmp_path / 'work')
+    ],
+                            capture_output=True,
+                            text=True,
+                            timeout=240,
+                            cwd=REPO_ROOT,
+                            env=tool_env(TORCH_HOME=str(tmp_path / 'torch')))
     assert result.returncode != 0
     assert re.search(REFUSAL, result.stderr), result.stderr[-2000:]
     assert not marker.exists()

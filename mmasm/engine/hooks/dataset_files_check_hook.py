@@ -14,7 +14,8 @@ FILE_KEYS = ('img_path', 'seg_map_path')
 #: Attributes under which wrapper datasets keep the datasets they draw
 #: from (mmengine's Concat/Repeat/ClassBalanced, mmasm's UDA and
 #: content-style datasets).
-CHILD_ATTRIBUTES = ('datasets', 'dataset', 'source', 'target', 'content', 'style')
+CHILD_ATTRIBUTES = ('datasets', 'dataset', 'source', 'target', 'content',
+                    'style')
 
 
 def dataset_files(dataset, name: str) -> Iterator[Tuple[str, str]]:
@@ -33,7 +34,8 @@ def dataset_files(dataset, name: str) -> Iterator[Tuple[str, str]]:
         child = getattr(dataset, attribute, None)
         children = child if isinstance(child, (list, tuple)) else [child]
         for index, each in enumerate(c for c in children if c is not None):
-            label = f'{name}.{attribute}' + (f'[{index}]' if len(children) > 1 else '')
+            label = f'{name}.{attribute}' + (f'[{index}]'
+                                             if len(children) > 1 else '')
             yield from dataset_files(each, label)
 
 
@@ -75,11 +77,14 @@ class DatasetFilesCheckHook(Hook):
             except ValueError as err:
                 errors.append(str(err))
         if errors:
-            raise ValueError('dataset files that cannot be read (checked before '
-                             'the first iteration):\n' + '\n'.join(errors))
+            raise ValueError(
+                'dataset files that cannot be read (checked before '
+                'the first iteration):\n' + '\n'.join(errors))
         if files:
-            print_log(f'checked {len(files)} dataset files (size, header, trailer) '
-                      f'in {time.perf_counter() - start:.2f} s', logger='current')
+            print_log(
+                f'checked {len(files)} dataset files (size, header, trailer) '
+                f'in {time.perf_counter() - start:.2f} s',
+                logger='current')
 
 
 def _phase_dataset(runner, phase: str):

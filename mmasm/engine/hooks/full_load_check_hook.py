@@ -36,13 +36,17 @@ class FullLoadCheckHook(Hook):
         missing, unexpected, shapes = state_dict_mismatch(own, state)
         if missing or unexpected or shapes:
             model = type(unwrap_model(runner.model)).__name__
-            raise RuntimeError(describe_mismatch(
-                str(runner._load_from), f'{model} of the config ({len(own)} tensors; '
-                f'the file has {len(state)})', _few(missing), _few(unexpected),
-                _few(shapes),
-                hint=f'is it this config\'s checkpoint? Pass {ALLOW_FLAG} to '
-                f'tools/test.py to evaluate with the unmatched weights left as '
-                f'initialised.'))
+            raise RuntimeError(
+                describe_mismatch(
+                    str(runner.cfg.get('load_from')),
+                    f'{model} of the config ({len(own)} tensors; '
+                    f'the file has {len(state)})',
+                    _few(missing),
+                    _few(unexpected),
+                    _few(shapes),
+                    hint=f'is it this config\'s checkpoint? Pass {ALLOW_FLAG} '
+                    f'to tools/test.py to evaluate with the unmatched weights '
+                    f'left as initialised.'))
 
 
 def _few(keys):

@@ -29,7 +29,8 @@ def non_finite_names(named: Iterable[Tuple[str, torch.Tensor]]) -> List[str]:
 
 
 def listed(names: List[str]) -> str:
-    more = f' (and {len(names) - MAX_LISTED} more)' if len(names) > MAX_LISTED else ''
+    more = f' (and {len(names) - MAX_LISTED} more)' if len(
+        names) > MAX_LISTED else ''
     return ', '.join(names[:MAX_LISTED]) + more
 
 
@@ -71,18 +72,23 @@ class NonFiniteCheckHook(Hook):
         self.amp_patience = amp_patience
         self._non_finite_losses = 0
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
                          outputs: Optional[dict] = None) -> None:
         iteration = runner.iter + 1  # as the log numbers it
         terms = dict(outputs or {})
         bad = non_finite_names(
-            (k, torch.as_tensor(v, dtype=torch.float32)) for k, v in terms.items()
+            (k, torch.as_tensor(v, dtype=torch.float32))
+            for k, v in terms.items()
             if 'loss' in k and isinstance(v, (float, int, torch.Tensor)))
         self._non_finite_losses = self._non_finite_losses + 1 if bad else 0
         if bad and not (self._loss_scaled(runner)
                         and self._non_finite_losses <= self.amp_patience):
-            values = ', '.join(f'{k}={float(torch.as_tensor(terms[k]).float().mean()):g}'
-                               for k in bad)
+            values = ', '.join(
+                f'{k}={float(torch.as_tensor(terms[k]).float().mean()):g}'
+                for k in bad)
             raise FloatingPointError(
                 f'iteration {iteration}: non-finite loss terms ({values}); '
                 f'training stopped before the weights are saved. Check the '
@@ -94,19 +100,21 @@ class NonFiniteCheckHook(Hook):
     @staticmethod
     def _check_weights(runner, iteration: int) -> None:
         model = runner.model
-        named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+        named = [(n, p) for n, p in model.named_parameters()
+                 if p.requires_grad]
         bad = non_finite_names(named + list(model.named_buffers()))
         if bad:
             raise FloatingPointError(
                 f'iteration {iteration}: non-finite weights after the '
-                f'optimizer step ({listed(bad)}): a gradient or update was NaN '
-                f'or infinite; training stopped before the weights are saved.')
+                f'optimizer step ({listed(bad)}): a gradient or update was '
+                f'NaN or infinite; training stopped before the weights are '
+                f'saved.')
 
     @staticmethod
     def _loss_scaled(runner) -> bool:
         wrapper = runner.optim_wrapper
-        wrappers = (wrapper.values() if isinstance(wrapper, OptimWrapperDict)
-                    else [wrapper])
+        wrappers = (wrapper.values()
+                    if isinstance(wrapper, OptimWrapperDict) else [wrapper])
         return any(isinstance(w, AmpOptimWrapper) for w in wrappers)
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
