@@ -39,3 +39,20 @@ def test_bad_files_stop_the_run_before_training(tmp_path, cityscapes_root):
     assert f'{val_image}: empty (0 bytes)' in message
     assert runner.iter == 0
     assert not list((tmp_path / 'work').glob('*.pth'))
+
+
+def test_a_file_that_fails_to_decode_is_named(tmp_path, cityscapes_root):
+    """Header, IEND and size intact, compressed data garbled: the cheap
+    checks pass, the read fails, and the error names the files."""
+    for label in (cityscapes_root / 'gtFine' / 'train').rglob('*.png'):
+        data = bytearray(label.read_bytes())
+        data[41:-16] = b'\xff' * len(data[41:-16])  # IDAT's payload
+        label.write_bytes(bytes(data))
+    runner = Runner.from_cfg(
+        tiny_segformer_config(cityscapes_root, tmp_path / 'work'))
+    runner.register_hook(DatasetFilesCheckHook())
+    with pytest.raises(RuntimeError,
+                       match=r'reading .*_leftImg8bit.png / '
+                       r'.*_gtFine_labelTrainIds.png: '):
+        runner.train()
+    assert runner.iter == 0

@@ -39,13 +39,51 @@ def dataset_files(dataset, name: str) -> Iterator[Tuple[str, str]]:
             yield from dataset_files(each, label)
 
 
+class FileNamingPipeline:
+    """A dataset's pipeline whose errors name the sample's files: a file
+    that passes the cheap checks but cannot be decoded (or that changed
+    after them) fails with ``RuntimeError: reading IMG / LABEL: ...``
+    instead of a bare ``cv2.error``."""
+
+    def __init__(self, pipeline):
+        self.pipeline = pipeline
+
+    def __call__(self, results: dict):
+        files = [
+            results[k] for k in FILE_KEYS if isinstance(results.get(k), str)
+        ]
+        try:
+            return self.pipeline(results)
+        except Exception as err:
+            raise RuntimeError(f'reading {" / ".join(files) or "a sample"}: '
+                               f'{type(err).__name__}: {err}') from err
+
+    def __repr__(self) -> str:
+        return repr(self.pipeline)
+
+
+def name_files_in_errors(dataset) -> None:
+    """Make ``dataset`` and the datasets it wraps name their sample's files
+    in pipeline errors (:class:`FileNamingPipeline`); idempotent."""
+    if isinstance(dataset, BaseDataset):
+        if not isinstance(dataset.pipeline, FileNamingPipeline):
+            dataset.pipeline = FileNamingPipeline(dataset.pipeline)
+        return
+    for attribute in CHILD_ATTRIBUTES:
+        child = getattr(dataset, attribute, None)
+        for each in child if isinstance(child, (list, tuple)) else [child]:
+            if each is not None:
+                name_files_in_errors(each)
+
+
 @HOOKS.register_module()
 class DatasetFilesCheckHook(Hook):
     """Before the first training (or test) iteration, check the size,
     header and trailer (:func:`~mmasm.utils.image_files.image_file_problem`)
     of every image and label file of the train, val and test datasets,
     wrapped ones included (UDA source and target, content and style),
-    raising one error that names the bad files.
+    raising one error that names the bad files; and make a failure while a
+    sample is read name its files (:class:`FileNamingPipeline`).
 
     A zero-byte validation image otherwise failed after the whole training
     with an unnamed ``cv2.error``, a truncated PNG whenever it was drawn.
@@ -67,6 +105,7 @@ class DatasetFilesCheckHook(Hook):
         for phase in phases:
             dataset = _phase_dataset(runner, phase)
             if dataset is not None:
+                name_files_in_errors(dataset)
                 for where, path in dataset_files(dataset, f'{phase} dataset'):
                     by_where.setdefault(where, []).append(path)
         files: List[str] = []
