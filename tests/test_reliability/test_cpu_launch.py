@@ -5,9 +5,9 @@ NVIDIA driver"; a runner that cannot is an error saying what to use."""
 from argparse import Namespace
 
 import pytest
-from utils import TINY_SEGFORMER_CFG
 
 from mmasm.utils import amp_device_available, tool_config
+from utils import TINY_SEGFORMER_CFG
 
 pytestmark = pytest.mark.skipif(amp_device_available(), reason='a GPU is here')
 

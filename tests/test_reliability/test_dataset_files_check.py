@@ -7,10 +7,10 @@ import cv2
 import numpy as np
 import pytest
 from mmengine.runner import Runner
-from utils import tiny_segformer_config
 
 from mmasm.engine.hooks import DatasetFilesCheckHook
 from mmasm.utils.image_files import image_file_problem
+from utils import tiny_segformer_config
 
 
 @pytest.mark.parametrize('ext', ['.png', '.jpg', '.bmp', '.webp'])

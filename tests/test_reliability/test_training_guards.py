@@ -14,28 +14,37 @@ import zipfile
 
 import pytest
 import torch
-from mmengine.runner.checkpoint import CheckpointLoader, get_torch_safe_globals
-from utils import run_tool, tool_env, write_tiny_segformer_config
+from mmengine.runner.checkpoint import (CheckpointLoader,
+                                        get_torch_safe_globals)
 
 from mmasm.utils import load_tensor_file, use_safe_checkpoint_loader
 from mmasm.utils.checkpoint_files import latest_complete_checkpoint
 from mmasm.utils.work_dir_lock import (WorkDirInUseError, lock_work_dir,
                                        unlock_work_dir)
+from utils import REPO_ROOT, run_tool, tool_env, write_tiny_segformer_config
 
-HOLD_LOCK = ('import sys, time\n'
-             'from mmasm.utils.work_dir_lock import lock_work_dir\n'
-             'lock_work_dir(sys.argv[1])\n'
+#: A process that holds a work dir's lock: mmasm's ``work_dir_lock``
+#: module, loaded from its file (standard library only: no torch import).
+HOLD_LOCK = ('import importlib.util, sys, time\n'
+             'spec = importlib.util.spec_from_file_location(\n'
+             '    "lock", sys.argv[2])\n'
+             'lock = importlib.util.module_from_spec(spec)\n'
+             'spec.loader.exec_module(lock)\n'
+             'lock.lock_work_dir(sys.argv[1])\n'
              'print("locked", flush=True)\n'
              'time.sleep(600)\n')
+LOCK_MODULE = REPO_ROOT / 'mmasm' / 'utils' / 'work_dir_lock.py'
 
 
 def hold_lock(work_dir):
     """A process holding ``work_dir``'s lock (returns once it holds it)."""
-    holder = subprocess.Popen([sys.executable, '-c', HOLD_LOCK,
-                               str(work_dir)],
-                              stdout=subprocess.PIPE,
-                              text=True,
-                              env=tool_env())
+    holder = subprocess.Popen(
+        [sys.executable, '-c', HOLD_LOCK,
+         str(work_dir),
+         str(LOCK_MODULE)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=tool_env())
     for line in holder.stdout:  # after import-time chatter
         if line.strip() == 'locked':
             return holder
