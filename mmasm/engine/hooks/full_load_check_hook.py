@@ -3,6 +3,7 @@ import re
 from typing import Mapping
 
 from mmengine.hooks import Hook
+from mmengine.model import BaseTTAModel
 
 from mmasm.registry import HOOKS
 from mmasm.utils import unwrap_model
@@ -32,10 +33,13 @@ class FullLoadCheckHook(Hook):
         if not isinstance(state, Mapping):
             return
         state = {re.sub(r'^module\.', '', k): v for k, v in state.items()}
-        own = unwrap_model(runner.model).state_dict()
+        model = unwrap_model(runner.model)
+        if isinstance(model, BaseTTAModel):  # --tta: as mmengine loads it
+            model = model.module
+        own = model.state_dict()
         missing, unexpected, shapes = state_dict_mismatch(own, state)
         if missing or unexpected or shapes:
-            model = type(unwrap_model(runner.model)).__name__
+            model = type(model).__name__
             raise RuntimeError(
                 describe_mismatch(
                     str(runner.cfg.get('load_from')),
