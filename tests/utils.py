@@ -168,10 +168,13 @@ def free_port():
 
 def tool_env(**extra):
     """Environment for running tools in a subprocess: CPU only, one thread
-    per process, tests/data importable (for test-only hooks)."""
+    per process, this checkout's ``mmasm`` imported (not another editable
+    install's) and tests/data importable (for test-only hooks)."""
     env = dict(os.environ, CUDA_VISIBLE_DEVICES='', OMP_NUM_THREADS='1')
     env['PYTHONPATH'] = os.pathsep.join(
-        filter(None, [str(DATA_DIR), env.get('PYTHONPATH')]))
+        filter(None, [str(REPO_ROOT),
+                      str(DATA_DIR),
+                      env.get('PYTHONPATH')]))
     env.update(extra)
     return env
 

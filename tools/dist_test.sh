@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Distributed testing with torchrun:
 #   tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCESSES [test.py options]
+# Without a GPU the ranks run on CPU (gloo): a config that names no
+# runner_type gets mmasm.CPUDistRunner; another runner must be a
+# CPUDistRunner (runner_type='mmasm.CPUDistRunner', or inherit
+# mmasm::_base_/runtime/cpu_dist.py).
 # Python: $PYTHON, else the active venv's, else the repository's .venv,
 # else python3 (tools/dist_python.sh).
 CONFIG=$1

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Distributed training with torchrun:
 #   tools/dist_train.sh CONFIG NUM_PROCESSES [train.py options]
-# On CPU-only machines set runner_type='CPUDistRunner' in the config (or
-# inherit mmasm::_base_/runtime/cpu_dist.py).
+# Without a GPU the ranks run on CPU (gloo): a config that names no
+# runner_type gets mmasm.CPUDistRunner; another runner must be a
+# CPUDistRunner (runner_type='mmasm.CPUDistRunner', or inherit
+# mmasm::_base_/runtime/cpu_dist.py).
 # Python: $PYTHON, else the active venv's, else the repository's .venv,
 # else python3 (tools/dist_python.sh).
 CONFIG=$1

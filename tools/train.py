@@ -11,12 +11,15 @@ for multi-network models (one ``AmpOptimWrapper`` per network) and on CPUs
 (bfloat16 autocast in channels_last: ``mmasm.BF16OptimWrapper``), and
 ``mmseg::`` / ``mmasm::`` bases resolve (``register_config_packages``),
 checkpoints load weights-only (``use_safe_checkpoint_loader``; opt in with
-``trusted_checkpoints``), are saved atomically, and ``--resume`` takes the
-newest complete one.
+``trusted_checkpoints``), are saved atomically with a SHA-256 sidecar, and
+``--resume`` takes the newest intact one. A work dir that a live run holds
+is refused (``lock_work_dir``), and a non-finite loss or weight stops the
+run (``NonFiniteCheckHook``).
 """
 from mmasm.utils import (build_runner, distributed_session, load_mmseg_tool,
                          register_config_packages, tool_config,
                          use_safe_checkpoint_loader)
+from mmasm.utils.work_dir_lock import lock_work_dir
 
 
 def main():
@@ -25,6 +28,7 @@ def main():
     cfg = tool_config(args)
     use_safe_checkpoint_loader(
         cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
+    lock_work_dir(cfg.work_dir)  # one run per work dir
     with distributed_session():
         build_runner(cfg).train()
 

@@ -6,15 +6,21 @@ files (DAFormer's ``sample_class_stats.json``, written by its GTA5
 converter). mmasm computes them for any mmseg dataset with the dataset's own
 label loading (``LoadAnnotations`` with its ``label_map`` and
 ``reduce_zero_label``), at the label files' resolution, and stores them with
-the label file names so that a cache that no longer matches its dataset is
-an error, not a silent mis-sampling.
+each label file's name, size and modification time so that a cache that no
+longer matches its dataset (files added, removed, or rewritten under the
+same name) is an error, not a silent mis-sampling. Copies that keep
+modification times (``cp -p``, ``rsync -a``) keep the cache valid; other
+copies need it recomputed.
 """
 import json
+import logging
+import os
 import os.path as osp
 from multiprocessing import Pool
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+from mmengine.logging import print_log
 from mmengine.registry import init_default_scope
 from mmseg.datasets.transforms import LoadAnnotations
 
@@ -22,7 +28,11 @@ from mmasm.registry import DATASETS
 
 #: The default file name, in the source dataset's ``data_root`` (DAFormer's).
 STATS_FILE = 'sample_class_stats.json'
-FORMAT = 'mmasm.sample_class_stats.v1'
+FORMAT = 'mmasm.sample_class_stats.v2'
+#: The format before files carried sizes and times (read, unchecked).
+FORMAT_V1 = 'mmasm.sample_class_stats.v1'
+#: Modification times may differ by this much (coarse file systems).
+MTIME_TOLERANCE_NS = 1_000_000_000
 #: The command that writes the cache (named in error messages).
 STATS_TOOL = 'python tools/sample_class_stats.py CONFIG --nproc 8'
 
@@ -92,6 +102,7 @@ def save_class_stats(path: str, dataset, counts: Sequence[ClassCounts]) -> str:
     samples = [
         dict(
             file=_relative(f, root),
+            **file_stamp(f),
             counts={
                 str(c): n
                 for c, n in sorted(cnt.items())
@@ -105,11 +116,18 @@ def save_class_stats(path: str, dataset, counts: Sequence[ClassCounts]) -> str:
     return path
 
 
+def file_stamp(path: str) -> dict:
+    """``size`` and ``mtime_ns`` of ``path``: what tells a rewritten label."""
+    stat = os.stat(path)
+    return dict(size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+
+
 def load_class_stats(path: str, dataset) -> List[ClassCounts]:
     """The counts cached at ``path``, aligned with ``dataset``'s indices.
 
     Raises a clear error if the cache is missing, not mmasm's format, or
-    stale (its label files are not exactly the dataset's).
+    stale (its label files are not exactly the dataset's, or one has another
+    size or modification time than when it was counted).
     """
     if not osp.isfile(path):
         raise FileNotFoundError(
@@ -117,15 +135,44 @@ def load_class_stats(path: str, dataset) -> List[ClassCounts]:
             f'exist; compute them once with `{STATS_TOOL}`')
     with open(path) as file:
         stats = json.load(file)
-    if not isinstance(stats, dict) or stats.get('format') != FORMAT:
+    if not isinstance(stats, dict) or stats.get('format') not in (FORMAT,
+                                                                  FORMAT_V1):
         raise ValueError(
             f'{path} is not an mmasm class statistics file (format {FORMAT}); '
             f'recompute it with `{STATS_TOOL}`')
     root = getattr(dataset, 'data_root', '') or ''
     expected = [_relative(f, root) for f in label_files(dataset)]
-    cached = {s['file']: s['counts'] for s in stats['samples']}
+    cached = {s['file']: s for s in stats['samples']}
     _check_same_files(path, list(cached), expected)
-    return [{int(c): int(n) for c, n in cached[f].items()} for f in expected]
+    if stats['format'] == FORMAT_V1:
+        print_log(
+            f'{path} predates file sizes and times: labels rewritten since '
+            f'it was computed go unnoticed; recompute it with `{STATS_TOOL}`',
+            logger='current',
+            level=logging.WARNING)
+    else:
+        _check_same_stamps(path, cached, label_files(dataset), expected)
+    return [{
+        int(c): int(n)
+        for c, n in cached[f]['counts'].items()
+    } for f in expected]
+
+
+def _check_same_stamps(path: str, cached: dict, files: List[str],
+                       names: List[str]) -> None:
+    """Raise if a label file's size or time differs from the cached one."""
+    changed = []
+    for file, name in zip(files, names):
+        stamp, entry = file_stamp(file), cached[name]
+        if (stamp['size'] != entry.get('size')
+                or abs(stamp['mtime_ns'] - entry.get('mtime_ns', 0))
+                > MTIME_TOLERANCE_NS):
+            changed.append(name)
+    if changed:
+        raise ValueError(
+            f'stale class statistics {path}: {len(changed)} label files changed '
+            f'(size or modification time) since they were counted, e.g. '
+            f'{changed[0]}. Recompute it with `{STATS_TOOL}`')
 
 
 def _check_same_files(path: str, cached: List[str],

@@ -7,16 +7,19 @@ mmengine's own metadata types (``get_torch_safe_globals``) only, unless the
 file was explicitly trusted with :func:`trust_checkpoints` (mmasm's tools do
 that for the config key ``trusted_checkpoints``).
 """
+import io
 import logging
 import os
 import os.path as osp
 import pickle
 import re
-from typing import Iterable, Union
+from typing import Iterable, Optional, Union
 
 import torch
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import get_torch_safe_globals
+
+from .checkpoint_files import checksum_problem
 
 #: How torch's weights-only unpickler names a refused (not corrupt) object,
 #: e.g. "Unsupported global: GLOBAL x.Y was not an allowed global" (torch
@@ -49,46 +52,76 @@ def trust_checkpoints(files: Union[bool, str, Iterable[str]]) -> None:
     if not all(isinstance(f, (str, os.PathLike)) for f in files):
         raise TypeError(f'trusted_checkpoints must be True/False or a list of '
                         f'checkpoint paths, got {files!r}')
-    _trusted['files'].update(osp.realpath(osp.expanduser(f)) for f in files)
+    _trusted['files'].update(_trust_key(os.fspath(f)) for f in files)
+
+
+def _trust_key(name: str) -> str:
+    """How a trusted name is compared: URLs (``https://``, ``s3://``,
+    ``open-mmlab://`` ...) as written, local paths resolved."""
+    return name if '://' in name else osp.realpath(osp.expanduser(name))
 
 
 def is_trusted(filename: str) -> bool:
-    """Whether :func:`trust_checkpoints` opted ``filename`` in."""
-    return _trusted['all'] or osp.realpath(filename) in _trusted['files']
+    """Whether :func:`trust_checkpoints` opted ``filename`` (a path or the
+    URL it was fetched from) in."""
+    return _trusted['all'] or _trust_key(
+        os.fspath(filename)) in _trusted['files']
 
 
-def load_tensor_file(filename: str, map_location='cpu') -> object:
+def load_tensor_file(filename: str,
+                     map_location='cpu',
+                     name: Optional[str] = None) -> object:
     """``torch.load(filename, weights_only=True)`` with clear errors.
 
     mmengine Runner checkpoints keep numpy scalars and message-hub buffers
     in their metadata; those are unpickled with mmengine's own allow-list,
     still under ``weights_only=True``. Nothing falls back to full pickle
-    unless the file is trusted (:func:`trust_checkpoints`).
+    unless the file is trusted (:func:`trust_checkpoints`). A file with a
+    ``.sha256`` sidecar (mmasm's checkpoints have one) must match it.
+    ``name``: what the user asked for when ``filename`` is a local copy
+    (the URL it was downloaded from); trust and messages use it.
 
     Raises:
         FileNotFoundError: no such file.
         ValueError: the file holds other pickled objects (naming the refused
-            one and the opt-in), or is truncated / not a checkpoint.
+            one and the opt-in), is truncated / not a checkpoint, or does not
+            match its checksum.
     """
     filename = os.fspath(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint file not found: {filename}')
-    if is_trusted(filename):
+    problem = checksum_problem(filename)
+    if problem is not None:
+        raise ValueError(f'{filename} is corrupt: {problem}')
+    return _load(filename, name or filename, map_location)
+
+
+def load_tensor_bytes(data: bytes, name: str, map_location='cpu') -> object:
+    """:func:`load_tensor_file` for a checkpoint read into memory (e.g. from
+    an object store); ``name`` is its URL (trust and messages)."""
+    with io.BytesIO(data) as buffer:
+        return _load(buffer, name, map_location)
+
+
+def _load(source, name: str, map_location) -> object:
+    """``torch.load`` of ``source`` (a path or a buffer) under the trust
+    rule for ``name``."""
+    if is_trusted(name):
         print_log(
-            f'{filename}: trusted checkpoint, unpickled fully '
+            f'{name}: trusted checkpoint, unpickled fully '
             f'(weights_only=False)',
             logger='current',
             level=logging.WARNING)
         return torch.load(
-            filename, map_location=map_location, weights_only=False)
+            source, map_location=map_location, weights_only=False)
     try:
         with torch.serialization.safe_globals(get_torch_safe_globals()):
             return torch.load(
-                filename, map_location=map_location, weights_only=True)
+                source, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
-        raise refusal_error(filename, err) from err
+        raise refusal_error(name, err) from err
     except Exception as err:  # zip, EOF and storage errors of torch.load
-        raise ValueError(f'{filename} is not a readable PyTorch checkpoint '
+        raise ValueError(f'{name} is not a readable PyTorch checkpoint '
                          f'(truncated or corrupt?): {err!r}') from err
 
 

@@ -9,9 +9,11 @@ it registers :func:`load_local_checkpoint` for local paths through
 mmengine's own ``CheckpointLoader.register_scheme``, which reads files with
 :func:`~mmasm.utils.load_tensor_file` (tensors and mmengine's metadata
 types only; files listed in the config's ``trusted_checkpoints`` are
-unpickled fully). Importing mmasm changes nothing in mmengine. URLs
-(``https://``, ``torchvision://``) keep mmengine's loaders, which use
-``torch.hub``'s ``weights_only`` default (True since torch 2.6).
+unpickled fully), and the same rule for every other scheme mmengine knows
+(``https://``, ``torchvision://``, ``open-mmlab://``, ``mmcls://``,
+``s3://``, ``petrel://``, ``pavi://``: :mod:`.checkpoint_schemes`), whose
+mmengine loaders unpickle fully. Importing mmasm changes nothing in
+mmengine.
 """
 import os.path as osp
 from typing import Optional
@@ -20,6 +22,7 @@ from mmengine.config import Config
 from mmengine.runner.checkpoint import CheckpointLoader
 
 from .checkpoint import load_tensor_file, trust_checkpoints
+from .checkpoint_schemes import REMOTE_SCHEMES
 
 #: The config key that opts files in to full unpickling: True (every file
 #: the run loads) or a list of paths.
@@ -36,8 +39,11 @@ load_local_checkpoint.__name__ = 'load_from_local_weights_only'
 
 
 def use_safe_checkpoint_loader(cfg: Optional[Config] = None) -> None:
-    """Make mmengine load local checkpoints weights-only (process-wide),
-    trusting the files that ``cfg.trusted_checkpoints`` names. Idempotent."""
+    """Make mmengine load checkpoints of every scheme weights-only
+    (process-wide), trusting the files or URLs that
+    ``cfg.trusted_checkpoints`` names. Idempotent."""
     trusted = cfg.get(TRUST_KEY, False) if cfg is not None else False
     trust_checkpoints(trusted)
     CheckpointLoader.register_scheme('', load_local_checkpoint, force=True)
+    for prefixes, loader in REMOTE_SCHEMES:
+        CheckpointLoader.register_scheme(prefixes, loader, force=True)

@@ -7,6 +7,7 @@ from types import ModuleType
 from mmengine.config import Config
 from mmengine.device import (is_cuda_available, is_mlu_available,
                              is_musa_available, is_npu_available)
+from mmengine.logging import print_log
 from mmengine.runner import Runner
 from torch import distributed as torch_dist
 
@@ -43,6 +44,7 @@ def tool_config(args) -> Config:
         cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    use_cpu_runner_without_accelerator(cfg)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
@@ -59,6 +61,34 @@ def tool_config(args) -> Config:
     if getattr(args, 'amp', False):
         enable_amp(cfg)
     return cfg
+
+
+def use_cpu_runner_without_accelerator(cfg: Config) -> None:
+    """Distributed (``launcher`` other than ``'none'``) on a machine without
+    a GPU (or NPU/MLU/MUSA): mmengine's ``Runner`` calls
+    ``torch.cuda.set_device`` and fails with "Found no NVIDIA driver", so a
+    config that names no runner (or mmengine's ``Runner``) gets
+    ``mmasm.CPUDistRunner`` (gloo, CPU DDP); another runner is an error
+    saying so."""
+    if cfg.get('launcher', 'none') == 'none' or amp_device_available():
+        return
+    runner_type = cfg.get('runner_type', 'Runner')
+    if runner_type in ('Runner', 'mmengine.Runner'):
+        cfg.runner_type = 'mmasm.CPUDistRunner'
+        print_log(
+            'no GPU: distributed on CPU with runner_type='
+            "'mmasm.CPUDistRunner' (gloo)",
+            logger='current')
+        return
+    from mmasm.registry import RUNNERS
+    runner_cls = RUNNERS.get(runner_type)
+    if runner_cls is not None and not hasattr(runner_cls,
+                                              'distributed_on_cpu'):
+        raise ValueError(
+            f'runner_type={runner_type!r} cannot run distributed without a GPU '
+            f"(mmengine's Runner needs CUDA for launcher={cfg.launcher!r}); use "
+            f"runner_type='mmasm.CPUDistRunner' (gloo on CPU), or launch "
+            f'without --launcher')
 
 
 def resume_from_latest_complete(cfg: Config) -> None:
@@ -126,7 +156,11 @@ def build_runner(cfg) -> Runner:
 
     mmasm's tools also check, before the first iteration, that the decode
     head (or a classifier's head) predicts as many classes as the training dataset names
-    (``NumClassCheckHook``), unless the config already has that hook.
+    (``NumClassCheckHook``), and stop training at the first non-finite loss
+    or weight (``NonFiniteCheckHook``), and check every dataset file's
+    size, header and trailer before the first iteration
+    (``DatasetFilesCheckHook``), unless the config already has these
+    hooks.
     """
     from mmasm.registry import HOOKS, RUNNERS, TOOLKITS, join_toolkit
     if cfg.get(
@@ -141,9 +175,11 @@ def build_runner(cfg) -> Runner:
         runner_cls = Runner
     runner = runner_cls.from_cfg(cfg)
     hooks = {type(hook).__name__ for hook in runner.hooks}
-    if 'NumClassCheckHook' not in hooks:
-        runner.register_hook(
-            HOOKS.build(dict(type='NumClassCheckHook', _scope_='mmasm')))
+    for check in ('NumClassCheckHook', 'NonFiniteCheckHook',
+                  'DatasetFilesCheckHook'):
+        if check not in hooks:
+            runner.register_hook(
+                HOOKS.build(dict(type=check, _scope_='mmasm')))
     return runner
 
 
@@ -158,9 +194,16 @@ def distributed_session():
     """Around a tool's run: leave the process group (if the run joined one)
     before the interpreter exits. Left to interpreter teardown, gloo's
     threads can be destroyed while still joinable and abort the process
-    after training finished (seen on CPU ranks)."""
+    after training finished (seen on CPU ranks). After a finished run the
+    ranks first meet at a barrier, so that none closes its connections
+    while a peer still sends (a rank that raised skips it: its peers may
+    never arrive)."""
+    finished = False
     try:
         yield
+        finished = True
     finally:
         if torch_dist.is_available() and torch_dist.is_initialized():
+            if finished:  # no rank tears down while a peer still talks
+                torch_dist.barrier()
             torch_dist.destroy_process_group()

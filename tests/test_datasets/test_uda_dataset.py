@@ -1,6 +1,7 @@
 """UDADataset: source + target items, determinism, bad input, class
 statistics and rare-class sampling."""
 import json
+import os
 import shutil
 
 import numpy as np
@@ -247,3 +248,24 @@ def test_rare_class_crops_are_retried_until_the_class_shows(
         ])
 
     assert share_showing_the_class(0.5) > share_showing_the_class(0.0) + 0.2
+
+
+def test_a_label_rewritten_under_its_name_makes_the_statistics_stale(
+        gta5, cityscapes_root):
+    rcs = dict(class_temp=0.01, min_pixels=63)
+    source = DATASETS.build(source_cfg(gta5))
+    save_class_stats(
+        str(gta5 / 'sample_class_stats.json'), source,
+        compute_class_stats(source))
+    UDADataset(source_cfg(gta5), target_cfg(cityscapes_root),
+               rcs)  # fresh: fine
+    label = gta5 / 'labels' / '00002_labelTrainIds.png'
+    other = gta5 / 'labels' / '00003_labelTrainIds.png'
+    stat = label.stat()
+    label.write_bytes(other.read_bytes())  # another label, same name
+    os.utime(label, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    with pytest.raises(
+            ValueError,
+            match=r'stale class statistics .*sample_class_stats.json: '
+            r'1 label files changed .*00002_labelTrainIds.png'):
+        UDADataset(source_cfg(gta5), target_cfg(cityscapes_root), rcs)

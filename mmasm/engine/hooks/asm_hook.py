@@ -14,6 +14,10 @@ from mmasm.utils import (list_images, read_rgb, rgb_grid, seed_generator,
 from .asm_batch_adapters import batch_adapter
 
 DATA_BATCH = Optional[Union[dict, tuple, list]]
+#: The most pixels a target is encoded at (``anchor_size`` None or (H, W)):
+#: RAIN's VGG holds 64 float32 channels per pixel at relu1_1 (256 bytes),
+#: about 2 GB here; a 10000x10000 target would need 25.6 GB.
+MAX_ANCHOR_PIXELS = 4096 * 2048
 
 
 def scalar(value) -> float:
@@ -90,8 +94,9 @@ class ASMHook(Hook):
                  clamp_stylized: bool = True,
                  rain: dict = dict(type='RAIN'),
                  vis_interval: int = 500):
-        if not 0.0 <= prob <= 1.0:
-            raise ValueError(f'ASMHook prob must be in [0, 1], got {prob}')
+        if not isinstance(prob, (int, float)) or not 0.0 <= prob <= 1.0:
+            raise ValueError(
+                f'ASMHook prob must be a number in [0, 1], got {prob!r}')
         if sampling != 'random' and not target:
             raise ValueError(
                 f"ASMHook with sampling='{sampling}' needs a `target` image")
@@ -99,6 +104,7 @@ class ASMHook(Hook):
         # Read the target image(s) now, so that a bad file fails at build time.
         self.target_files = list_images(target) if target else []
         self.target_images = [read_rgb(f) for f in self.target_files]
+        self._check_anchor_pixels()
         self.mining = AdversarialStyleMining(
             dict(rain, checkpoint=rain_checkpoint),
             search_depth=search_depth,
@@ -125,6 +131,23 @@ class ASMHook(Hook):
             return tuple(anchor_size)
         raise ValueError(f"ASMHook anchor_size must be 'crop', None or (H, W) "
                          f'positive integers, got {anchor_size!r}')
+
+    def _check_anchor_pixels(self) -> None:
+        """Refuse a target whose anchor encoding would exceed
+        :data:`MAX_ANCHOR_PIXELS` (``'crop'``: bounded by the crops)."""
+        if self.anchor_size == 'crop':
+            return
+        for file, image in zip(self.target_files, self.target_images):
+            height, width = self.anchor_size or image.shape[-2:]  # CHW
+            if height * width > MAX_ANCHOR_PIXELS:
+                raise ValueError(
+                    f'ASMHook target {file} is {image.shape[-1]}x{image.shape[-2]} '
+                    f'(WxH); with anchor_size={self.anchor_size!r} RAIN would encode '
+                    f'it at {width}x{height}, {height * width / 1e6:.1f} MPix (about '
+                    f'{height * width * 256 / 1e9:.1f} GB for one VGG relu1_1 '
+                    f'activation), above the {MAX_ANCHOR_PIXELS / 1e6:.1f} MPix bound. '
+                    f"Set anchor_size='crop' (default), a size such as (512, 1024) "
+                    f'(the ASM authors\' 1024x512), or resize the image.')
 
     @property
     def search_depth(self) -> int:

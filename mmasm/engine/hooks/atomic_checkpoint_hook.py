@@ -8,7 +8,8 @@ from mmengine.fileio import LocalBackend
 from mmengine.hooks import CheckpointHook
 
 from mmasm.registry import HOOKS
-from mmasm.utils.checkpoint_files import (publish, staging_name,
+from mmasm.utils.checkpoint_files import (checksum_path, publish, staging_name,
+                                          write_checksum,
                                           write_text_atomically)
 
 
@@ -24,18 +25,21 @@ class AtomicCheckpointHook(CheckpointHook):
     hook writes ``iter_N.pth`` under a hidden temporary name in the same
     folder, renames it into place (``os.replace``) once complete, then
     rewrites ``last_checkpoint`` the same way, and only then removes the
-    outdated checkpoint. Temporary files a killed run left behind are
-    removed before training. ``tools/train.py`` uses it instead of
+    outdated checkpoint. Each checkpoint gets a SHA-256 sidecar
+    (``iter_N.pth.sha256``) that mmasm's loaders verify. Temporary files a
+    killed run left behind are removed before training. ``tools/train.py`` uses it instead of
     ``CheckpointHook``; remote ``out_dir`` backends keep mmengine's saving.
     """
 
     def before_train(self, runner) -> None:
         super().before_train(runner)
         if self._local() and is_main_process():
-            pattern = staging_name(self.filename_tmpl.format('*'))
-            for stale in glob.glob(
-                    osp.join(glob.escape(self.out_dir), pattern)):
-                os.remove(stale)
+            name = self.filename_tmpl.format('*')
+            for pattern in (staging_name(name),
+                            staging_name(checksum_path(name))):
+                for stale in glob.glob(
+                        osp.join(glob.escape(self.out_dir), pattern)):
+                    os.remove(stale)
 
     def _local(self) -> bool:
         return isinstance(self.file_backend, LocalBackend)
@@ -60,7 +64,9 @@ class AtomicCheckpointHook(CheckpointHook):
             **self.args)
         if not is_main_process():
             return
-        publish(osp.join(self.out_dir, staged), self.last_ckpt)
+        staged = osp.join(self.out_dir, staged)
+        write_checksum(staged, written_as=self.last_ckpt)
+        publish(staged, self.last_ckpt)
         write_text_atomically(
             osp.join(runner.work_dir, 'last_checkpoint'), self.last_ckpt)
         if outdated is not None:
@@ -83,6 +89,8 @@ class AtomicCheckpointHook(CheckpointHook):
 
     def _remove(self, filename: str) -> None:
         path = osp.join(self.out_dir, filename)
+        if osp.isfile(checksum_path(path)):
+            os.remove(checksum_path(path))
         if osp.isfile(path):
             os.remove(path)
         elif osp.isdir(path):  # checkpoints saved by deepspeed are folders

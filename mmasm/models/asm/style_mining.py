@@ -6,6 +6,7 @@ batch and ``n`` search steps, between training the task model on
 gradient of the task loss: ``eps <- eps + beta * grad_eps L_M``.
 """
 import math
+import numbers
 from typing import Optional, Tuple
 
 import torch
@@ -137,6 +138,12 @@ class AdversarialStyleMining(nn.Module):
                  sampling: str = 'asm',
                  render_scale: float = 1.0):
         super().__init__()
+        for key, value in (('search_depth (n)', search_depth),
+                           ('step_size (beta)', step_size), ('render_scale',
+                                                             render_scale)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f'{key} must be a number, got {value!r} '
+                                f'({type(value).__name__})')
         if int(search_depth) != search_depth or search_depth < 1:
             raise ValueError(
                 f'search_depth (n) must be an integer >= 1, got {search_depth}'
