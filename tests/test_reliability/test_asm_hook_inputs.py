@@ -29,7 +29,7 @@ def test_non_numbers_are_named(rain_checkpoint, tmp_path):
                                                               'render_scale')):
         with pytest.raises(
                 TypeError,
-                match=rf"{re_escape(shown)} must be a number, "
+                match=rf'{re_escape(shown)} must be a number, '
                 rf"got 'abc' \(str\)"):
             ASMHook(
                 rain_checkpoint, target=target, rain=RAIN_CFG, **{key: 'abc'})
