@@ -19,6 +19,7 @@ DEMO_ARMS = {
     'target-supervised': 'demo/target-supervised_demo.py',
     'ash': 'ash/ash_demo.py',
     'ash-frozen': 'ash/ash_demo-frozen-conditioning.py',
+    'ash-segmentation-loss': 'demo/ash-segmentation-loss_demo.py',
     'lrm': 'lrm/lrm_demo_segmentor.py',
     'lrm-no-perceptual': 'lrm/lrm_demo_segmentor.py',
     'self-training': 'demo/self-training_demo.py',

@@ -20,8 +20,8 @@ from mmasm.visualization import project_search_path
 from utils import TINY_SEGFORMER_CFG, run_tool, save_random_rain
 
 DEMO_ARMS = ('source-only', 'random', 'anchored', 'asm', 'target-supervised', 'ash',
-             'ash-frozen', 'lrm', 'lrm-no-perceptual', 'self-training', 'self-training-1shot',
-             'asm-self-training-1shot')
+             'ash-frozen', 'ash-segmentation-loss', 'lrm', 'lrm-no-perceptual', 'self-training',
+             'self-training-1shot', 'asm-self-training-1shot')
 SELF_TRAINING_ARMS = ('self-training', 'self-training-1shot', 'asm-self-training-1shot')
 #: random / anchored are asm's machinery with other sampling (config test)
 BENCHMARK_ARMS = ('source-only', 'asm', 'ash', 'lrm', 'target-supervised')
@@ -76,7 +76,9 @@ def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(arm, micro_pair)
         assert cfg.train_cfg.max_iters == 4
     elif arm.startswith('ash'):
         assert not hooks and cfg.model.rain_checkpoint == 'r.pth'
-        assert cfg.model.get('train_hallucinator', True) == (arm == 'ash')
+        assert cfg.model.get('train_hallucinator', True) == (arm != 'ash-frozen')
+        assert cfg.model.get('adversary', 'discriminator') == (
+            'segmentation' if arm == 'ash-segmentation-loss' else 'discriminator')
         # 4 labelled source images per optimizer step, as every arm (the
         # stylized copies only enter the adversarial loss)
         assert cfg.train_dataloader.batch_size == 4 and cfg.train_cfg.max_iters == 8

@@ -131,8 +131,12 @@ def resolve_domains(names: Sequence[str]) -> Tuple[str, ...]:
     """``['dev']`` / ``['test']`` / ``['all']`` / domain names -> names."""
     resolved = []
     for name in names:
-        group = (tuple(TARGET_DOMAINS) if name == 'all' else
-                 DOMAIN_SPLITS.get(name, (get_domain(name).name, )))
+        if name == 'all':
+            group = tuple(TARGET_DOMAINS)
+        elif name in DOMAIN_SPLITS:
+            group = DOMAIN_SPLITS[name]
+        else:
+            group = (get_domain(name).name, )
         resolved += [n for n in group if n not in resolved]
     return tuple(resolved)
 
