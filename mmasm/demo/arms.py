@@ -90,6 +90,18 @@ def point_hooks(cfg: Config, data: str, rain: str, one_shot: str) -> None:
             holder.style = rebase(holder.style, data)
 
 
+def asm_hook_config(cfg: Config) -> dict:
+    """The ``ASMHook`` entry of ``cfg.custom_hooks`` (found by type, not
+    position); a clear error if there is none."""
+    hooks = [h for h in cfg.get('custom_hooks', [])
+             if str(h.get('type', '')).split('.')[-1] == 'ASMHook']
+    if len(hooks) != 1:
+        raise ValueError(f'expected one ASMHook in custom_hooks, found '
+                         f'{len(hooks)} (types: '
+                         f'{[h.get("type") for h in cfg.get("custom_hooks", [])]})')
+    return hooks[0]
+
+
 def set_max_steps(cfg: Config, max_steps: int) -> None:
     """``max_steps`` optimizer steps: iterations (and validation and
     checkpoint intervals, ASH's damping) divided by the style search depth."""

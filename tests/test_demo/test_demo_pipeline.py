@@ -13,7 +13,7 @@ from mmseg.structures import SegDataSample
 from mmengine.structures import PixelData
 
 from mmasm.apis import trace_search
-from mmasm.demo import demo_config, make_demo_domains, run_benchmark
+from mmasm.demo import asm_hook_config, demo_config, make_demo_domains, run_benchmark
 from mmasm.models import AdversarialStyleMining, RAIN
 from mmasm.visualization import project_search_path
 
@@ -191,3 +191,13 @@ def test_search_path_projection_puts_the_search_direction_on_x():
     # every step moves each path by exactly 1 along x
     np.testing.assert_allclose(np.diff(path_xy[..., 0], axis=0), 1.0, atol=1e-6)
     assert path_xy.shape == (4, 5, 2) and cloud_xy.shape == (200, 2)
+
+
+def test_asm_hook_config_is_found_by_type_not_position(micro_pair):
+    data, _ = micro_pair
+    shot = 'leftImg8bit/train/demo/demo_000000_000019_leftImg8bit.png'
+    cfg = demo_config('asm', str(data), 'r.pth', shot, seed=0)
+    cfg.custom_hooks.insert(0, dict(type='EMAHook'))
+    assert asm_hook_config(cfg).type == 'ASMHook'
+    with pytest.raises(ValueError, match='expected one ASMHook'):
+        asm_hook_config(demo_config('source-only', str(data), 'r.pth', shot, seed=0))
