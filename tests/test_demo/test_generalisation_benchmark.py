@@ -25,7 +25,8 @@ def test_bootstrap_interval_of_a_hand_computed_case():
     assert bootstrap_interval([0.0, 0.0, 0.0, 4.0]) == (1.0, 0.0, 3.0)
     assert bootstrap_interval([2.5]) == (2.5, 2.5, 2.5)
     values = np.random.default_rng(1).normal(size=30)
-    assert bootstrap_interval(values, seed=3) == bootstrap_interval(values, seed=3)
+    assert bootstrap_interval(values, seed=3) == bootstrap_interval(values,
+                                                                    seed=3)
     with pytest.raises(ValueError, match='non-empty'):
         bootstrap_interval([])
 
@@ -36,7 +37,8 @@ def test_paired_differences_use_the_pairs_both_arms_measured():
     assert paired_differences(a, b) == [-5.0, 1.0]  # (day, 0), (fog, 0)
 
 
-def test_a_cached_run_is_not_rerun_and_the_dry_run_lists_the_grid(tmp_path, capsys):
+def test_a_cached_run_is_not_rerun_and_the_dry_run_lists_the_grid(
+        tmp_path, capsys):
     runs = grid(['source-only', 'asm'], ['day', 'fog'], [0, 1])
     assert len(runs) == 8 and runs[0] == Run('source-only', 'day', 0)
     done = Run('asm', 'fog', 1)
@@ -45,40 +47,59 @@ def test_a_cached_run_is_not_rerun_and_the_dry_run_lists_the_grid(tmp_path, caps
     # nothing to train from (no pair, no domains): only the cache can answer
     ctx = Context(str(tmp_path), str(tmp_path / 'none'), {}, None)
     assert run_grid([done], ctx)[done]['mIoU13'] == 42.0
-    assert main(['--dry-run', '--split', 'dev', '--domains', 'day', 'fog', '--arms',
-                 'source-only', 'asm', '--seeds', '0', '1', '--work-dir', str(tmp_path)]) == 0
+    assert main([
+        '--dry-run', '--split', 'dev', '--domains', 'day', 'fog', '--arms',
+        'source-only', 'asm', '--seeds', '0', '1', '--work-dir',
+        str(tmp_path)
+    ]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 8
-    assert [line.split()[-1] for line in lines if 'fog' in line and 'seed 1' in line] \
-        == ['evaluate', 'cached']
+    fog1 = [line.split('  ')[-1] for line in lines
+            if 'fog' in line and 'seed 1' in line]
+    assert fog1 == ['train once + evaluate', 'cached']
     with pytest.raises(ValueError, match='not dev domains'):
         main(['--dry-run', '--domains', 'night'])
 
 
 def test_target_free_arm_trains_once_and_is_tested_on_each_domain(tmp_path):
     pair = tmp_path / 'pair'
-    make_demo_domains(str(pair), num_source=4, num_target_train=3, num_target_val=2,
+    make_demo_domains(str(pair),
+                      num_source=4,
+                      num_target_train=3,
+                      num_target_val=2,
                       size=(64, 32))
     work = tmp_path / 'work'
-    args = ['--split', 'dev', '--domains', 'day', 'fog', '--arms', 'source-only',
-            '--seeds', '0', '--max-steps', '2', '--pair', str(pair), '--domains-dir',
-            str(tmp_path / 'domains'), '--work-dir', str(work), '--num-target-train', '3',
-            '--num-target-val', '2']
+    args = [
+        '--split', 'dev', '--domains', 'day', 'fog', '--arms', 'source-only',
+        '--seeds', '0', '--max-steps', '2', '--pair',
+        str(pair), '--domains-dir',
+        str(tmp_path / 'domains'), '--work-dir',
+        str(work), '--num-target-train', '3', '--num-target-val', '2'
+    ]
     assert main(args) == 0
-    trained = json.loads((work / 'source-only' / 'trained' / 'seed0' / 'metrics.json')
-                         .read_text())
-    results = {d: json.loads((work / 'source-only' / d / 'seed0' / 'result.json').read_text())
-               for d in ('day', 'fog')}
+    trained = json.loads((work / 'source-only' / 'trained' / 'seed0' /
+                          'metrics.json').read_text())
+    results = {
+        d:
+        json.loads(
+            (work / 'source-only' / d / 'seed0' / 'result.json').read_text())
+        for d in ('day', 'fog')
+    }
     # the day domain is the pair's target: the test loop on it reproduces
     # the training's own last validation
-    assert results['day']['mIoU13'] == pytest.approx(trained['mIoU13'], abs=1e-6)
+    assert results['day']['mIoU13'] == pytest.approx(trained['mIoU13'],
+                                                     abs=1e-6)
     assert all(r['checkpoint'] == 'source-only/trained/seed0/iter_2.pth'
                for r in results.values())
     report = (work / 'generalisation_dev.md').read_text()
-    assert f'| source only | {np.mean([r["mIoU13"] for r in results.values()]):.2f} |' \
-        in report
-    stamps = [p.stat().st_mtime_ns for p in sorted(work.rglob('*.json'))
-              if p.parent.name == 'seed0']
+    mean = np.mean([r['mIoU13'] for r in results.values()])
+    assert f'| source only | {mean:.2f} |' in report
+    stamps = [
+        p.stat().st_mtime_ns for p in sorted(work.rglob('*.json'))
+        if p.parent.name == 'seed0'
+    ]
     assert main(args) == 0  # resumed: everything cached, nothing retrained
-    assert stamps == [p.stat().st_mtime_ns for p in sorted(work.rglob('*.json'))
-                      if p.parent.name == 'seed0']
+    assert stamps == [
+        p.stat().st_mtime_ns for p in sorted(work.rglob('*.json'))
+        if p.parent.name == 'seed0'
+    ]

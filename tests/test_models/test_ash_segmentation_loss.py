@@ -12,23 +12,30 @@ from test_ash_model import NETWORKS, ash_cfg, cloned_state, files  # noqa: F401
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
-def test_segmentation_adversary_trains_without_the_discriminator(tmp_path, files):  # noqa: F811
-    runner = Runner.from_cfg(ash_cfg(tmp_path / 'work', files, adversary='segmentation',
-                                     ash_adv_weight=1.0))
+def test_segmentation_adversary_trains_without_the_discriminator(
+        tmp_path, files):  # noqa: F811
+    runner = Runner.from_cfg(
+        ash_cfg(tmp_path / 'work',
+                files,
+                adversary='segmentation',
+                ash_adv_weight=1.0))
     model = runner.model
     initial = {name: cloned_state(getattr(model, name)) for name in NETWORKS}
     runner.train()
     for name in NETWORKS:
-        same = all(torch.equal(v, initial[name][k])
-                   for k, v in getattr(model, name).state_dict().items())
+        same = all(
+            torch.equal(v, initial[name][k])
+            for k, v in getattr(model, name).state_dict().items())
         assert same == (name == 'discriminator'), name
     hub = runner.message_hub
-    scalars = {k: hub.get_scalar(f'train/{k}').current()
-               for k in ('loss', 'decode.loss_ce', 'sty.decode.loss_ce', 'ash_adv')}
+    scalars = {
+        k: hub.get_scalar(f'train/{k}').current()
+        for k in ('loss', 'decode.loss_ce', 'sty.decode.loss_ce', 'ash_adv')
+    }
     assert all(np.isfinite(v) for v in scalars.values())
     # G's loss: source plus rendered images' segmentation loss, no BCE term
-    assert scalars['loss'] == pytest.approx(scalars['decode.loss_ce']
-                                            + scalars['sty.decode.loss_ce'])
+    assert scalars['loss'] == pytest.approx(scalars['decode.loss_ce'] +
+                                            scalars['sty.decode.loss_ce'])
     assert 'train/disc_loss' not in hub.log_scalars
     assert 'train/loss_ash_adv' not in hub.log_scalars
 

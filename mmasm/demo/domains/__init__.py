@@ -16,12 +16,14 @@ from .classes import DEMO_TRAIN_IDS
 from .domain_writer import make_target_domains
 from .generator import DemoDomains, make_demo_domains, render_sample
 from .layout import SceneLayout, random_layout
-from .target_domains import (DEV_DOMAINS, DOMAIN_SPLITS, DOMAIN_SPLITS_HELP,
-                             TARGET_DOMAINS, TEST_DOMAINS, domain_names,
+from .target_domains import (DEV_DOMAINS, DOMAIN_SPLITS,
+                             DOMAIN_SPLITS_HELP, TARGET_DOMAINS,
+                             TEST_DOMAINS, domain_names,
                              render_domain_sample, resolve_domains)
 
 __all__ = ['make_demo_domains', 'render_sample', 'DemoDomains',
            'random_layout', 'SceneLayout', 'DEMO_TRAIN_IDS',
            'make_target_domains', 'render_domain_sample', 'TARGET_DOMAINS',
-           'DEV_DOMAINS', 'TEST_DOMAINS', 'DOMAIN_SPLITS', 'DOMAIN_SPLITS_HELP',
+           'DEV_DOMAINS', 'TEST_DOMAINS', 'DOMAIN_SPLITS',
+           'DOMAIN_SPLITS_HELP',
            'domain_names', 'resolve_domains']
