@@ -7,7 +7,9 @@ import pytest
 import torch
 from mmengine.runner import Runner
 
-from test_ash_model import NETWORKS, ash_cfg, cloned_state, files  # noqa: F401
+from test_ash_model import (  # noqa: F401
+    NETWORKS, ash_cfg, cloned_state, files, fixed_inputs, plain_gradient_step,
+    trained)
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -43,3 +45,18 @@ def test_segmentation_adversary_trains_without_the_discriminator(
 def test_unknown_adversary_is_refused(tmp_path, files):  # noqa: F811
     with pytest.raises(ValueError, match='adversary'):
         Runner.from_cfg(ash_cfg(tmp_path / 'work', files, adversary='critic'))
+
+
+def test_conditioning_step_raises_the_segmentation_loss(
+        fixed_inputs):  # noqa: F811
+    """Update 1 against G's segmentation loss of the rendering: one plain
+    gradient step raises that loss by the first-order amount."""
+    model = fixed_inputs['model']
+    model.adversary, model.content_weight, model.style_weight = (
+        'segmentation', 0.0, 0.0)
+    segmentor = cloned_state(model.segmentor)
+    before, after = plain_gradient_step(fixed_inputs, 1e-4)
+    assert after['adv'].item() - before['adv'].item() == pytest.approx(
+        1e-4, rel=0.5)
+    for key, value in cloned_state(model.segmentor).items():
+        assert torch.equal(value, segmentor[key]), key
