@@ -40,7 +40,11 @@ def test_paired_differences_use_the_pairs_both_arms_measured():
 def test_a_cached_run_is_not_rerun_and_the_dry_run_lists_the_grid(
         tmp_path, capsys):
     runs = grid(['source-only', 'asm'], ['day', 'fog'], [0, 1])
-    assert len(runs) == 8 and runs[0] == Run('source-only', 'day', 0)
+    # the target-free arm's row first, then the per-domain arms
+    assert runs[:4] == [
+        Run('source-only', 'day', 0), Run('source-only', 'fog', 0),
+        Run('asm', 'day', 0), Run('asm', 'fog', 0)]
+    assert len(runs) == 8 and len(set(runs)) == 8
     done = Run('asm', 'fog', 1)
     (tmp_path / 'asm' / 'fog' / 'seed1').mkdir(parents=True)
     write_result(done, str(tmp_path), {'mIoU13': 42.0})

@@ -36,7 +36,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--split', choices=sorted(DOMAIN_SPLITS),
                         default='dev', help='which target domains')
     parser.add_argument('--domains', nargs='+', default=None,
-                        help="only these of the split's domains")
+                        help="only these of the split's domains, in this "
+                        'order')
     parser.add_argument('--arms', nargs='+', default=list(ARMS),
                         choices=list(ARMS))
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
@@ -88,7 +89,7 @@ def split_domains(split: str, only: Optional[List[str]]) -> tuple:
         if outside:
             raise ValueError(f'--domains {outside} are not {split} domains '
                              f'({", ".join(domains)})')
-        domains = tuple(d for d in domains if d in only)
+        domains = tuple(dict.fromkeys(only))
     return domains
 
 

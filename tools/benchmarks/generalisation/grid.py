@@ -49,9 +49,16 @@ class Run:
 
 def grid(arms: Sequence[str], domains: Sequence[str],
          seeds: Sequence[int]) -> List[Run]:
-    """Every (arm, domain, seed), seed by seed, then domain, then arm."""
-    return [Run(arm, domain, seed) for seed in seeds for domain in domains
-            for arm in arms]
+    """Every (arm, domain, seed), seed by seed; in a seed, the target-free
+    arms first (one training fills a row of domains), then domain by
+    domain the arms that train per domain."""
+    runs = []
+    for seed in seeds:
+        runs += [Run(arm, domain, seed) for arm in arms if arm in TARGET_FREE
+                 for domain in domains]
+        runs += [Run(arm, domain, seed) for domain in domains for arm in arms
+                 if arm not in TARGET_FREE]
+    return runs
 
 
 def read_result(run: Run, work_dir: str) -> Optional[dict]:
