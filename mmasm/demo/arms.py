@@ -19,6 +19,7 @@ DEMO_ARMS = {
     'target-supervised': 'demo/target-supervised_demo.py',
     'ash': 'ash/ash_demo.py',
     'ash-frozen': 'ash/ash_demo-frozen-conditioning.py',
+    'ash-segmentation-loss': 'demo/ash-segmentation-loss_demo.py',
     'lrm': 'lrm/lrm_demo_segmentor.py',
     'lrm-no-perceptual': 'lrm/lrm_demo_segmentor.py',
     'self-training': 'demo/self-training_demo.py',
@@ -92,6 +93,21 @@ def point_hooks(cfg: Config, data: str, rain: str, one_shot: str) -> None:
             holder.target = one_shot
         if holder.get('style'):
             holder.style = rebase(holder.style, data)
+
+
+def asm_hook_config(cfg: Config) -> dict:
+    """The ``ASMHook`` entry of ``cfg.custom_hooks`` (found by type, not
+    position); a clear error if there is none."""
+    hooks = [
+        h for h in cfg.get('custom_hooks', [])
+        if str(h.get('type', '')).split('.')[-1] == 'ASMHook'
+    ]
+    if len(hooks) != 1:
+        raise ValueError(
+            f'expected one ASMHook in custom_hooks, found '
+            f'{len(hooks)} (types: '
+            f'{[h.get("type") for h in cfg.get("custom_hooks", [])]})')
+    return hooks[0]
 
 
 def set_max_steps(cfg: Config, max_steps: int) -> None:

@@ -43,7 +43,7 @@ from mmasm.registry import DATASETS, HOOKS, MODELS
 from mmasm.utils import (bgr255_to_rgb01, build_module, load_tensor_file,
                          read_rgb, rgb_grid, seed_generator)
 from mmasm.utils.checkpoint_files import latest_complete_checkpoint
-from .arms import demo_config
+from .arms import asm_hook_config, demo_config
 from .benchmark import one_shot_images
 
 #: the generators scored, in the table's order
@@ -89,13 +89,13 @@ def arm_hook(arm: str,
              step_size: Optional[float] = None):
     """The ASM hook of a RAIN arm, its mining's anchor computed; with
     ``step_size``, its ascent step (beta) replaced."""
-    cfg = demo_config(arm, data, rain, one_shot, seed)
+    hook_cfg = asm_hook_config(demo_config(arm, data, rain, one_shot, seed))
     if step_size is not None:
-        cfg.custom_hooks[0].step_size = step_size
-    hook = build_module(cfg.custom_hooks[0], HOOKS)
+        hook_cfg.step_size = step_size
+    hook = build_module(hook_cfg, HOOKS)
     if hook.target_images:
-        hook.mining.anchor_mean, hook.mining.anchor_std = compute_anchor(
-            hook.mining.rain, hook.target_images)
+        hook.mining.use_anchor(
+            *compute_anchor(hook.mining.rain, hook.target_images))
     return hook
 
 

@@ -13,14 +13,16 @@ from mmseg.structures import SegDataSample
 from utils import TINY_SEGFORMER_CFG, run_tool, save_random_rain
 
 from mmasm.apis import trace_search
-from mmasm.demo import demo_config, make_demo_domains, run_benchmark
+from mmasm.demo import (asm_hook_config, demo_config, make_demo_domains,
+                        run_benchmark)
 from mmasm.models import RAIN, AdversarialStyleMining
 from mmasm.registry import DATASETS, MODELS
 from mmasm.visualization import project_search_path
 
 DEMO_ARMS = ('source-only', 'random', 'anchored', 'asm', 'target-supervised',
-             'ash', 'ash-frozen', 'lrm', 'lrm-no-perceptual', 'self-training',
-             'self-training-1shot', 'asm-self-training-1shot')
+             'ash', 'ash-frozen', 'ash-segmentation-loss', 'lrm',
+             'lrm-no-perceptual', 'self-training', 'self-training-1shot',
+             'asm-self-training-1shot')
 SELF_TRAINING_ARMS = ('self-training', 'self-training-1shot',
                       'asm-self-training-1shot')
 #: random / anchored are asm's machinery with other sampling (config test)
@@ -88,7 +90,12 @@ def test_demo_configs_point_at_the_pair_rain_and_one_shot_image(
         assert cfg.train_cfg.max_iters == 4
     elif arm.startswith('ash'):
         assert not hooks and cfg.model.rain_checkpoint == 'r.pth'
-        assert cfg.model.get('train_hallucinator', True) == (arm == 'ash')
+        assert cfg.model.get('train_hallucinator', True) == (
+            arm != 'ash-frozen')
+        assert cfg.model.get('adversary',
+                             'discriminator') == ('segmentation' if arm
+                                                  == 'ash-segmentation-loss'
+                                                  else 'discriminator')
         # 4 labelled source images per optimizer step, as every arm (the
         # stylized copies only enter the adversarial loss)
         assert cfg.train_dataloader.batch_size == 4 and cfg.train_cfg.max_iters == 8
@@ -230,3 +237,14 @@ def test_search_path_projection_puts_the_search_direction_on_x():
     np.testing.assert_allclose(
         np.diff(path_xy[..., 0], axis=0), 1.0, atol=1e-6)
     assert path_xy.shape == (4, 5, 2) and cloud_xy.shape == (200, 2)
+
+
+def test_asm_hook_config_is_found_by_type_not_position(micro_pair):
+    data, _ = micro_pair
+    shot = 'leftImg8bit/train/demo/demo_000000_000019_leftImg8bit.png'
+    cfg = demo_config('asm', str(data), 'r.pth', shot, seed=0)
+    cfg.custom_hooks.insert(0, dict(type='EMAHook'))
+    assert asm_hook_config(cfg).type == 'ASMHook'
+    with pytest.raises(ValueError, match='expected one ASMHook'):
+        asm_hook_config(
+            demo_config('source-only', str(data), 'r.pth', shot, seed=0))

@@ -174,3 +174,16 @@ def test_channels_last_rain_stylizes_like_the_default_layout():
         expected = reference.stylize(images, eps)
         actual = mining.rain.stylize(images, eps)
     assert (actual - expected).abs().max() / expected.abs().max() < 1e-4
+
+
+def test_use_anchor_stores_given_anchors_and_checks_their_shape(rain):
+    mining = AdversarialStyleMining(rain)
+    mean, std = torch.randn(2, rain.latent_dim), torch.rand(2, rain.latent_dim)
+    assert mining.use_anchor(mean, std) == (mean, std)
+    assert mining.anchor_mean is mean and mining.anchor_std is std
+    index, eps = mining.sample(4, torch.Generator().manual_seed(0))
+    assert eps.shape == (4, rain.latent_dim) and set(index.tolist()) <= {0, 1}
+    with pytest.raises(ValueError, match=r'both be \(k, 512\)'):
+        mining.use_anchor(mean, std[:1])
+    with pytest.raises(ValueError, match='code size'):
+        mining.use_anchor(mean[:, :8], std[:, :8])

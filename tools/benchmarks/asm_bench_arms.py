@@ -184,8 +184,8 @@ def run_api(args, record):
     segmentor = load_segmentor(args)
     mining = AdversarialStyleMining(
         load_rain(args), SEARCH_DEPTH, STEP_SIZE, step_rule='authors')
-    mining.anchor_mean, mining.anchor_std = compute_anchor(
-        mining.rain, f'{args.tmp}/target.png', args.size)
+    mining.use_anchor(
+        *compute_anchor(mining.rain, f'{args.tmp}/target.png', args.size))
     optimizer = torch.optim.SGD(
         segmentor.parameters(), lr=LR, momentum=0.9, weight_decay=5e-4)
     data = batches(args)

@@ -51,14 +51,13 @@ memory is its own
 """
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 
 from asm_bench_arms import (ARM_RUNNERS, FP32_ARMS, MODELS, SEARCH_DEPTH,
-                            run_arm)
+                            run_arm, write_inputs)
 
 
 def loss_differences(arm, reference):
@@ -163,6 +162,8 @@ def parse_args(argv=None):
     parser.add_argument('--model', choices=MODELS, help=argparse.SUPPRESS)
     parser.add_argument('--size', type=int, nargs=2, help=argparse.SUPPRESS)
     parser.add_argument('--tmp', help=argparse.SUPPRESS)
+    parser.add_argument(
+        '--write-inputs', action='store_true', help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -182,11 +183,11 @@ def run_rounds(args, arms, model, size):
     """Every arm ``args.rounds`` times, each in a fresh process, the arms'
     order rotated from round to round; yields each process's figures."""
     with tempfile.TemporaryDirectory() as tmp:
+        # the inputs are written by this script in a child process of its
+        # own (as the arms run), not by this process
         subprocess.run([
-            sys.executable, '-c',
-            f'import sys; sys.path.insert(0, {SCRIPT_DIR!r}); '
-            'import asm_bench_arms as b; '
-            f'b.write_inputs({tmp!r}, {model!r}, {size!r})'
+            sys.executable, __file__, '--write-inputs', '--model', model,
+            '--tmp', tmp, '--size', *map(str, size)
         ],
                        check=True,
                        stdout=subprocess.DEVNULL,
@@ -204,6 +205,9 @@ def run_rounds(args, arms, model, size):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.write_inputs:  # a child process: the inputs of every arm
+        write_inputs(args.tmp, args.model, tuple(args.size))
+        return
     if args.arm:  # a child process: one arm, one round
         args.size = tuple(args.size)
         print(json.dumps(run_arm(args)))
@@ -237,8 +241,6 @@ def main(argv=None):
     )
     print(summarize(results))
 
-
-SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
 
 if __name__ == '__main__':
     main()

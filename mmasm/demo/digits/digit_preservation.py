@@ -33,6 +33,7 @@ from mmasm.registry import HOOKS
 from mmasm.utils import (build_module, load_tensor_file, rgb_grid,
                          seed_generator)
 from mmasm.utils.checkpoint_files import latest_complete_checkpoint
+from ..arms import asm_hook_config
 from .benchmark import arm_config, digits_pair
 
 #: the stylizations scored, in the table's order
@@ -84,7 +85,7 @@ def arm_hooks(data: str, rain: str, one_shot: str) -> Dict[str, object]:
     tap read from the file), seed 0."""
     hooks = {}
     for arm in ('random', 'anchored', 'asm'):
-        cfg = arm_config(arm, data, rain, one_shot, 0).custom_hooks[0]
+        cfg = asm_hook_config(arm_config(arm, data, rain, one_shot, 0))
         cfg.rain = dict(cfg.rain, encoder_tap=checkpoint_encoder_tap(rain))
         hooks[arm] = build_module(cfg, HOOKS)
     return hooks

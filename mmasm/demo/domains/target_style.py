@@ -7,7 +7,7 @@ and hedges = grass seen from further away, all at metric scales through the
 layout's surface coordinates. :mod:`.camera` then adds what a real camera
 does. The real domain of the demo pair, the part Cityscapes plays.
 """
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional
 
 import cv2
 import numpy as np
@@ -50,13 +50,18 @@ def fractal_noise(rng: np.random.Generator, shape, octaves=5) -> np.ndarray:
 
 class TargetLook:
     """The per-image random choices of the photo-like rendering: sun side,
-    shadow line, sky, haze."""
+    shadow line, sky, haze. ``overcast`` forces (True) or forbids (False)
+    the cloudy sky and flat light that 30 % of images draw (None)."""
 
-    def __init__(self, rng: np.random.Generator, shape):
+    def __init__(self,
+                 rng: np.random.Generator,
+                 shape,
+                 overcast: Optional[bool] = None):
         self.textures = load_target_textures()
         self.sun_side = 1 if rng.random() < 0.5 else -1
         self.shadow_x = self.sun_side * rng.uniform(1.5, 12.0)
-        self.overcast = rng.random() < 0.3
+        drawn = rng.random() < 0.3  # drawn either way: same stream after
+        self.overcast = drawn if overcast is None else overcast
         self.clouds = fractal_noise(rng, shape)
         self.cloud_cover = rng.uniform(-0.4, 0.5)
         self.visibility = rng.uniform(250, 1200)
@@ -235,9 +240,11 @@ class TargetLook:
 
 
 def render_target_radiance(layout: SceneLayout,
-                           rng: np.random.Generator) -> np.ndarray:
-    """``(H, W, 3)`` float32 linear RGB of ``layout`` (before the camera)."""
-    look = TargetLook(rng, layout.label.shape)
+                           rng: np.random.Generator,
+                           overcast: Optional[bool] = None) -> np.ndarray:
+    """``(H, W, 3)`` float32 linear RGB of ``layout`` (before the camera);
+    ``overcast`` as in :class:`TargetLook`."""
+    look = TargetLook(rng, layout.label.shape, overcast)
     shaders = {
         material: look.lit(shader, material)
         for material, shader in look.shaders().items()

@@ -164,8 +164,8 @@ class ASMHook(Hook):
             size = render_size(source_size, self.mining.render_scale)
         key = ('size', size)  # size None (native) differs from "not computed"
         if key != self._anchor_computed_at:
-            self.mining.anchor_mean, self.mining.anchor_std = compute_anchor(
-                self.mining.rain, self.target_images, size)
+            self.mining.use_anchor(
+                *compute_anchor(self.mining.rain, self.target_images, size))
             self._anchor_computed_at = key
 
     def before_run(self, runner) -> None:

@@ -190,9 +190,22 @@ class AdversarialStyleMining(nn.Module):
         """``(psi, xi) = E_vae(E(x_T))`` for each target image (RGB in [0, 1]);
         k images give the paper's k anchors. Returns and stores them.
         (``mmasm.apis.compute_anchor`` takes files or images of different
-        sizes; assign its result to ``anchor_mean`` / ``anchor_std``.)"""
-        self.anchor_mean, self.anchor_std = self.rain.anchor(target_images)
-        return self.anchor_mean, self.anchor_std
+        sizes; pass its result to :meth:`use_anchor`.)"""
+        return self.use_anchor(*self.rain.anchor(target_images))
+
+    def use_anchor(self, mean: torch.Tensor,
+                   std: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Store anchors computed elsewhere (``compute_anchor``): ``mean``
+        ``psi`` and ``std`` ``xi``, both ``(k, d)`` with ``d`` the RAIN's
+        code size. Returns them."""
+        if mean.dim() != 2 or mean.shape != std.shape \
+                or mean.shape[1] != self.rain.latent_dim:
+            raise ValueError(
+                'anchor mean and std must both be (k, '
+                f'{self.rain.latent_dim}) (k anchors of the RAIN\'s code '
+                f'size), got {tuple(mean.shape)} and {tuple(std.shape)}')
+        self.anchor_mean, self.anchor_std = mean, std
+        return mean, std
 
     def sample(
         self,

@@ -22,6 +22,9 @@ SOURCE_LABEL = 0.0
 STYLIZED_LABEL = 1.0
 #: The trained networks, each with its own entry in ``optim_wrapper``.
 NETWORKS = ('segmentor', 'hallucinator', 'discriminator')
+#: What the conditioning net plays against: D's adversarial loss (the
+#: paper's ASH) or G's segmentation loss ("ASH (segmentation loss)").
+ADVERSARIES = ('discriminator', 'segmentation')
 
 
 def domain_bce(discriminator: nn.Module, probs: torch.Tensor,
@@ -96,6 +99,14 @@ class ASH(UDASegmentor):
         train_hallucinator: False freezes the conditioning net at its
             initialisation (an ablation, not the paper): update 1 renders
             without gradient and makes no step; updates 2 and 3 as usual.
+        adversary: 'discriminator' (the paper's ASH, above) or
+            'segmentation', the paper's "ASH (segmentation loss)" variant
+            (its Tables 2-3; the authors' code has only the first): update
+            1 raises G's segmentation loss of the rendering against the
+            source labels, ``L_seg(x_sty)`` (weighted ``ash_adv_weight``),
+            instead of ``L_adv``; update 2 is ``L_seg(x_src) +
+            L_seg(x_sty)`` (logged as ``sty.*``); D is not used (no update
+            3). Our reading of the variant's name: no code of it is public.
         seed: of the style / noise stream; None draws it from torch's
             global generator (seeded by the runner's ``randomness``). Kept
             in the state dict (``style_seed``), so resuming restores it.
@@ -115,6 +126,7 @@ class ASH(UDASegmentor):
                  damping_iters: Optional[int] = None,
                  vis_interval: int = 500,
                  train_hallucinator: bool = True,
+                 adversary: str = 'discriminator',
                  seed: Optional[int] = None,
                  segmentor_type: str = 'EncoderDecoder',
                  **segmentor):
@@ -126,6 +138,9 @@ class ASH(UDASegmentor):
         for name, value in weights.items():
             if value < 0:
                 raise ValueError(f'ASH {name} must be >= 0, got {value}')
+        if adversary not in ADVERSARIES:
+            raise ValueError(f'ASH adversary must be one of {ADVERSARIES}, '
+                             f'got {adversary!r}')
         if damping_iters is not None and damping_iters < 1:
             raise ValueError(
                 f'ASH damping_iters must be None or >= 1, got {damping_iters}')
@@ -147,6 +162,7 @@ class ASH(UDASegmentor):
         self.content_weight, self.style_weight = content_weight, style_weight
         self.vis_interval = vis_interval
         self.train_hallucinator = train_hallucinator
+        self.adversary = adversary
         self.damping_iters = damping_iters
         #: the factor of both adversarial weights in the current iteration
         self.damping = 1.0
@@ -180,8 +196,9 @@ class ASH(UDASegmentor):
                                             batch['data_samples'])
         log_vars, stylized_probs = self.update_segmentor(
             batch, stylized, wrappers['segmentor'])
-        disc_loss = self.update_discriminator(
-            logits.softmax(1), stylized_probs, wrappers['discriminator'])
+        if self.adversary == 'discriminator':
+            log_vars['disc_loss'] = self.update_discriminator(
+                logits.softmax(1), stylized_probs, wrappers['discriminator'])
         if self.vis_interval and iteration % self.vis_interval == 0:
             rows = [
                 images[:4], styles[:4], hallucination.stylized[:4].detach()
@@ -192,7 +209,6 @@ class ASH(UDASegmentor):
             f'ash_{name}': value
             for name, value in ash_terms.items()
         })
-        log_vars['disc_loss'] = disc_loss
         return log_vars
 
     def _iteration(self) -> int:
@@ -234,9 +250,15 @@ class ASH(UDASegmentor):
             self.discriminator)
         inputs = self.preprocess_stylized(hallucination.stylized, data_samples)
         with frozen(segmentor), batch_norm_statistics_kept(segmentor):
-            probs = segmentation_logits(segmentor, inputs).softmax(1)
-        with frozen(disc):
-            terms = dict(adv=domain_bce(disc, probs, SOURCE_LABEL))
+            if self.adversary == 'segmentation':
+                terms = dict(
+                    adv=self.parse_losses(
+                        segmentor.loss(inputs, data_samples))[0])
+            else:
+                probs = segmentation_logits(segmentor, inputs).softmax(1)
+        if self.adversary == 'discriminator':
+            with frozen(disc):
+                terms = dict(adv=domain_bce(disc, probs, SOURCE_LABEL))
         loss = -self.ash_adv_weight * self.damping * terms['adv']
         if self.content_weight or self.style_weight:
             terms.update(
@@ -286,6 +308,14 @@ class ASH(UDASegmentor):
         G's class probabilities of the stylized inputs."""
         losses = self.segmentor(
             batch['inputs'], batch['data_samples'], mode='loss')
+        if self.adversary == 'segmentation':  # no D: G learns the renderings
+            stylized = self.segmentor(
+                stylized_inputs, batch['data_samples'], mode='loss')
+            losses.update({
+                f'sty.{key}': value
+                for key, value in stylized.items()
+            })
+            return losses, None
         probs = segmentation_logits(self.segmentor, stylized_inputs).softmax(1)
         disc = unwrap_model(self.discriminator)
         with frozen(disc):
@@ -305,7 +335,7 @@ class ASH(UDASegmentor):
             losses, probs = self.segmentor_losses(batch, stylized_inputs)
         loss, log_vars = self.parse_losses(losses)
         optim_wrapper.update_params(loss)
-        return log_vars, probs.detach()
+        return log_vars, None if probs is None else probs.detach()
 
     # -- update 3: the discriminator ------------------------------------------
 

@@ -1,0 +1,116 @@
+"""The generalisation benchmark: its bootstrap interval, its run cache and
+dry run, and one real target-free arm trained once and tested on two
+domains by mmengine's Runner."""
+import json
+
+import numpy as np
+import pytest
+
+from mmasm.demo.domains import make_demo_domains
+from tools.benchmarks.generalisation import (Run, bootstrap_interval, grid,
+                                             paired_differences, run_grid)
+from tools.benchmarks.generalisation.cli import main
+from tools.benchmarks.generalisation.grid import Context, write_result
+
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
+
+
+def test_bootstrap_interval_of_a_hand_computed_case():
+    # resampling [1, 3]: means 1, 2, 3 with probabilities 1/4, 1/2, 1/4, so
+    # the 2.5th and 97.5th percentiles are 1 and 3
+    assert bootstrap_interval([1.0, 3.0]) == (2.0, 1.0, 3.0)
+    # [0, 0, 0, 4]: P(mean = 0) = (3/4)^4 = 0.32 > 0.025, so the low end is
+    # 0; P(mean >= 3) = P(3 or 4 picks of the 4) = 13/256 = 0.051 > 0.025
+    # and P(mean = 4) = 1/256 < 0.025: the high end is 3
+    assert bootstrap_interval([0.0, 0.0, 0.0, 4.0]) == (1.0, 0.0, 3.0)
+    assert bootstrap_interval([2.5]) == (2.5, 2.5, 2.5)
+    values = np.random.default_rng(1).normal(size=30)
+    assert bootstrap_interval(
+        values, seed=3) == bootstrap_interval(
+            values, seed=3)
+    with pytest.raises(ValueError, match='non-empty'):
+        bootstrap_interval([])
+
+
+def test_paired_differences_use_the_pairs_both_arms_measured():
+    a = {('fog', 0): 12.0, ('fog', 1): 10.0, ('day', 0): 20.0}
+    b = {('fog', 0): 11.0, ('day', 0): 25.0, ('dusk', 0): 3.0}
+    assert paired_differences(a, b) == [-5.0, 1.0]  # (day, 0), (fog, 0)
+
+
+def test_a_cached_run_is_not_rerun_and_the_dry_run_lists_the_grid(
+        tmp_path, capsys):
+    runs = grid(['source-only', 'asm'], ['day', 'fog'], [0, 1])
+    # the target-free arm's row first, then the per-domain arms
+    assert runs[:4] == [
+        Run('source-only', 'day', 0),
+        Run('source-only', 'fog', 0),
+        Run('asm', 'day', 0),
+        Run('asm', 'fog', 0)
+    ]
+    assert len(runs) == 8 and len(set(runs)) == 8
+    done = Run('asm', 'fog', 1)
+    (tmp_path / 'asm' / 'fog' / 'seed1').mkdir(parents=True)
+    write_result(done, str(tmp_path), {'mIoU13': 42.0})
+    # nothing to train from (no pair, no domains): only the cache can answer
+    ctx = Context(str(tmp_path), str(tmp_path / 'none'), {}, None)
+    assert run_grid([done], ctx)[done]['mIoU13'] == 42.0
+    assert main([
+        '--dry-run', '--split', 'dev', '--domains', 'day', 'fog', '--arms',
+        'source-only', 'asm', '--seeds', '0', '1', '--work-dir',
+        str(tmp_path)
+    ]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 8
+    fog1 = [
+        line.split('  ')[-1] for line in lines
+        if 'fog' in line and 'seed 1' in line
+    ]
+    assert fog1 == ['train once + evaluate', 'cached']
+    with pytest.raises(ValueError, match='not dev domains'):
+        main(['--dry-run', '--domains', 'night'])
+
+
+def test_target_free_arm_trains_once_and_is_tested_on_each_domain(tmp_path):
+    pair = tmp_path / 'pair'
+    make_demo_domains(
+        str(pair),
+        num_source=4,
+        num_target_train=3,
+        num_target_val=2,
+        size=(64, 32))
+    work = tmp_path / 'work'
+    args = [
+        '--split', 'dev', '--domains', 'day', 'fog', '--arms', 'source-only',
+        '--seeds', '0', '--max-steps', '2', '--pair',
+        str(pair), '--domains-dir',
+        str(tmp_path / 'domains'), '--work-dir',
+        str(work), '--num-target-train', '3', '--num-target-val', '2'
+    ]
+    assert main(args) == 0
+    trained = json.loads((work / 'source-only' / 'trained' / 'seed0' /
+                          'metrics.json').read_text())
+    results = {
+        d:
+        json.loads(
+            (work / 'source-only' / d / 'seed0' / 'result.json').read_text())
+        for d in ('day', 'fog')
+    }
+    # the day domain is the pair's target: the test loop on it reproduces
+    # the training's own last validation
+    assert results['day']['mIoU13'] == pytest.approx(
+        trained['mIoU13'], abs=1e-6)
+    assert all(r['checkpoint'] == 'source-only/trained/seed0/iter_2.pth'
+               for r in results.values())
+    report = (work / 'generalisation_dev.md').read_text()
+    mean = np.mean([r['mIoU13'] for r in results.values()])
+    assert f'| source only | {mean:.2f} |' in report
+    stamps = [
+        p.stat().st_mtime_ns for p in sorted(work.rglob('*.json'))
+        if p.parent.name == 'seed0'
+    ]
+    assert main(args) == 0  # resumed: everything cached, nothing retrained
+    assert stamps == [
+        p.stat().st_mtime_ns for p in sorted(work.rglob('*.json'))
+        if p.parent.name == 'seed0'
+    ]

@@ -1,0 +1,136 @@
+"""``python -m tools.benchmarks.generalisation``: the demo's generalisation
+benchmark (see ``docs/en/benchmarks/generalisation.md``).
+
+    python -m tools.benchmarks.generalisation --split dev \\
+        [--arms source-only random ...] [--seeds 0 1 2] \\
+        [--work-dir work_dirs/generalisation] [--dry-run]
+
+renders the demo pair (``--pair``) and the split's target domains
+(``--domains-dir``) if missing, pretrains the demo RAIN (``--rain-dir``) if
+missing, then runs every (arm, domain, seed) not cached yet and writes
+``WORK_DIR/generalisation_<split>.md`` and ``results_<split>.json`` after
+each run. ``--dry-run`` lists the grid and what each cell would do.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+from typing import List, Optional
+
+from mmasm.demo import DEFAULT_DATA, DEFAULT_RAIN, demo_domains, pretrain_rain
+from mmasm.demo.domains import DOMAIN_SPLITS, domain_names, make_target_domains
+from .arms import ARMS, NEEDS_RAIN
+from .grid import Context, execute, grid, plan_lines, read_result
+from .report import report_markdown
+
+DEFAULT_DOMAINS_DIR = 'data/demo_domains'
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog='python -m tools.benchmarks.generalisation',
+        description='Arms x target domains x seeds on the demo, with '
+        'paired bootstrap intervals.')
+    parser.add_argument(
+        '--split',
+        choices=sorted(DOMAIN_SPLITS),
+        default='dev',
+        help='which target domains')
+    parser.add_argument(
+        '--domains',
+        nargs='+',
+        default=None,
+        help="only these of the split's domains, in this "
+        'order')
+    parser.add_argument(
+        '--arms', nargs='+', default=list(ARMS), choices=list(ARMS))
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--work-dir', default='work_dirs/generalisation')
+    parser.add_argument(
+        '--pair',
+        default=DEFAULT_DATA,
+        help='the demo pair (rendered there if missing)')
+    parser.add_argument(
+        '--domains-dir',
+        default=DEFAULT_DOMAINS_DIR,
+        help='the target domains (rendered if missing)')
+    parser.add_argument(
+        '--rain-dir',
+        default=osp.dirname(DEFAULT_RAIN),
+        help='the demo RAIN (pretrained there if missing)')
+    parser.add_argument('--num-target-train', type=int, default=20)
+    parser.add_argument('--num-target-val', type=int, default=50)
+    parser.add_argument(
+        '--max-steps',
+        type=int,
+        default=None,
+        help="optimizer steps per run (default: configs')")
+    parser.add_argument(
+        '--lrm-iters',
+        type=int,
+        default=None,
+        help="LRM translator iterations (default: config's)")
+    parser.add_argument(
+        '--dry-run', action='store_true', help='list the grid and exit')
+    parser.add_argument(
+        '--force', action='store_true', help='rerun cached runs')
+    return parser.parse_args(argv)
+
+
+def prepare(args: argparse.Namespace, domains) -> Context:
+    """The pair, the domains and the RAIN, each made only if missing."""
+    demo_domains(args.pair)
+    folders = make_target_domains(
+        args.domains_dir,
+        args.pair,
+        domains,
+        args.num_target_train,
+        args.num_target_val,
+        skip_existing=True)
+    needs_rain = any(arm in NEEDS_RAIN for arm in args.arms)
+    rain = pretrain_rain(args.rain_dir, args.pair) if needs_rain else None
+    return Context(args.work_dir, args.pair, folders, rain, args.max_steps,
+                   args.lrm_iters)
+
+
+def write_report(work_dir: str, results: dict, split: str, domains) -> str:
+    text = report_markdown(results, split, domains)
+    with open(osp.join(work_dir, f'generalisation_{split}.md'), 'w') as f:
+        f.write(text)
+    with open(osp.join(work_dir, f'results_{split}.json'), 'w') as f:
+        json.dump([r for r in results.values()], f, indent=1)
+    return text
+
+
+def split_domains(split: str, only: Optional[List[str]]) -> tuple:
+    domains = domain_names(split)
+    if only:
+        outside = sorted(set(only) - set(domains))
+        if outside:
+            raise ValueError(f'--domains {outside} are not {split} domains '
+                             f'({", ".join(domains)})')
+        domains = tuple(dict.fromkeys(only))
+    return domains
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    domains = split_domains(args.split, args.domains)
+    runs = grid(args.arms, domains, args.seeds)
+    if args.dry_run:
+        print('\n'.join(plan_lines(runs, args.work_dir)))
+        return 0
+    ctx = prepare(args, domains)
+    os.makedirs(args.work_dir, exist_ok=True)
+    results = {}
+    for run in runs:
+        cached = None if args.force else read_result(run, args.work_dir)
+        results[run] = cached if cached is not None else execute(run, ctx)
+        write_report(args.work_dir, results, args.split, domains)
+    print(write_report(args.work_dir, results, args.split, domains))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
