@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 import torch
 from mmengine.runner import Runner
-from test_ash_model import (NETWORKS, ash_cfg, cloned_state,  # noqa: F401
-                            files, fixed_inputs, plain_gradient_step, trained)
+
+from test_ash_model import (  # noqa: F401 isort: skip
+    NETWORKS, ash_cfg, cloned_state, files, fixed_inputs, plain_gradient_step,
+    trained)
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
