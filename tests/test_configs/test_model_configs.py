@@ -182,7 +182,9 @@ def test_bases_train_and_validate_in_mmengines_runner(tmp_path, gta5_root,
 
     from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
     convert_label_dir(str(gta5_root / 'labels'), gta5_label_to_train_ids)
-    experiment = tmp_path / 'experiment.py'
+    # a name no other test's config has: mmengine's visualizer is a
+    # singleton per config name and second, shared with a same-named run
+    experiment = tmp_path / 'bases_in_mmengines_runner.py'
     bases = [str(DEEPLAB), str(DATASETS[0]), str(SCHEDULE), MMSEG_RUNTIME]
     experiment.write_text(f'_base_ = {bases!r}\ndefault_scope = "mmasm"\n')
     cfg = Config.fromfile(str(experiment))
