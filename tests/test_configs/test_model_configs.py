@@ -182,9 +182,7 @@ def test_bases_train_and_validate_in_mmengines_runner(tmp_path, gta5_root,
 
     from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
     convert_label_dir(str(gta5_root / 'labels'), gta5_label_to_train_ids)
-    # a name no other test's config has: mmengine's visualizer is a
-    # singleton per config name and second, shared with a same-named run
-    experiment = tmp_path / 'bases_in_mmengines_runner.py'
+    experiment = tmp_path / 'experiment.py'
     bases = [str(DEEPLAB), str(DATASETS[0]), str(SCHEDULE), MMSEG_RUNTIME]
     experiment.write_text(f'_base_ = {bases!r}\ndefault_scope = "mmasm"\n')
     cfg = Config.fromfile(str(experiment))
@@ -202,6 +200,9 @@ def test_bases_train_and_validate_in_mmengines_runner(tmp_path, gta5_root,
     cfg.work_dir = str(tmp_path / 'work')
     cfg.env_cfg.cudnn_benchmark = False
     cfg.default_hooks.logger.interval = 1
+    # mmengine's visualizer is one instance per name in a process: a name of
+    # its own, or it writes into an earlier test's run folder
+    cfg.visualizer.name = f'visualizer_{tmp_path.name}'
     runner = Runner.from_cfg(cfg)
     runner.train()
     assert runner.iter == 2
