@@ -95,13 +95,18 @@ def point_hooks(cfg: Config, data: str, rain: str, one_shot: str) -> None:
             holder.style = rebase(holder.style, data)
 
 
-def asm_hook_config(cfg: Config) -> dict:
-    """The ``ASMHook`` entry of ``cfg.custom_hooks`` (found by type, not
-    position); a clear error if there is none."""
-    hooks = [
+def asm_hook_configs(cfg: Config) -> list:
+    """The ``ASMHook`` entries of ``cfg.custom_hooks`` (found by type)."""
+    return [
         h for h in cfg.get('custom_hooks', [])
         if str(h.get('type', '')).split('.')[-1] == 'ASMHook'
     ]
+
+
+def asm_hook_config(cfg: Config) -> dict:
+    """The ``ASMHook`` entry of ``cfg.custom_hooks`` (found by type, not
+    position); a clear error if there is none."""
+    hooks = asm_hook_configs(cfg)
     if len(hooks) != 1:
         raise ValueError(
             f'expected one ASMHook in custom_hooks, found '
@@ -129,11 +134,12 @@ def demo_config(arm: str,
                 one_shot_image: str,
                 seed: int,
                 max_steps: Optional[int] = None,
-                translator: Optional[str] = None) -> Config:
+                translator: Optional[str] = None,
+                step_size: Optional[float] = None) -> Config:
     """The config of ``arm`` (:data:`DEMO_ARMS`) pointed at the pair in
     ``data`` (any image size), ``rain``, the one-shot image (relative to the
     target root) and, for LRM, the ``translator``; seeded with ``seed``;
-    ``max_steps`` optimizer steps if given."""
+    ``max_steps`` optimizer steps and ASM's ``step_size`` if given."""
     cfg = Config.fromfile(config_path(DEMO_ARMS[arm]))
     with open(osp.join(data, 'meta.json')) as f:
         size = json.load(f)['size']
@@ -146,5 +152,7 @@ def demo_config(arm: str,
             transform.checkpoint, transform.target = translator, one_shot
     if max_steps:
         set_max_steps(cfg, max_steps)
+    for hook in asm_hook_configs(cfg) if step_size is not None else []:
+        hook.step_size = step_size
     cfg.randomness = dict(seed=seed)
     return cfg

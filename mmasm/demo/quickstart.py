@@ -40,9 +40,10 @@ def demo_domains(data: str) -> dict:
 
 def pretrain_rain(rain_dir: str,
                   data: str,
-                  iters: Optional[int] = None) -> str:
-    """Train the demo RAIN into ``rain_dir`` unless its export exists; the
-    exported weights' path."""
+                  iters: Optional[int] = None,
+                  config: str = RAIN_CONFIG) -> str:
+    """Train the demo RAIN (``config``, relative to mmasm's configs) into
+    ``rain_dir`` unless its export exists; the exported weights' path."""
     exported = osp.join(rain_dir, 'rain_demo.pth')
     if osp.isfile(exported):
         log(f'reusing the pretrained RAIN {exported}')
@@ -55,7 +56,7 @@ def pretrain_rain(rain_dir: str,
         options['train_cfg.max_iters'] = iters
     log('pretraining the demo RAIN (decoder warm-up, then Eq. 3; losses every 50) ...'
         )
-    train_config(config_path(RAIN_CONFIG), rain_dir, options)
+    train_config(config_path(config), rain_dir, options)
     return exported
 
 
@@ -67,12 +68,13 @@ def train_arm(
         one_shot_image: str,
         seed: int,
         max_steps: Optional[int] = None,
-        translator: Optional[str] = None) -> Tuple[Runner, Dict[str, float]]:
+        translator: Optional[str] = None,
+        step_size: Optional[float] = None) -> Tuple[Runner, Dict[str, float]]:
     """Train one arm (:func:`demo_config`'s arguments) into ``work_dir``;
     returns ``(runner, metrics)``, the metrics also written to
     ``work_dir/metrics.json`` with the training time."""
     cfg = demo_config(arm, data, rain, one_shot_image, seed, max_steps,
-                      translator)
+                      translator, step_size)
     log(f'training {arm}: {cfg.train_cfg.max_iters} iterations '
         f'(losses every {cfg.default_hooks.logger.interval}) ...')
     start = time.time()

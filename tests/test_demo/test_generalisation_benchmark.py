@@ -6,11 +6,13 @@ import json
 import numpy as np
 import pytest
 
+from mmasm.demo import asm_hook_config, demo_config
 from mmasm.demo.domains import make_demo_domains
 from tools.benchmarks.generalisation import (Run, bootstrap_interval, grid,
                                              paired_differences, run_grid)
 from tools.benchmarks.generalisation.cli import main
 from tools.benchmarks.generalisation.grid import Context, write_result
+from tools.benchmarks.generalisation.recipes import CURRENT, RECIPES
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -50,10 +52,11 @@ def test_a_cached_run_is_not_rerun_and_the_dry_run_lists_the_grid(
     ]
     assert len(runs) == 8 and len(set(runs)) == 8
     done = Run('asm', 'fog', 1)
-    (tmp_path / 'asm' / 'fog' / 'seed1').mkdir(parents=True)
-    write_result(done, str(tmp_path), {'mIoU13': 42.0})
+    cache = tmp_path / CURRENT  # each recipe has its own cache
+    (cache / 'asm' / 'fog' / 'seed1').mkdir(parents=True)
+    write_result(done, str(cache), {'mIoU13': 42.0})
     # nothing to train from (no pair, no domains): only the cache can answer
-    ctx = Context(str(tmp_path), str(tmp_path / 'none'), {}, None)
+    ctx = Context(str(cache), str(tmp_path / 'none'), {}, None)
     assert run_grid([done], ctx)[done]['mIoU13'] == 42.0
     assert main([
         '--dry-run', '--split', 'dev', '--domains', 'day', 'fog', '--arms',
@@ -88,6 +91,7 @@ def test_target_free_arm_trains_once_and_is_tested_on_each_domain(tmp_path):
         str(work), '--num-target-train', '3', '--num-target-val', '2'
     ]
     assert main(args) == 0
+    work = work / CURRENT
     trained = json.loads((work / 'source-only' / 'trained' / 'seed0' /
                           'metrics.json').read_text())
     results = {
@@ -114,3 +118,43 @@ def test_target_free_arm_trains_once_and_is_tested_on_each_domain(tmp_path):
         p.stat().st_mtime_ns for p in sorted(work.rglob('*.json'))
         if p.parent.name == 'seed0'
     ]
+
+
+def test_recipes_compare_their_asm_runs_paired_with_the_current_one(
+        tmp_path, capsys):
+    other = next(name for name in RECIPES if name != CURRENT)
+    scores = {CURRENT: [10.0, 12.0, 11.0], other: [13.0, 15.0, 13.0]}
+    for name, values in scores.items():
+        for seed, value in enumerate(values):
+            run = Run('asm', 'fog', seed)
+            (tmp_path / name / 'asm' / 'fog' /
+             f'seed{seed}').mkdir(parents=True)
+            write_result(run, str(tmp_path / name), {'mIoU13': value})
+    assert main([
+        '--compare-recipes', '--domains', 'fog', 'day', '--work-dir',
+        str(tmp_path)
+    ]) == 0
+    table = (tmp_path / 'recipes_dev.md').read_text()
+    assert f'| {CURRENT} | 3 | 11.00 | 11.00 | - |  |' in table
+    # paired by (domain, seed): differences 3, 3, 2
+    assert f'| {other} | 3 | 13.67 | 13.67 | - | +2.67 [+2.00, +3.00] (n=3)' \
+        in table
+    assert table in capsys.readouterr().out
+
+
+def test_a_recipe_step_size_reaches_every_asm_hook_and_nothing_else(tmp_path):
+    pair = str(tmp_path / 'pair')
+    make_demo_domains(
+        pair,
+        num_source=2,
+        num_target_train=1,
+        num_target_val=1,
+        size=(64, 32))
+    shot = 'leftImg8bit/train/demo/demo_000000_leftImg8bit.png'
+    for arm in ('asm', 'anchored', 'asm-self-training-1shot'):
+        cfg = demo_config(arm, pair, '', shot, 0, step_size=8.0)
+        assert asm_hook_config(cfg).step_size == 8.0
+    assert asm_hook_config(demo_config('asm', pair, '', shot,
+                                       0)).step_size == 1.0
+    plain = demo_config('source-only', pair, '', shot, 0, step_size=8.0)
+    assert 'step_size' not in str(plain.get('custom_hooks', ''))

@@ -18,11 +18,12 @@ import os.path as osp
 import sys
 from typing import List, Optional
 
-from mmasm.demo import DEFAULT_DATA, DEFAULT_RAIN, demo_domains, pretrain_rain
+from mmasm.demo import DEFAULT_DATA, demo_domains, pretrain_rain
 from mmasm.demo.domains import DOMAIN_SPLITS, domain_names, make_target_domains
 from .arms import ARMS, NEEDS_RAIN
 from .grid import Context, execute, grid, plan_lines, read_result
-from .report import report_markdown
+from .recipes import CURRENT, RECIPES
+from .report import recipe_markdown, report_markdown
 
 DEFAULT_DOMAINS_DIR = 'data/demo_domains'
 
@@ -46,7 +47,19 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--arms', nargs='+', default=list(ARMS), choices=list(ARMS))
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--work-dir', default='work_dirs/generalisation')
+    parser.add_argument(
+        '--recipe',
+        choices=list(RECIPES),
+        default=CURRENT,
+        help='the demo RAIN and ASM step size (see recipes.py)')
+    parser.add_argument(
+        '--compare-recipes',
+        action='store_true',
+        help="compare the recipes' cached ASM runs on the split and exit")
+    parser.add_argument(
+        '--work-dir',
+        default='work_dirs/generalisation',
+        help='each recipe caches its runs in WORK_DIR/<recipe>/')
     parser.add_argument(
         '--pair',
         default=DEFAULT_DATA,
@@ -57,8 +70,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='the target domains (rendered if missing)')
     parser.add_argument(
         '--rain-dir',
-        default=osp.dirname(DEFAULT_RAIN),
-        help='the demo RAIN (pretrained there if missing)')
+        default=None,
+        help="the recipe's demo RAIN (pretrained there if missing; "
+        'default WORK_DIR/<recipe>/rain)')
     parser.add_argument('--num-target-train', type=int, default=20)
     parser.add_argument('--num-target-val', type=int, default=50)
     parser.add_argument(
@@ -88,10 +102,15 @@ def prepare(args: argparse.Namespace, domains) -> Context:
         args.num_target_train,
         args.num_target_val,
         skip_existing=True)
-    needs_rain = any(arm in NEEDS_RAIN for arm in args.arms)
-    rain = pretrain_rain(args.rain_dir, args.pair) if needs_rain else None
+    recipe = RECIPES[args.recipe]
+    rain = None
+    if any(arm in NEEDS_RAIN for arm in args.arms):
+        rain = pretrain_rain(
+            args.rain_dir or osp.join(args.work_dir, 'rain'),
+            args.pair,
+            config=recipe.rain_config)
     return Context(args.work_dir, args.pair, folders, rain, args.max_steps,
-                   args.lrm_iters)
+                   args.lrm_iters, recipe.step_size)
 
 
 def write_report(work_dir: str, results: dict, split: str, domains) -> str:
@@ -100,6 +119,24 @@ def write_report(work_dir: str, results: dict, split: str, domains) -> str:
         f.write(text)
     with open(osp.join(work_dir, f'results_{split}.json'), 'w') as f:
         json.dump([r for r in results.values()], f, indent=1)
+    return text
+
+
+def write_recipe_comparison(work_dir: str, split: str, domains) -> str:
+    """The recipes' ASM scores side by side, from their caches, written to
+    ``WORK_DIR/recipes_<split>.md``."""
+    runs = grid(['asm'], domains, [0, 1, 2])
+    results = {
+        name: {
+            run: result
+            for run in runs
+            if (result := read_result(run, osp.join(work_dir, name)))
+        }
+        for name in RECIPES
+    }
+    text = recipe_markdown(results, split, domains, CURRENT)
+    with open(osp.join(work_dir, f'recipes_{split}.md'), 'w') as f:
+        f.write(text)
     return text
 
 
@@ -117,6 +154,10 @@ def split_domains(split: str, only: Optional[List[str]]) -> tuple:
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     domains = split_domains(args.split, args.domains)
+    if args.compare_recipes:
+        print(write_recipe_comparison(args.work_dir, args.split, domains))
+        return 0
+    args.work_dir = osp.join(args.work_dir, args.recipe)
     runs = grid(args.arms, domains, args.seeds)
     if args.dry_run:
         print('\n'.join(plan_lines(runs, args.work_dir)))

@@ -128,6 +128,7 @@ class Context:
     rain: Optional[str]
     max_steps: Optional[int] = None
     lrm_iters: Optional[int] = None
+    step_size: Optional[float] = None
 
     def one_shot(self, domain: str, seed: int) -> str:
         """Seed ``seed``'s one-shot image of ``domain`` (or, for
@@ -144,8 +145,15 @@ def train_target_free(run: Run, ctx: Context) -> str:
     folder = run.trained_folder(ctx.work_dir)
     checkpoint = last_checkpoint(folder)
     if checkpoint is None:
-        train_arm(run.arm, folder, ctx.pair, ctx.rain or '',
-                  ctx.one_shot(None, run.seed), run.seed, ctx.max_steps)
+        train_arm(
+            run.arm,
+            folder,
+            ctx.pair,
+            ctx.rain or '',
+            ctx.one_shot(None, run.seed),
+            run.seed,
+            ctx.max_steps,
+            step_size=ctx.step_size)
         checkpoint = last_checkpoint(folder)
     return checkpoint
 
@@ -157,8 +165,14 @@ def execute(run: Run, ctx: Context) -> dict:
     folder = run.folder(ctx.work_dir)
     if run.arm in TARGET_FREE:
         checkpoint = train_target_free(run, ctx)
-        cfg = demo_config(run.arm, data, ctx.rain or '', shot, run.seed,
-                          ctx.max_steps)
+        cfg = demo_config(
+            run.arm,
+            data,
+            ctx.rain or '',
+            shot,
+            run.seed,
+            ctx.max_steps,
+            step_size=ctx.step_size)
         metrics = evaluate_checkpoint(cfg, checkpoint, folder)
         metrics['checkpoint'] = osp.relpath(checkpoint, ctx.work_dir)
     else:
@@ -166,7 +180,8 @@ def execute(run: Run, ctx: Context) -> dict:
                                       ctx.lrm_iters,
                                       run.arm) if run.arm in LRM_ARMS else None
         _, metrics = train_arm(run.arm, folder, data, ctx.rain or '', shot,
-                               run.seed, ctx.max_steps, translator)
+                               run.seed, ctx.max_steps, translator,
+                               ctx.step_size)
     metrics.update(one_shot_image=shot, seconds=round(time.time() - start, 1))
     return write_result(run, ctx.work_dir, metrics)
 

@@ -66,3 +66,26 @@ def report_markdown(results: dict, split: str, domains: Sequence[str]) -> str:
         'both arms finished (10000 resamples, seed 0).', '',
         *arm_table(scores, domains), '', *neighbour_table(scores), ''
     ])
+
+
+def recipe_markdown(results: Dict[str, dict], split: str,
+                    domains: Sequence[str], current: str) -> str:
+    """The dev rule's table: per recipe (``{name: {Run: result}}``) the ASM
+    mean over ``domains`` and seeds, each domain's mean, and the paired
+    difference to the ``current`` recipe."""
+    scores = {name: scores_of(r).get('asm', {}) for name, r in results.items()}
+    lines = [
+        f'# Demo recipes: ASM {METRIC} on the {split} domains', '',
+        '| recipe | runs | mean | ' + ' | '.join(domains) +
+        f' | vs {current}, 95 % CI |', '|---' * (4 + len(domains)) + '|'
+    ]
+    for name, cells in scores.items():
+        per_domain = [[v for (d, _), v in cells.items() if d == domain]
+                      for domain in domains]
+        means = [f'{np.mean(v):.2f}' if v else '-' for v in per_domain]
+        mean = f'{np.mean(list(cells.values())):.2f}' if cells else '-'
+        versus = '' if name == current else interval_text(
+            cells, scores[current])
+        lines.append(f'| {name} | {len(cells)} | {mean} | ' +
+                     ' | '.join(means) + f' | {versus} |')
+    return '\n'.join(lines + [''])
