@@ -216,6 +216,31 @@ def finish_tool(process, log_path, timeout=240):
     return log
 
 
+def train_in_sequence(runs, log_path, ranks=1, timeout=600):
+    """``tools/train.py`` runs (each a list of its arguments) one after
+    another in one process, or on the same CPU ranks of one torchrun launch
+    (``ranks`` > 1), through tests/data/train_in_sequence.py (torch, mmseg
+    and mmasm imported once per process); the launch's log."""
+    driver = DATA_DIR / 'train_in_sequence.py'
+    args, launcher = [sys.executable, driver], []
+    if ranks > 1:
+        args = [
+            sys.executable, '-m', 'torch.distributed.run', '--nnodes=1',
+            f'--nproc_per_node={ranks}', '--master_addr=127.0.0.1',
+            f'--master_port={free_port()}', driver
+        ]
+        launcher = ['--launcher', 'pytorch']
+    for run in runs:
+        args += [*run, *launcher, ':::']
+    return finish_tool(start_tool(args, log_path), log_path, timeout=timeout)
+
+
+def run_log(work_dir):
+    """The text log rank 0 wrote for the newest run in ``work_dir`` (a run's
+    log folder is named after its start time)."""
+    return sorted(Path(work_dir).glob('*/*.log'))[-1].read_text()
+
+
 def save_random_rain(path, seed=0, encoder_tap='relu4_1'):
     """A He-initialised random RAIN (encoder ending at ``encoder_tap``)
     saved as a state dict, with a decoder output layer scaled so that

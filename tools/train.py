@@ -22,15 +22,21 @@ from mmasm.utils import (build_runner, distributed_session, load_mmseg_tool,
 from mmasm.utils.work_dir_lock import lock_work_dir
 
 
-def main():
-    register_config_packages()
+def train():
+    """Train what this process's command line (``sys.argv``) names, in the
+    process group the caller manages (joined by the runner if none)."""
     args = load_mmseg_tool('train').parse_args()
     cfg = tool_config(args)
     use_safe_checkpoint_loader(
         cfg)  # no arbitrary pickles; cfg.trusted_checkpoints
     lock_work_dir(cfg.work_dir)  # one run per work dir
+    build_runner(cfg).train()
+
+
+def main():
+    register_config_packages()
     with distributed_session():
-        build_runner(cfg).train()
+        train()
 
 
 if __name__ == '__main__':

@@ -10,13 +10,10 @@ kind by adding one. The checkpoint at iteration 2 is the same whether the
 run was later killed or not, so resuming from the full run's is the killed
 run's resume.
 """
-import sys
-
 import pytest
 import torch
 from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, data_root_overrides,
-                   finish_tool, free_port, save_random_rain, start_tool,
-                   write_cityscapes)
+                   save_random_rain, train_in_sequence, write_cityscapes)
 
 from mmasm.utils import load_tensor_file
 
@@ -153,30 +150,34 @@ def files(tmp_path_factory):
         style=str(root / 'cityscapes' / 'leftImg8bit' / 'val'))
 
 
-def dist_train(config, work_dir, *flags):
-    log_path = work_dir.parent / f'{work_dir.name}.log'
-    process = start_tool([
-        'bash', REPO_ROOT / 'tools' / 'dist_train.sh', config, '2',
-        '--work-dir', work_dir, *flags
-    ],
-                         log_path,
-                         PYTHON=sys.executable,
-                         PORT=str(free_port()))
-    return finish_tool(process, log_path)
+@pytest.fixture(scope='module')
+def all_runs(files, tmp_path_factory):
+    """For every kind, an uninterrupted 2-rank run and one resumed from its
+    iter_2.pth, all in one torchrun launch (in this order)."""
+    root = tmp_path_factory.mktemp('runs')
+    runs = []
+    for kind, lines in MODEL_KINDS.items():
+        config = root / f'{kind}.py'
+        config.write_text('\n'.join(lines(files)) + DISTRIBUTED)
+        full, resumed = root / kind / 'full', root / kind / 'resumed'
+        runs += [[config, '--work-dir', full],
+                 [
+                     config, '--work-dir', resumed, '--resume',
+                     '--cfg-options',
+                     f'load_from={full / f"iter_{RESUME_AT}.pth"}'
+                 ]]
+    train_in_sequence(runs, root / 'train.log', ranks=2)
+    return root
 
 
-@pytest.fixture(scope='module', params=sorted(MODEL_KINDS))
-def runs(request, files, tmp_path_factory):
-    """An uninterrupted 2-rank run and one resumed from its iter_2.pth."""
-    root = tmp_path_factory.mktemp(request.param)
-    config = root / f'{request.param}.py'
-    config.write_text('\n'.join(MODEL_KINDS[request.param](files)) +
-                      DISTRIBUTED)
-    full, resumed = root / 'full', root / 'resumed'
-    dist_train(config, full)
-    dist_train(config, resumed, '--resume', '--cfg-options',
-               f'load_from={full / f"iter_{RESUME_AT}.pth"}')
-    return dict(kind=request.param, full=full, resumed=resumed)
+@pytest.fixture(params=sorted(MODEL_KINDS))
+def runs(request, all_runs):
+    """A kind's uninterrupted run and the one resumed from its iter_2.pth."""
+    kind = request.param
+    return dict(
+        kind=kind,
+        full=all_runs / kind / 'full',
+        resumed=all_runs / kind / 'resumed')
 
 
 def state_dict(path):

@@ -1,0 +1,46 @@
+"""Several ``tools/train.py`` runs one after another in the same processes
+(one torchrun launch, one process group), for tests that need many short
+distributed runs; each process imports torch, mmseg and mmasm once::
+
+    python -m torch.distributed.run --nproc_per_node=2 train_in_sequence.py \\
+        CFG_A --work-dir A --launcher pytorch ::: CFG_B --work-dir B ...
+
+Each run is ``tools/train.py``'s (same parser, config, checkpoint loader,
+work dir lock and runner); the ranks leave the process group after the last
+run, as ``tools/train.py`` does after its only one.
+"""
+import sys
+import time
+
+from mmasm.utils import distributed_session, register_config_packages
+from tools.train import train
+
+SEPARATOR = ':::'
+
+
+def split_runs(args):
+    """``A ::: B ::: C`` -> ``[A, B, C]`` (each a list of arguments)."""
+    runs = [[]]
+    for arg in args:
+        if arg == SEPARATOR:
+            runs.append([])
+        else:
+            runs[-1].append(arg)
+    return [run for run in runs if run]
+
+
+def main():
+    register_config_packages()
+    program = sys.argv[0]
+    with distributed_session():
+        for run in split_runs(sys.argv[1:]):
+            # mmengine names a run's logger, visualizer and message hub
+            # after its config and start second: two runs of one config
+            # must not start within the same second
+            time.sleep(1.0 - time.time() % 1.0 + 0.01)
+            sys.argv = [program, *run]
+            train()
+
+
+if __name__ == '__main__':
+    main()
