@@ -3,10 +3,11 @@ would create a marker file) is refused, with a message naming the refused
 global and the opt-in, on every path by which mmasm loads a checkpoint:
 ``tools/test.py``, ``tools/train.py --resume`` and ``load_from`` (each
 tool's ``main`` in this process), the RAIN / LRM / VGG loaders and the RAIN
-converter. The opt-in
+converter (its command line in a fresh process too). The opt-in
 (``trusted_checkpoints``) unpickles fully."""
 import os
 import re
+import sys
 
 import pytest
 import torch
@@ -19,8 +20,12 @@ from mmasm.models.lrm import VGGFeatures, load_lrm_translator
 from mmasm.models.rain import load_rain_checkpoint
 from mmasm.utils import load_tensor_file, use_safe_checkpoint_loader
 from mmasm.utils.checkpoint import _trusted
+from tools import convert_rain_weights
+from tools import test as tool_test
+from tools import train as tool_train
 
 REFUSAL = r'refused to unpickle posix.system(.|\n)*trusted_checkpoints'
+CONVERTER_REFUSAL = r'refused to unpickle posix.system.*--trusted'
 
 
 class RunsCode:
@@ -67,34 +72,43 @@ def test_mmasm_loaders_refuse_and_say_why(evil):
     assert not evil['marker'].exists()
 
 
-def test_the_converter_refuses(evil):
+def test_the_converter_refuses(evil, monkeypatch):
+    """``convert`` as a user runs it (a fresh process exiting non-zero with
+    the message), ``export`` through the tool's ``main`` in this process."""
     out = str(evil['path'].parent / 'out.pth')
-    for args in (['convert', '--vgg',
-                  str(evil['path']), '--out',
-                  out], ['export', str(evil['path']), out]):
-        result = run_tool('convert_rain_weights.py', *args)
-        assert result.returncode != 0
-        assert re.search(r'refused to unpickle posix.system.*--trusted',
-                         result.stderr)
+    result = run_tool('convert_rain_weights.py', 'convert', '--vgg',
+                      evil['path'], '--out', out)
+    assert result.returncode != 0
+    assert re.search(CONVERTER_REFUSAL, result.stderr), result.stderr[-2000:]
+    monkeypatch.setattr(
+        sys, 'argv',
+        ['convert_rain_weights.py', 'export',
+         str(evil['path']), out])
+    with pytest.raises(ValueError, match=CONVERTER_REFUSAL):
+        convert_rain_weights.main()
     assert not evil['marker'].exists()
 
 
 @pytest.mark.parametrize(
     'tool, flags', [
-        ('test.py', ['{evil}']),
-        ('train.py', ['--resume', '--cfg-options', 'load_from={evil}']),
-        ('train.py', ['--cfg-options', 'load_from={evil}']),
+        (tool_test, ['{evil}']),
+        (tool_train, ['--resume', '--cfg-options', 'load_from={evil}']),
+        (tool_train, ['--cfg-options', 'load_from={evil}']),
     ],
     ids=['test', 'resume', 'load_from'])
 def test_the_tools_refuse_every_runner_path(tool, flags, evil, cityscapes_root,
-                                            tmp_path):
-    """As a user runs them: a fresh process per tool."""
+                                            tmp_path, monkeypatch,
+                                            mmengine_loaders):
+    """Each tool's ``main`` in this process, with a user's command line."""
     config = write_tiny_segformer_config(tmp_path / 'cfg.py', cityscapes_root)
-    result = run_tool(tool, config,
-                      *(flag.format(evil=evil['path']) for flag in flags),
-                      '--work-dir', tmp_path / 'work')
-    assert result.returncode != 0
-    assert re.search(REFUSAL, result.stderr), result.stderr[-2000:]
+    monkeypatch.setattr(sys, 'argv', [
+        tool.__file__,
+        str(config), *(flag.format(evil=evil['path'])
+                       for flag in flags), '--work-dir',
+        str(tmp_path / 'work')
+    ])
+    with pytest.raises(ValueError, match=REFUSAL):
+        tool.main()
     assert not evil['marker'].exists()
 
 
