@@ -6,13 +6,42 @@ Helpers and the tiny SegFormer config live in tests/utils.py
 import pytest
 import torch
 from mmengine.registry import init_default_scope
-from utils import write_cityscapes, write_gta5
+from utils import train_in_sequence, write_cityscapes, write_gta5
 
 import mmasm  # noqa: F401
 from mmasm.utils import register_config_packages
 
 # What mmasm's tools do before reading a config: `mmseg::` / `mmasm::` bases.
 register_config_packages()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        'markers', 'two_rank_runs(write=FUNCTION): the test reads the 2-rank '
+        'training runs that write(root) sets up (see two_rank_runs)')
+
+
+@pytest.fixture(scope='session')
+def two_rank_runs(request, tmp_path_factory):
+    """The 2-CPU-rank training runs of every selected test marked
+    ``two_rank_runs(write=write)``, one after another in one torchrun launch
+    (each rank imports torch, mmseg and mmasm once for all of them).
+    ``write(root)`` writes a test's data and configs under ``root`` and
+    returns its runs' ``tools/train.py`` arguments (run in that order);
+    the fixture maps each ``write`` to its ``root``."""
+    writers = []
+    for item in request.session.items:
+        for mark in item.iter_markers('two_rank_runs'):
+            if mark.kwargs['write'] not in writers:
+                writers.append(mark.kwargs['write'])
+    top = tmp_path_factory.mktemp('two_rank_runs')
+    roots, runs = {}, []
+    for index, write in enumerate(writers):
+        roots[write] = top / f'{index}_{write.__name__}'
+        roots[write].mkdir()
+        runs += write(roots[write])
+    train_in_sequence(runs, top / 'train.log', ranks=2, timeout=1800)
+    return roots
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,10 @@
 """CPUDistRunner: train and test on 2 CPU processes under torchrun (gloo).
 
 ``tools/dist_train.sh CFG 2`` runs ``python -m torch.distributed.run
---nproc_per_node=2 tools/train.py CFG --launcher pytorch`` (= torchrun).
+--nproc_per_node=2 tools/train.py CFG --launcher pytorch`` (= torchrun);
+the training runs here are tools/train.py's under torchrun, in the suite's
+one two-rank launch (``two_rank_runs`` in conftest.py), the test runs
+``tools/dist_test.sh``'s.
 """
 import re
 import sys
@@ -11,8 +14,9 @@ import numpy as np
 import pytest
 import torch
 from mmengine.runner import CheckpointLoader
-from utils import (REPO_ROOT, finish_tool, free_port, save_random_rain,
-                   start_tool, write_cityscapes, write_tiny_segformer_config)
+from utils import (REPO_ROOT, finish_tool, free_port, run_log,
+                   save_random_rain, start_tool, write_cityscapes,
+                   write_tiny_segformer_config)
 
 from mmasm.utils import amp_device_available
 
@@ -35,19 +39,15 @@ def dist_tool(script, *args):
 
 
 @pytest.fixture(scope='module')
-def distributed_run(tmp_path_factory):
-    """Data, config and work dir of one 2-process CPU training run."""
-    root = tmp_path_factory.mktemp('distributed')
-    write_cityscapes(root / 'cityscapes', 'train', num_images=4, seed=0)
-    write_cityscapes(root / 'cityscapes', 'val', num_images=2, seed=1)
-    config = write_tiny_segformer_config(root / 'cfg.py', root / 'cityscapes',
-                                         DISTRIBUTED_EXTRA)
+def distributed_run(two_rank_runs):
+    """Data, config, work dir and log of one 2-process CPU training run."""
+    root = two_rank_runs[write_runs] / 'distributed'
     work_dir = root / 'work_dir'
-    log_path = root / 'train.log'
-    args, env = dist_tool('dist_train.sh', config, '2', '--work-dir', work_dir)
-    process = start_tool(args, log_path, **env)
-    log = finish_tool(process, log_path)
-    return dict(root=root, config=config, work_dir=work_dir, log=log)
+    return dict(
+        root=root,
+        config=root / 'cfg.py',
+        work_dir=work_dir,
+        log=run_log(work_dir))
 
 
 def load_rank_state(work_dir, rank, when):
@@ -210,35 +210,55 @@ def lrm_config(root):
     return root / 'cfg.py'
 
 
-@pytest.fixture(
-    scope='module',
-    params=[
-        pytest.param(
-            kind,
-            marks=pytest.mark.skipif(
-                kind == 'asm-amp' and amp_device_available(),
-                reason='bf16 --amp needs a GPU-less machine'))
-        for kind in KIND_CHECKS
-    ])
-def trained_kind(request, tmp_path_factory):
-    """One ``tools/dist_train.sh CFG 2`` run of a segmentor with ASM (in
-    float32, or with ``--amp``), RAIN pretraining or an LRM translator,
-    KIND_ITERS iterations."""
-    kind = request.param
-    root = tmp_path_factory.mktemp(f'dist_{kind}')
-    builders = {
-        'asm': asm_config,
-        'asm-amp': asm_config,
-        'rain': rain_config,
-        'lrm': lrm_config
-    }
-    config = builders[kind](root)
-    log_path = root / 'train.log'
-    flags = ['--amp'] if kind == 'asm-amp' else []
-    args, env = dist_tool('dist_train.sh', config, '2', '--work-dir',
-                          root / 'work_dir', *flags)
-    log = finish_tool(start_tool(args, log_path, **env), log_path)
-    return kind, root / 'work_dir', log
+def distributed_config(root):
+    """The tiny SegFormer on tiny Cityscapes, NUM_ITERS iterations."""
+    write_cityscapes(root / 'cityscapes', 'train', num_images=4, seed=0)
+    write_cityscapes(root / 'cityscapes', 'val', num_images=2, seed=1)
+    return write_tiny_segformer_config(root / 'cfg.py', root / 'cityscapes',
+                                       DISTRIBUTED_EXTRA)
+
+
+KIND_CONFIGS = {
+    'asm': asm_config,
+    'asm-amp': asm_config,
+    'rain': rain_config,
+    'lrm': lrm_config
+}
+
+
+def write_runs(root):
+    """The 2-process runs of this module: ``distributed/`` (the tiny
+    SegFormer) and one per kind (a segmentor with ASM in float32 and with
+    ``--amp``, RAIN pretraining, an LRM translator; KIND_ITERS iterations),
+    each in ``<name>/work_dir``."""
+    builders = dict(distributed=distributed_config, **KIND_CONFIGS)
+    if amp_device_available():  # bf16 --amp needs a GPU-less machine
+        del builders['asm-amp']
+    runs = []
+    for name, build in builders.items():
+        (root / name).mkdir()
+        flags = ['--amp'] if name == 'asm-amp' else []
+        runs.append([
+            build(root / name), '--work-dir', root / name / 'work_dir', *flags
+        ])
+    return runs
+
+
+pytestmark = pytest.mark.two_rank_runs(write=write_runs)
+
+
+@pytest.fixture(params=[
+    pytest.param(
+        kind,
+        marks=pytest.mark.skipif(
+            kind == 'asm-amp' and amp_device_available(),
+            reason='bf16 --amp needs a GPU-less machine'))
+    for kind in KIND_CHECKS
+])
+def trained_kind(request, two_rank_runs):
+    """A kind's work dir and log."""
+    work_dir = two_rank_runs[write_runs] / request.param / 'work_dir'
+    return request.param, work_dir, run_log(work_dir)
 
 
 def name_groups(names):

@@ -1,27 +1,27 @@
-"""Classification ASM on 2 CPU ranks (gloo, ``tools/dist_train.sh``,
-``runner_type='mmasm.CPUDistRunner'`` in an mmpretrain config): both ranks
-end with identical weights."""
-import sys
-
+"""Classification ASM on 2 CPU ranks (gloo, ``tools/train.py --launcher
+pytorch`` under torchrun, ``runner_type='mmasm.CPUDistRunner'`` in an
+mmpretrain config; a run of the suite's one two-rank launch,
+``two_rank_runs`` in conftest.py): both ranks end with identical weights."""
+import pytest
 import torch
-from utils import (REPO_ROOT, finish_tool, free_port, make_tiny_digits,
-                   start_tool)
+from utils import make_tiny_digits, run_log
 
 from mmasm.utils import mmasm_config_root
 
 NUM_ITERS = 2
 
 
-def test_two_cpu_ranks_of_classification_asm_end_identical(tmp_path):
-    digits = make_tiny_digits(tmp_path)
-    config = tmp_path / 'asm_digits_dist.py'
-    root = digits['root']
+def write_run(root):
+    """The digits demo's ASM config on tiny digits, NUM_ITERS iterations on
+    2 ranks (``work_dir``)."""
+    digits = make_tiny_digits(root)
+    config = root / 'asm_digits_dist.py'
     config.write_text(f"""
 _base_ = ['{mmasm_config_root()}/demo_digits/asm_digits.py']
 runner_type = 'mmasm.CPUDistRunner'
 custom_imports = dict(imports=['mmasm', 'rank_state_hook'])
-train_dataloader = dict(batch_size=2, dataset=dict(data_root='{root}'))
-val_dataloader = dict(dataset=dict(data_root='{root}'))
+train_dataloader = dict(batch_size=2, dataset=dict(data_root='{digits['root']}'))
+val_dataloader = dict(dataset=dict(data_root='{digits['root']}'))
 test_dataloader = val_dataloader
 train_cfg = dict(max_iters={NUM_ITERS}, val_interval={NUM_ITERS})
 default_hooks = dict(logger=dict(interval=1))
@@ -31,16 +31,13 @@ custom_hooks = [
     dict(type='mmasm.RankStateDumpHook'),
 ]
 """)
-    work_dir = tmp_path / 'work_dir'
-    log_path = tmp_path / 'train.log'
-    process = start_tool([
-        'bash', REPO_ROOT / 'tools' / 'dist_train.sh', config, '2',
-        '--work-dir', work_dir
-    ],
-                         log_path,
-                         PYTHON=sys.executable,
-                         PORT=str(free_port()))
-    log = finish_tool(process, log_path)
+    return [[config, '--work-dir', root / 'work_dir']]
+
+
+@pytest.mark.two_rank_runs(write=write_run)
+def test_two_cpu_ranks_of_classification_asm_end_identical(two_rank_runs):
+    work_dir = two_rank_runs[write_run] / 'work_dir'
+    log = run_log(work_dir)
     assert f'Iter(train) [{NUM_ITERS}/{NUM_ITERS}]' in log
     assert 'asm_loss_depth1' in log
     states = [

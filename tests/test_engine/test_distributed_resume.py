@@ -8,12 +8,13 @@ function writing a config (tiny SegFormer with plain BN, 2 gloo
 ranks, checkpoints every 2 iterations, deterministic pipeline); add a model
 kind by adding one. The checkpoint at iteration 2 is the same whether the
 run was later killed or not, so resuming from the full run's is the killed
-run's resume.
+run's resume. The runs are tools/train.py's under torchrun, in the suite's
+one two-rank launch (``two_rank_runs`` in conftest.py).
 """
 import pytest
 import torch
 from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, data_root_overrides,
-                   save_random_rain, train_in_sequence, write_cityscapes)
+                   save_random_rain, write_cityscapes)
 
 from mmasm.utils import load_tensor_file
 
@@ -134,11 +135,9 @@ MODEL_KINDS = dict(
     asm=asm_config, ash=ash_config, dacs=dacs_config, hrda=hrda_config)
 
 
-@pytest.fixture(scope='module')
-def files(tmp_path_factory):
+def write_files(root):
     """Cityscapes-layout data, a random RAIN, a one-shot target and a style
     folder."""
-    root = tmp_path_factory.mktemp('resume_data')
     write_cityscapes(root / 'cityscapes', 'train', num_images=4, seed=0)
     write_cityscapes(root / 'cityscapes', 'val', num_images=2, seed=1)
     save_random_rain(root / 'rain.pth')
@@ -150,11 +149,10 @@ def files(tmp_path_factory):
         style=str(root / 'cityscapes' / 'leftImg8bit' / 'val'))
 
 
-@pytest.fixture(scope='module')
-def all_runs(files, tmp_path_factory):
-    """For every kind, an uninterrupted 2-rank run and one resumed from its
-    iter_2.pth, all in one torchrun launch (in this order)."""
-    root = tmp_path_factory.mktemp('runs')
+def write_resume_runs(root):
+    """For every kind, an uninterrupted 2-rank run (``<kind>/full``) and one
+    resumed from its iter_2.pth (``<kind>/resumed``)."""
+    files = write_files(root)
     runs = []
     for kind, lines in MODEL_KINDS.items():
         config = root / f'{kind}.py'
@@ -166,18 +164,18 @@ def all_runs(files, tmp_path_factory):
                      '--cfg-options',
                      f'load_from={full / f"iter_{RESUME_AT}.pth"}'
                  ]]
-    train_in_sequence(runs, root / 'train.log', ranks=2)
-    return root
+    return runs
+
+
+pytestmark = pytest.mark.two_rank_runs(write=write_resume_runs)
 
 
 @pytest.fixture(params=sorted(MODEL_KINDS))
-def runs(request, all_runs):
+def runs(request, two_rank_runs):
     """A kind's uninterrupted run and the one resumed from its iter_2.pth."""
-    kind = request.param
+    kind, root = request.param, two_rank_runs[write_resume_runs]
     return dict(
-        kind=kind,
-        full=all_runs / kind / 'full',
-        resumed=all_runs / kind / 'resumed')
+        kind=kind, full=root / kind / 'full', resumed=root / kind / 'resumed')
 
 
 def state_dict(path):

@@ -1,8 +1,7 @@
 """The ASH model inside mmengine's real Runner on the tiny SegFormer, added
 to that (unmodified) config as the README shows: the three updates,
-checkpoints, resume, bad input and two gloo ranks."""
-import sys
-
+checkpoints, resume, bad input and two gloo ranks (a run of the suite's
+one two-rank launch, ``two_rank_runs`` in conftest.py)."""
 import cv2
 import numpy as np
 import pytest
@@ -11,9 +10,8 @@ from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapperDict
 from mmengine.runner import Runner
-from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, data_root_overrides,
-                   finish_tool, free_port, save_random_rain, start_tool,
-                   write_cityscapes)
+from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, data_root_overrides, run_log,
+                   save_random_rain, write_cityscapes)
 
 from mmasm.models import RAIN
 from mmasm.utils import bgr255_to_rgb01, build_module
@@ -44,9 +42,12 @@ DETERMINISTIC_PIPELINE = [
 
 @pytest.fixture(scope='module')
 def files(tmp_path_factory):
+    return write_files(tmp_path_factory.mktemp('ash_data'))
+
+
+def write_files(root):
     """Cityscapes-layout data, a random RAIN and a style folder (three
     cv2-written images of different sizes, one grayscale in a subfolder)."""
-    root = tmp_path_factory.mktemp('ash_data')
     write_cityscapes(root / 'cityscapes', 'train', num_images=4, seed=0)
     write_cityscapes(root / 'cityscapes', 'val', num_images=2, seed=1)
     save_random_rain(root / 'rain.pth')
@@ -471,7 +472,9 @@ def test_bad_input_fails_before_training(tmp_path, files):
     assert runner.iter == 0 and not list((tmp_path / 'run').glob('*.pth'))
 
 
-def test_two_gloo_ranks_keep_all_three_networks_identical(tmp_path, files):
+def write_two_rank_run(root):
+    """A 3-iteration ASH run on 2 gloo ranks (``work_dir``), with ASH's
+    weights larger than the recipe's (1e-3, 0, 0): every weight moves."""
     extra = """
 runner_type = 'CPUDistRunner'
 custom_imports = dict(imports=['mmasm', 'rank_state_hook'])
@@ -479,23 +482,20 @@ custom_hooks = [dict(type='RankStateDumpHook')]
 train_cfg = dict(max_iters=3, val_interval=100)
 log_level = 'INFO'
 """
-    # ASH's weights larger than the recipe's (1e-3, 0, 0): every weight moves
     config = write_ash_config(
-        tmp_path / 'cfg.py',
-        files,
+        root / 'cfg.py',
+        write_files(root),
         extra,
         ash_adv_weight=1.0,
         content_weight=0.01,
         style_weight=0.01)
-    work_dir, log_path = tmp_path / 'work_dir', tmp_path / 'train.log'
-    process = start_tool([
-        'bash', REPO_ROOT / 'tools' / 'dist_train.sh', config, '2',
-        '--work-dir', work_dir
-    ],
-                         log_path,
-                         PYTHON=sys.executable,
-                         PORT=str(free_port()))
-    log = finish_tool(process, log_path)
+    return [[config, '--work-dir', root / 'work_dir']]
+
+
+@pytest.mark.two_rank_runs(write=write_two_rank_run)
+def test_two_gloo_ranks_keep_all_three_networks_identical(two_rank_runs):
+    work_dir = two_rank_runs[write_two_rank_run] / 'work_dir'
+    log = run_log(work_dir)
     assert 'Iter(train) [3/3]' in log and 'loss_ash_adv' in log and 'disc_loss' in log
 
     def load(name):
