@@ -7,14 +7,11 @@ indices without loading (and augmenting) the skipped samples, so random
 crops / flips after a resume differ from the uninterrupted run's.
 """
 import re
-import sys
 
 import torch
 from mmengine.runner import CheckpointLoader
-from utils import (REPO_ROOT, finish_tool, start_tool,
-                   write_tiny_segformer_config)
+from utils import run_log, train_in_sequence, write_tiny_segformer_config
 
-TRAIN_TOOL = REPO_ROOT / 'tools' / 'train.py'
 STOP_AT = 2
 # No validation; checkpoints every STOP_AT iterations (the tiny config's).
 NO_VALIDATION = 'train_cfg = dict(val_interval=1000)\n'
@@ -25,12 +22,12 @@ DETERMINISTIC_PIPELINE = [
 ]
 
 
-def train(config, work_dir, max_iters, *flags):
-    log_path = work_dir.parent / f'{work_dir.name}_{max_iters}.log'
-    return start_tool([
-        sys.executable, TRAIN_TOOL, config, '--work-dir', work_dir,
-        '--cfg-options', f'train_cfg.max_iters={max_iters}', *flags
-    ], log_path), log_path
+def run(config, work_dir, max_iters, *flags):
+    """tools/train.py's arguments for a run of ``max_iters`` iterations."""
+    return [
+        config, '--work-dir', work_dir, '--cfg-options',
+        f'train_cfg.max_iters={max_iters}', *flags
+    ]
 
 
 def load_state_dict(path):
@@ -50,12 +47,13 @@ def test_resumed_run_reaches_the_uninterrupted_weights(tmp_path,
         NO_VALIDATION,
         train_pipeline=DETERMINISTIC_PIPELINE)
     full_dir, stopped_dir = tmp_path / 'full', tmp_path / 'stopped'
-    full, full_log = train(config, full_dir, 2 * STOP_AT)
-    stopped, stopped_log = train(config, stopped_dir, STOP_AT)
-    finish_tool(stopped, stopped_log)
-    resumed, resumed_log = train(config, stopped_dir, 2 * STOP_AT, '--resume')
-    finish_tool(full, full_log)
-    log = finish_tool(resumed, resumed_log)
+    # the train tool's three runs, one after another in one process
+    train_in_sequence([
+        run(config, full_dir, 2 * STOP_AT),
+        run(config, stopped_dir, STOP_AT),
+        run(config, stopped_dir, 2 * STOP_AT, '--resume')
+    ], tmp_path / 'train.log')
+    log = run_log(stopped_dir)  # the resumed run's
 
     assert logged_train_iters(log) == [STOP_AT + 1, 2 * STOP_AT]
     resumed_state = load_state_dict(stopped_dir / f'iter_{2 * STOP_AT}.pth')

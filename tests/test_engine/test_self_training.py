@@ -9,13 +9,13 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import CheckpointLoader
 from utils import (REPO_ROOT, TINY_SEGFORMER_CFG, finish_tool, free_port,
-                   save_random_rain, start_tool, write_cityscapes, write_gta5)
+                   run_log, save_random_rain, start_tool, train_in_sequence,
+                   write_cityscapes, write_gta5)
 
 from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
 from mmasm.utils import build_runner, unwrap_model
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
-TRAIN_TOOL = REPO_ROOT / 'tools' / 'train.py'
 UDA_BASE = REPO_ROOT / 'configs' / '_base_' / 'uda' / 'dacs.py'
 CROP = "dict(type='RandomCrop', crop_size=(32, 32)), dict(type='RandomFlip', prob=0.5), " \
        "dict(type='PackSegInputs')"
@@ -66,14 +66,6 @@ def write_config(root, name='cfg.py', val_interval=1000, extra=''):
     return root / name
 
 
-def train(config, work_dir, max_iters, *flags, **env):
-    log_path = work_dir.parent / f'{work_dir.name}_{max_iters}.log'
-    return start_tool([
-        sys.executable, TRAIN_TOOL, config, '--work-dir', work_dir,
-        '--cfg-options', f'train_cfg.max_iters={max_iters}', *flags
-    ], log_path, **env), log_path
-
-
 def state_dict(path):
     return CheckpointLoader.load_checkpoint(
         str(path), map_location='cpu')['state_dict']
@@ -88,18 +80,27 @@ def data_root(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def resumed_runs(data_root):
-    """A 4-iteration run, and a run stopped at 2 and resumed to 4."""
+    """A 4-iteration run, and a run stopped at 2 and resumed to 4 (the
+    train tool's three runs, one after another in one process)."""
     config = write_config(data_root, 'resume_cfg.py', val_interval=4)
     full_dir, stopped_dir = data_root / 'full', data_root / 'stopped'
-    full, full_log = train(config, full_dir, 4)
-    stopped, stopped_log = train(config, stopped_dir, 2)
-    finish_tool(stopped, stopped_log)
-    resumed, resumed_log = train(config, stopped_dir, 4, '--resume')
+
+    def run(work_dir, max_iters, *flags):
+        return [
+            config, '--work-dir', work_dir, '--cfg-options',
+            f'train_cfg.max_iters={max_iters}', *flags
+        ]
+
+    train_in_sequence([
+        run(full_dir, 4),
+        run(stopped_dir, 2),
+        run(stopped_dir, 4, '--resume')
+    ], data_root / 'resume.log')
     return dict(
         full_dir=full_dir,
         stopped_dir=stopped_dir,
-        full_log=finish_tool(full, full_log),
-        resumed_log=finish_tool(resumed, resumed_log))
+        full_log=run_log(full_dir),
+        resumed_log=run_log(stopped_dir))
 
 
 def test_train_tool_trains_logs_and_checkpoints_the_teacher(resumed_runs):
