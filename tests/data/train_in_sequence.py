@@ -9,9 +9,11 @@ Each run is ``tools/train.py``'s (same parser, config, checkpoint loader,
 work dir lock and runner); the ranks leave the process group after the last
 run, as ``tools/train.py`` does after its only one.
 """
+import gc
 import sys
 import time
 
+import mmasm  # noqa: F401 (imported before gc.freeze)
 from mmasm.utils import distributed_session, register_config_packages
 from tools.train import train
 
@@ -31,6 +33,9 @@ def split_runs(args):
 
 def main():
     register_config_packages()
+    # the imports' objects (torch, mmseg, mmasm) live until exit: keep them
+    # out of the gc.collect() that each mmengine dataset makes when built
+    gc.freeze()
     program = sys.argv[0]
     with distributed_session():
         for run in split_runs(sys.argv[1:]):
