@@ -7,7 +7,7 @@ import sys
 import time
 
 import torch
-from utils import (REPO_ROOT, finish_tool, start_tool,
+from utils import (REPO_ROOT, start_tool, train_in_sequence,
                    write_tiny_segformer_config)
 
 from mmasm.utils import load_tensor_file
@@ -22,12 +22,12 @@ DETERMINISTIC_PIPELINE = [
 ]
 
 
-def train(config, work_dir, *flags):
-    log_path = work_dir.parent / f'{work_dir.name}_{len(flags)}.log'
+def train(config, work_dir):
+    log_path = work_dir.parent / f'{work_dir.name}.log'
     return start_tool([
         sys.executable, REPO_ROOT / 'tools' / 'train.py', config, '--work-dir',
-        work_dir, *flags
-    ], log_path), log_path
+        work_dir
+    ], log_path)
 
 
 def wait_for(path, process, timeout=240):
@@ -53,19 +53,19 @@ def test_killed_save_keeps_the_previous_checkpoint_and_resume_is_exact(
         extra,
         train_pipeline=DETERMINISTIC_PIPELINE)
     killed_dir = tmp_path / 'killed'
-    killed, _ = train(config, killed_dir)
+    killed = train(config, killed_dir)
     wait_for(flag, killed)
     os.kill(killed.pid, signal.SIGKILL)  # while it saves iter_4.pth
     killed.wait()
-    full, full_log = train(config,
-                           tmp_path / 'full')  # the flag exists: no hang
     assert sorted(p.name for p in killed_dir.glob('*.pth')) == ['iter_2.pth']
     assert (killed_dir / 'last_checkpoint').read_text() == str(killed_dir /
                                                                'iter_2.pth')
     (killed_dir / staging_name('iter_4.pth')).write_bytes(b'half a checkpoint')
-    resumed, resumed_log = train(config, killed_dir, '--resume')
-    finish_tool(full, full_log)
-    finish_tool(resumed, resumed_log)
+    # the uninterrupted run (the flag exists: no hang) and the resume, one
+    # after another in one process
+    train_in_sequence([[config, '--work-dir', tmp_path / 'full'],
+                       [config, '--work-dir', killed_dir, '--resume']],
+                      tmp_path / 'train.log')
 
     assert sorted(p.name
                   for p in killed_dir.glob('*.pth')) == [f'iter_{ITERS}.pth']
