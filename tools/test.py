@@ -39,15 +39,21 @@ class RunnerFromConfig:
         return runner
 
 
-def main():
-    register_config_packages()
+def test():
+    """Test what this process's command line (``sys.argv``) names, in the
+    process group the caller manages (joined by the runner if none)."""
     if ALLOW_FLAG in sys.argv:  # mmasm's flag; mmseg's parser does not know it
         sys.argv.remove(ALLOW_FLAG)
         RunnerFromConfig.allow_partial_load = True
     mmseg_test = load_mmseg_tool('test')
     mmseg_test.Runner = RunnerFromConfig
+    mmseg_test.main()
+
+
+def main():
+    register_config_packages()
     with distributed_session():
-        mmseg_test.main()
+        test()
 
 
 if __name__ == '__main__':

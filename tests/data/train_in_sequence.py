@@ -6,8 +6,9 @@ distributed runs; each process imports torch, mmseg and mmasm once::
         CFG_A --work-dir A --launcher pytorch ::: CFG_B --work-dir B ...
 
 Each run is ``tools/train.py``'s (same parser, config, checkpoint loader,
-work dir lock and runner); the ranks leave the process group after the last
-run, as ``tools/train.py`` does after its only one.
+work dir lock and runner), or ``tools/test.py``'s for a run whose first
+argument is ``test`` (``::: test CFG CHECKPOINT ...``); the ranks leave the
+process group after the last run, as the tools do after their only one.
 """
 import gc
 import sys
@@ -15,6 +16,7 @@ import time
 
 import mmasm  # noqa: F401 (imported before gc.freeze)
 from mmasm.utils import distributed_session, register_config_packages
+from tools.test import test
 from tools.train import train
 
 SEPARATOR = ':::'
@@ -43,8 +45,12 @@ def main():
             # after its config and start second: two runs of one config
             # must not start within the same second
             time.sleep(1.0 - time.time() % 1.0 + 0.01)
-            sys.argv = [program, *run]
-            train()
+            if run[0] == 'test':
+                sys.argv = [program, *run[1:]]
+                test()
+            else:
+                sys.argv = [program, *run]
+                train()
 
 
 if __name__ == '__main__':

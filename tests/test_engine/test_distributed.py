@@ -1,10 +1,10 @@
 """CPUDistRunner: train and test on 2 CPU processes under torchrun (gloo).
 
 ``tools/dist_train.sh CFG 2`` runs ``python -m torch.distributed.run
---nproc_per_node=2 tools/train.py CFG --launcher pytorch`` (= torchrun);
-the training runs here are tools/train.py's under torchrun, in the suite's
-one two-rank launch (``two_rank_runs`` in conftest.py), the test runs
-``tools/dist_test.sh``'s.
+--nproc_per_node=2 tools/train.py CFG --launcher pytorch`` (= torchrun;
+``tools/dist_test.sh`` likewise tools/test.py); the runs here are
+tools/train.py's and tools/test.py's under torchrun, in the suite's one
+two-rank launch (``two_rank_runs`` in conftest.py).
 """
 import re
 import sys
@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 import torch
 from mmengine.runner import CheckpointLoader
-from utils import (REPO_ROOT, finish_tool, free_port, run_log,
-                   save_random_rain, start_tool, write_cityscapes,
-                   write_tiny_segformer_config)
+from utils import (DATA_DIR, REPO_ROOT, run_log, save_random_rain,
+                   write_cityscapes, write_tiny_segformer_config)
 
 from mmasm.utils import amp_device_available
+from tools import test as tool_test
 
 NUM_ITERS = 4
 # The tiny config has SyncBN in its head; nccl in dist_cfg (mmseg's default)
@@ -29,13 +29,6 @@ custom_imports = dict(imports=['mmasm', 'rank_state_hook'])
 custom_hooks = [dict(type='RankStateDumpHook')]
 train_cfg = dict(max_iters={NUM_ITERS}, val_interval={NUM_ITERS})
 """
-
-
-def dist_tool(script, *args):
-    """``tools/dist_{train,test}.sh``: torchrun with 2 processes, a free port
-    and this interpreter."""
-    return ['bash', REPO_ROOT / 'tools' / script, *args], dict(
-        PYTHON=sys.executable, PORT=str(free_port()))
 
 
 @pytest.fixture(scope='module')
@@ -100,24 +93,25 @@ def logged_metrics(log, mode):
     return metrics[-1]
 
 
-def test_distributed_test_matches_single_process(distributed_run):
+def test_distributed_test_matches_single_process(distributed_run, monkeypatch):
+    """``tools/test.py`` on the 2 ranks (a run of the two-rank launch, see
+    ``write_runs``) and in one process (its ``main`` in this process)."""
     root = distributed_run['root']
     checkpoint = distributed_run['work_dir'] / f'iter_{NUM_ITERS}.pth'
-    config = distributed_run['config']
-    test_tool = REPO_ROOT / 'tools' / 'test.py'
-    runs = {
-        'dist': dist_tool('dist_test.sh', config, checkpoint, '2'),
-        'single': ([sys.executable, test_tool, config, checkpoint], {}),
-    }
-    processes = {
-        name:
-        start_tool([*args, '--work-dir', root / f'test_{name}'],
-                   root / f'test_{name}.log', **env)
-        for name, (args, env) in runs.items()
-    }
+    # the tool makes mmengine's loaders weights-only: for this test only
+    monkeypatch.setattr(CheckpointLoader, '_schemes',
+                        dict(CheckpointLoader._schemes))
+    monkeypatch.syspath_prepend(str(DATA_DIR))  # the config's test hook
+    monkeypatch.setattr(sys, 'argv', [
+        'test.py',
+        str(distributed_run['config']),
+        str(checkpoint), '--work-dir',
+        str(root / 'test_single')
+    ])
+    tool_test.main()
     logs = {
-        name: finish_tool(process, root / f'test_{name}.log')
-        for name, process in processes.items()
+        name: run_log(root / f'test_{name}')
+        for name in ('dist', 'single')
     }
     assert 'Iter(test) [1/1]' in logs['dist']  # each rank: 1 of 2 images
     assert 'Iter(test) [2/2]' in logs['single']
@@ -228,9 +222,10 @@ KIND_CONFIGS = {
 
 def write_runs(root):
     """The 2-process runs of this module: ``distributed/`` (the tiny
-    SegFormer) and one per kind (a segmentor with ASM in float32 and with
-    ``--amp``, RAIN pretraining, an LRM translator; KIND_ITERS iterations),
-    each in ``<name>/work_dir``."""
+    SegFormer, then ``tools/test.py`` on its checkpoint) and one per kind
+    (a segmentor with ASM in float32 and with ``--amp``, RAIN pretraining,
+    an LRM translator; KIND_ITERS iterations), each in
+    ``<name>/work_dir``."""
     builders = dict(distributed=distributed_config, **KIND_CONFIGS)
     if amp_device_available():  # bf16 --amp needs a GPU-less machine
         del builders['asm-amp']
@@ -241,6 +236,12 @@ def write_runs(root):
         runs.append([
             build(root / name), '--work-dir', root / name / 'work_dir', *flags
         ])
+        if name == 'distributed':  # tools/test.py on its last checkpoint
+            runs.append([
+                'test', runs[-1][0],
+                root / name / 'work_dir' / f'iter_{NUM_ITERS}.pth',
+                '--work-dir', root / name / 'test_dist'
+            ])
     return runs
 
 
