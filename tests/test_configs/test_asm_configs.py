@@ -11,6 +11,7 @@ from utils import REPO_ROOT, finish_tool, start_tool
 from mmasm.engine.hooks import ASMHook
 from mmasm.models import RAIN
 from mmasm.registry import HOOKS, MODELS
+from tools.convert_datasets import gta5 as convert_gta5
 
 CONFIGS = sorted((REPO_ROOT / 'configs' / 'asm').glob('*.py'))
 FROM_MMSEG = (
@@ -101,10 +102,7 @@ default_hooks = dict(checkpoint=dict(interval=2), logger=dict(interval=1))
 def test_from_mmseg_config_trains_two_iterations(tmp_path, gta5_root,
                                                  cityscapes_root,
                                                  rain_checkpoint):
-    convert = start_tool([
-        sys.executable, REPO_ROOT / 'tools/convert_datasets/gta5.py', gta5_root
-    ], tmp_path / 'convert.log')
-    finish_tool(convert, tmp_path / 'convert.log')
+    convert_gta5.main([str(gta5_root), '--nproc', '1'])  # train ids
     target = next(cityscapes_root.glob('leftImg8bit/train/*/*.png'))
     child = tmp_path / 'tiny_from_mmseg.py'
     child.write_text(
