@@ -11,6 +11,7 @@ argument is ``test`` (``::: test CFG CHECKPOINT ...``); the ranks leave the
 process group after the last run, as the tools do after their only one.
 """
 import gc
+import os.path as osp
 import sys
 import time
 
@@ -33,24 +34,30 @@ def split_runs(args):
     return [run for run in runs if run]
 
 
+def wait_for_a_new_name(run, ended):
+    """mmengine names a run's logger, visualizer and message hub after its
+    config file's stem and start second (rank 0's): a run must not start in
+    the second in which a run of a config with the same stem ended."""
+    stem = osp.splitext(osp.basename(run[0]))[0]
+    if ended.get(stem) == int(time.time()):
+        time.sleep(1.0 - time.time() % 1.0 + 0.01)
+    return stem
+
+
 def main():
     register_config_packages()
     # the imports' objects (torch, mmseg, mmasm) live until exit: keep them
     # out of the gc.collect() that each mmengine dataset makes when built
     gc.freeze()
-    program = sys.argv[0]
+    program, ended = sys.argv[0], {}
     with distributed_session():
         for run in split_runs(sys.argv[1:]):
-            # mmengine names a run's logger, visualizer and message hub
-            # after its config and start second: two runs of one config
-            # must not start within the same second
-            time.sleep(1.0 - time.time() % 1.0 + 0.01)
-            if run[0] == 'test':
-                sys.argv = [program, *run[1:]]
-                test()
-            else:
-                sys.argv = [program, *run]
-                train()
+            tool = test if run[0] == 'test' else train
+            args = run[1:] if tool is test else run
+            stem = wait_for_a_new_name(args, ended)
+            sys.argv = [program, *args]
+            tool()
+            ended[stem] = int(time.time())
 
 
 if __name__ == '__main__':
