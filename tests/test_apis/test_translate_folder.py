@@ -5,11 +5,12 @@ import cv2
 import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
-from utils import add_gta5_extras, run_tool, write_lrm_translator
+from utils import add_gta5_extras, write_lrm_translator
 
 from mmasm.apis import translate_folder
 from mmasm.datasets.transforms import LRMTranslate
 from mmasm.registry import DATASETS
+from tools import translate as tool_translate
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -112,12 +113,15 @@ def test_rejects_bad_input_before_writing(translator_files, gta5_root,
 
 
 def test_tool_translates_a_bare_image_folder(translator_files, gta5_root,
-                                             tmp_path):
+                                             tmp_path, capsys):
     checkpoint, target = translator_files
-    result = run_tool('translate.py', checkpoint, target, gta5_root / 'images',
-                      tmp_path / 'o', '--img-dir', '.', '--labels', 'copy')
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert 'translating 4 images, copying 0 other files' in result.stdout
+    tool_translate.main([
+        checkpoint, target,
+        str(gta5_root / 'images'),
+        str(tmp_path / 'o'), '--img-dir', '.', '--labels', 'copy'
+    ])
+    assert 'translating 4 images, copying 0 other files' in capsys.readouterr(
+    ).out
     assert sorted(p.name for p in (tmp_path / 'o').iterdir()) == [
         f'0000{i}.png' for i in range(1, 5)
     ]
