@@ -8,7 +8,6 @@ import cv2
 import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
-from utils import run_tool
 
 from mmasm.datasets.gta5 import gta5_label_to_train_ids
 from mmasm.demo.domains import (DEMO_TRAIN_IDS, make_demo_domains,
@@ -17,6 +16,7 @@ from mmasm.demo.domains.classes import SKY, train_id_to_label_id_table
 from mmasm.demo.domains.source_style import render_source
 from mmasm.demo.domains.textures import TARGET_TEXTURES
 from mmasm.registry import DATASETS
+from tools import make_demo_domains as tool_make_demo_domains
 
 TINY = dict(num_source=8, num_target_train=3, num_target_val=5, size=(128, 64))
 MICRO = dict(num_source=2, num_target_train=1, num_target_val=2, size=(64, 32))
@@ -265,18 +265,20 @@ def test_style_folder(demo):
     assert np.abs(photo.astype(int) - painted).mean() > 5
 
 
-def test_refuses_to_overwrite_unless_forced(tmp_path):
+def test_refuses_to_overwrite_unless_forced(tmp_path, capsys):
     out = tmp_path / 'out'
     out.mkdir()
     (out / 'mine.txt').write_text('keep me')
     with pytest.raises(FileExistsError, match='--force'):
         make_demo_domains(str(out), **MICRO)
     assert files_under(out) == ['mine.txt']
-    result = run_tool('make_demo_domains.py', out, '--num-source', '2',
-                      '--num-target-train', '1', '--num-target-val', '1',
-                      '--size', '64', '32', '--force', '--preview')
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert 'one-shot target image' in result.stdout
+    status = tool_make_demo_domains.main([
+        str(out), '--num-source', '2', '--num-target-train', '1',
+        '--num-target-val', '1', '--size', '64', '32', '--force', '--preview'
+    ])
+    printed = capsys.readouterr()
+    assert status == 0, printed.err[-3000:]
+    assert 'one-shot target image' in printed.out
     assert not (out / 'mine.txt').exists()
     assert (out / 'meta.json').is_file() and leftovers(tmp_path) == []
     preview = read_rgb(out / 'preview.png')
