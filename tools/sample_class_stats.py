@@ -34,9 +34,9 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def main():
+def main(argv=None):
     register_config_packages()
-    args = parse_args()
+    args = parse_args(argv)
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)

@@ -9,12 +9,13 @@ import pytest
 import torch
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
-from utils import run_tool, write_gta5
+from utils import write_gta5
 
 from mmasm.datasets import (SampleDraw, UDADataset, compute_class_stats,
                             load_class_stats, save_class_stats)
 from mmasm.datasets.gta5 import convert_label_dir, gta5_label_to_train_ids
 from mmasm.registry import DATASETS
+from tools import sample_class_stats as tool_sample_class_stats
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -136,7 +137,8 @@ def test_a_source_without_labels_is_a_clear_error(gta5, cityscapes_root):
         UDADataset(cityscapes, target)
 
 
-def test_class_statistics_tool_counts_each_label(tmp_path, cityscapes_root):
+def test_class_statistics_tool_counts_each_label(tmp_path, cityscapes_root,
+                                                 capsys):
     root = tmp_path / 'gta5_stats'
     train_ids = write_gta5(root, num_images=3, seed=5)
     convert_label_dir(str(root / 'labels'), gta5_label_to_train_ids)
@@ -145,9 +147,8 @@ def test_class_statistics_tool_counts_each_label(tmp_path, cityscapes_root):
         f'train_dataloader = dict(dataset=dict(type="UDADataset", '
         f'source={source_cfg(root)!r}, target={target_cfg(cityscapes_root)!r}))\n'
     )
-    result = run_tool('sample_class_stats.py', config, '--nproc', '2')
-    assert result.returncode == 0, result.stderr
-    assert str(root / 'sample_class_stats.json') in result.stdout
+    tool_sample_class_stats.main([str(config), '--nproc', '2'])
+    assert str(root / 'sample_class_stats.json') in capsys.readouterr().out
     samples = json.loads(
         (root / 'sample_class_stats.json').read_text())['samples']
     assert [s['file'] for s in samples
