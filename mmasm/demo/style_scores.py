@@ -42,7 +42,7 @@ from mmasm.models.utils.segmentor_calls import preprocess, segmentation_logits
 from mmasm.registry import DATASETS, HOOKS, MODELS
 from mmasm.utils import (bgr255_to_rgb01, build_module, load_tensor_file,
                          read_rgb, rgb_grid, seed_generator)
-from mmasm.utils.checkpoint_files import latest_complete_checkpoint
+from mmasm.utils.checkpoint import latest_complete_checkpoint
 from .arms import asm_hook_config, demo_config
 from .benchmark import one_shot_images
 

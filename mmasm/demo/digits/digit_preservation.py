@@ -32,7 +32,7 @@ from mmasm.models.rain.inference import checkpoint_encoder_tap
 from mmasm.registry import HOOKS
 from mmasm.utils import (build_module, load_tensor_file, rgb_grid,
                          seed_generator)
-from mmasm.utils.checkpoint_files import latest_complete_checkpoint
+from mmasm.utils.checkpoint import latest_complete_checkpoint
 from ..arms import asm_hook_config
 from .benchmark import arm_config, digits_pair
 
