@@ -73,7 +73,7 @@ def trained_model(arm: str, bench_dir: str, data: str, rain: str,
     if checkpoint is None:
         raise FileNotFoundError(
             f'no finished {arm!r} run with a checkpoint in {run_dir}: run '
-            f'tools/benchmarks/ablation.py --arms {arm} --seeds {seed} '
+            f'python -m tools.benchmarks.ablation --arms {arm} --seeds {seed} '
             f'--work-dir {bench_dir} first')
     cfg = demo_config(arm, data, rain, one_shot, seed)
     model = build_module(cfg.model, MODELS)

@@ -10,7 +10,7 @@ import torch
 from mmengine.config import Config
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
-from utils import TINY_SEGFORMER_CFG, run_tool, save_random_rain
+from utils import TINY_SEGFORMER_CFG, run_module, run_tool, save_random_rain
 
 from mmasm.apis import trace_search
 from mmasm.demo import (asm_hook_config, demo_config, make_demo_domains,
@@ -178,9 +178,9 @@ def test_benchmark_reports_every_arm_over_seeds_and_reuses_runs(
         run_benchmark(seeds=(0, ), arms=('ASM', ), **options)
     # the tool: finished runs are reused, the report covers the arms asked
     stamp = osp.getmtime(tmp_path / 'asm' / 'seed0' / 'metrics.json')
-    result = run_tool('benchmarks/ablation.py', '--data', data, '--rain-dir',
-                      work / 'rain', '--work-dir', tmp_path, '--seeds', '0',
-                      '1', '--arms', 'asm')
+    result = run_module('tools.benchmarks.ablation', '--data', data,
+                        '--rain-dir', work / 'rain', '--work-dir', tmp_path,
+                        '--seeds', '0', '1', '--arms', 'asm')
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert osp.getmtime(tmp_path / 'asm' / 'seed0' / 'metrics.json') == stamp
     assert 'training' not in result.stdout

@@ -6,7 +6,7 @@ import json
 import cv2
 import pytest
 import torch
-from utils import run_tool, save_random_rain
+from utils import run_module, save_random_rain
 
 from mmasm.demo import demo_config, make_demo_domains
 from mmasm.demo.style_scores import (SCORE_DEPTHS, score_seed, source_batches,
@@ -55,9 +55,9 @@ def finished_runs(tmp_path_factory):
 def test_every_generator_is_scored_by_the_target_supervised_model(
         finished_runs, tmp_path):
     data, rain, bench = finished_runs
-    result = run_tool('benchmarks/label_consistency.py', '--work-dir',
-                      tmp_path, '--bench-dir', bench, '--data', data, '--rain',
-                      rain, '--seeds', '0', '--num-images', '4')
+    result = run_module('tools.benchmarks.label_consistency', '--work-dir',
+                        tmp_path, '--bench-dir', bench, '--data', data,
+                        '--rain', rain, '--seeds', '0', '--num-images', '4')
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     scores = json.loads((tmp_path / 'style_scores.json').read_text())['0']
     names = [

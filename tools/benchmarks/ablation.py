@@ -1,7 +1,7 @@
 """The adaptation benchmark: the arms of the ASM paper's Table 4 (plus ASH,
 LRM and self-training) on the demo domain pair, with several one-shot images (seeds).
 
-    python tools/benchmarks/ablation.py [--seeds 0 1 2] [--arms ...]
+    python -m tools.benchmarks.ablation [--seeds 0 1 2] [--arms ...]
 
 Every arm trains the same small DeepLab-v2 on the same data for the same
 number of optimizer steps (configs in ``mmasm.demo.DEMO_ARMS``; LRM first

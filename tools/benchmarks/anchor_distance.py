@@ -3,7 +3,7 @@
 scale against which the demo's fixed-length ascent steps
 (``configs/_base_/asm/asm_demo_search.py``: ``step_rule='l2'``, 8.0) were set.
 
-    python tools/benchmarks/anchor_distance.py \
+    python -m tools.benchmarks.anchor_distance \
         --rain work_dirs/rain_demo-relu3_1/rain_demo-relu3_1.pth
 """
 import argparse

@@ -3,8 +3,8 @@
 segments source images stylized by each generator (raw source, RAIN random /
 anchored, ASM per search depth, ASH, LRM), scored against the source labels.
 
-    python tools/benchmarks/ablation.py --arms source-only target-supervised ash lrm
-    python tools/benchmarks/label_consistency.py [--seeds 0 1 2]
+    python -m tools.benchmarks.ablation --arms source-only target-supervised ash lrm
+    python -m tools.benchmarks.label_consistency [--seeds 0 1 2]
 
 Reads the benchmark's finished runs in ``--bench-dir``; writes
 ``style_scores.md``, ``style_scores.json`` and one picture per seed

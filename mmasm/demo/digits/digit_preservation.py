@@ -48,8 +48,8 @@ def source_classifier(run_dir: str, data: str, rain: str, one_shot: str):
     if checkpoint is None:
         raise FileNotFoundError(
             f'no finished source-only run with a checkpoint in {run_dir}: run '
-            'tools/benchmarks/digits_ablation.py --arms source-only --seeds 0 first'
-        )
+            'python -m tools.benchmarks.digits_ablation --arms source-only '
+            '--seeds 0 first')
     from mmpretrain.registry import MODELS
     cfg = arm_config('source-only', data, rain, one_shot, 0)
     with DefaultScope.overwrite_default_scope('mmpretrain'):
