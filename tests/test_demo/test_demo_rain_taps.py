@@ -8,10 +8,10 @@ from mmengine.config import Config
 from utils import REPO_ROOT, run_module, save_random_rain
 
 from mmasm.demo import demo_config, make_demo_domains
-from mmasm.demo.style_scores import arm_hook
 from mmasm.models.rain import load_rain_checkpoint
 from mmasm.registry import MODELS
 from mmasm.utils import build_module
+from tools.benchmarks.demo_ablation.style_scores import arm_hook
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 SHOT = 'leftImg8bit/train/demo/demo_000000_000019_leftImg8bit.png'
@@ -74,8 +74,8 @@ def test_anchor_distance_is_the_spread_of_the_first_draws(pair):
     """eps = psi + xi * z with z ~ N(0, I) in 512 dimensions: ||eps - psi||
     concentrates at ||xi||."""
     data, rains = pair
-    result = run_module('tools.benchmarks.anchor_distance', '--data', data,
-                        '--rain', rains['relu3_1'], '--seeds', '0',
+    result = run_module('tools.benchmarks.bench_anchor_distance', '--data',
+                        data, '--rain', rains['relu3_1'], '--seeds', '0',
                         '--num-images', '4')
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     measured = float(

@@ -60,7 +60,7 @@ def test_scores_rains_of_any_tap_and_draws_the_search(trained, tmp_path):
     from mmasm.demo.digits.digit_preservation import (labels_of, predictions,
                                                       source_batches,
                                                       source_classifier)
-    result = run_module('tools.benchmarks.digit_preservation', '--rains',
+    result = run_module('tools.benchmarks.bench_digit_preservation', '--rains',
                         f'relu4_1={trained["rain_relu4_1"]}',
                         f'relu2_1={trained["rain"]}', '--classifier-run',
                         trained['run'], '--data', trained['root'],

@@ -205,8 +205,7 @@ def lrm_config(root):
         f'{KIND_EXTRA}train_dataloader = dict(dataset={dataset!r})\n'
         'model = dict(discriminator=dict(channels=(3, 8, 16, 16, 16, 1)))\n'
         "custom_hooks = [dict(type='RankStateDumpHook'), "
-        "dict(type='WeightsExportHook', filename='lrm_translator.pth')]\n"
-    )
+        "dict(type='WeightsExportHook', filename='lrm_translator.pth')]\n")
     (root / 'cfg.py').write_text(text)
     return root / 'cfg.py'
 

@@ -57,9 +57,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tools.benchmarks.asm_bench_arms import (ARM_RUNNERS, FP32_ARMS, MODELS,
-                                             SEARCH_DEPTH, run_arm,
-                                             write_inputs)
+from tools.benchmarks.side_by_side.asm_arms import (ARM_RUNNERS, FP32_ARMS,
+                                                    MODELS, SEARCH_DEPTH,
+                                                    run_arm, write_inputs)
 
 #: The children run ``python -m`` this module from the repository root.
 REPO_ROOT = Path(__file__).resolve().parents[2]

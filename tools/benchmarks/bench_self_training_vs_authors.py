@@ -30,14 +30,15 @@ from copy import deepcopy
 import numpy as np
 import torch
 
-from tools.benchmarks.st_authors_checks import (optimizer_groups_check,
-                                                rcs_check, schedule_check,
-                                                write_golden)
-from tools.benchmarks.st_authors_configs import config_table
-from tools.benchmarks.st_authors_head import daformer_head_check
-from tools.benchmarks.st_authors_import import AuthorsCode
-from tools.benchmarks.st_authors_step import (AuthorsStep, max_abs, relative,
-                                              replay_draws, teacher_difference)
+from tools.benchmarks.side_by_side.st_authors_checks import (
+    optimizer_groups_check, rcs_check, schedule_check, write_golden)
+from tools.benchmarks.side_by_side.st_authors_configs import config_table
+from tools.benchmarks.side_by_side.st_authors_head import daformer_head_check
+from tools.benchmarks.side_by_side.st_authors_import import AuthorsCode
+from tools.benchmarks.side_by_side.st_authors_step import (AuthorsStep,
+                                                           max_abs, relative,
+                                                           replay_draws,
+                                                           teacher_difference)
 
 TINY_STUDENT = dict(
     type='EncoderDecoder',

@@ -48,7 +48,7 @@ def source_classifier(run_dir: str, data: str, rain: str, one_shot: str):
     if checkpoint is None:
         raise FileNotFoundError(
             f'no finished source-only run with a checkpoint in {run_dir}: run '
-            'python -m tools.benchmarks.digits_ablation --arms source-only '
+            'python -m tools.benchmarks.bench_digits_ablation --arms source-only '
             '--seeds 0 first')
     from mmpretrain.registry import MODELS
     cfg = arm_config('source-only', data, rain, one_shot, 0)

@@ -134,7 +134,7 @@ def run_authors(args, record):
     import torch
 
     from mmasm.utils import bgr255_to_rgb01
-    from tools.benchmarks.asm_authors_loop import AuthorsASMLoop
+    from tools.benchmarks.side_by_side.asm_authors_loop import AuthorsASMLoop
     segmentor = load_segmentor(args)
     loop = AuthorsASMLoop(segmentor, load_rain(args), target_at_crop(args),
                           CAFFE_MEAN, LR, SEARCH_DEPTH, STEP_SIZE,

@@ -1,10 +1,10 @@
-"""tools/benchmarks/gpu_check.py runs its checks tiny on the CPU and writes
+"""tools/benchmarks/bench_gpu_check.py runs its checks tiny on the CPU and writes
 one JSON of figures (the GPU machine runs the same script full size)."""
 import json
 
 import pytest
 
-from tools.benchmarks import gpu_check
+from tools.benchmarks import bench_gpu_check as gpu_check
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 

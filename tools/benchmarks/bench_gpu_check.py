@@ -20,8 +20,8 @@ what it measured:
 
 ``--tiny`` runs everything on the CPU with tiny shapes (the test does)::
 
-    python -m tools.benchmarks.gpu_check --out work_dirs/gpu_check.json
-    python -m tools.benchmarks.gpu_check --tiny --out /tmp/gpu_check.json
+    python -m tools.benchmarks.bench_gpu_check --out work_dirs/gpu_check.json
+    python -m tools.benchmarks.bench_gpu_check --tiny --out /tmp/gpu_check.json
 """
 import argparse
 import json
