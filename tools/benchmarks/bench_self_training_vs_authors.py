@@ -15,14 +15,14 @@ The step check builds one tiny SegFormer student (with dropout and
 DropPath, which both teachers must switch off; the students draw the same
 masks from the same global seed), copies it to both sides,
 and runs ``--iters`` iterations of DAFormer + MIC on the same source /
-target batches and the same random decisions (st_authors_step.py), then
+target batches and the same random decisions (side_by_side/st_authors_step.py), then
 compares pseudo-labels and weights, ClassMix masks, mixed images / labels /
 weights, MIC's masked images, every loss, the student's gradients and the
 EMA teacher. It runs twice: colour jitter off (the same math must agree
 to float rounding) and as drawn (kornia 0.5's jitter against mmasm's).
 Component checks: rare-class sampling, the warm-up + poly schedule, the
 optimizer's parameter groups and the DAFormer head (the authors' forward
-with their weights converted to mmasm's head, st_authors_head.py).
+with their weights converted to mmasm's head, side_by_side/st_authors_head.py).
 """
 import argparse
 from copy import deepcopy
