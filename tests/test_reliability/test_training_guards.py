@@ -18,9 +18,9 @@ from mmengine.runner.checkpoint import CheckpointLoader, get_torch_safe_globals
 from utils import REPO_ROOT, run_tool, tool_env, write_tiny_segformer_config
 
 from mmasm.utils import load_tensor_file, use_safe_checkpoint_loader
-from mmasm.utils.checkpoint_files import latest_complete_checkpoint
-from mmasm.utils.work_dir_lock import (WorkDirInUseError, lock_work_dir,
-                                       unlock_work_dir)
+from mmasm.utils.checkpoint import (WorkDirInUseError,
+                                    latest_complete_checkpoint, lock_work_dir,
+                                    unlock_work_dir)
 
 #: A process that holds a work dir's lock: mmasm's ``work_dir_lock``
 #: module, loaded from its file (standard library only: no torch import).
@@ -32,7 +32,7 @@ HOLD_LOCK = ('import importlib.util, sys, time\n'
              'lock.lock_work_dir(sys.argv[1])\n'
              'print("locked", flush=True)\n'
              'time.sleep(600)\n')
-LOCK_MODULE = REPO_ROOT / 'mmasm' / 'utils' / 'work_dir_lock.py'
+LOCK_MODULE = REPO_ROOT / 'mmasm' / 'utils' / 'checkpoint' / 'work_dir_lock.py'
 
 
 def hold_lock(work_dir):
