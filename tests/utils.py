@@ -182,14 +182,22 @@ def tool_env(**extra):
 def run_tool(path, *args, timeout=240):
     """Run ``python tools/<path> ARGS`` like a user (CPU, one thread); the
     ``CompletedProcess`` (stdout and stderr as text)."""
-    return subprocess.run(
-        [sys.executable,
-         str(REPO_ROOT / 'tools' / path), *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=tool_env(),
-        cwd=REPO_ROOT)
+    return _run([str(REPO_ROOT / 'tools' / path), *args], timeout)
+
+
+def run_module(module, *args, timeout=240):
+    """Run ``python -m <module> ARGS`` from the repository root, as the
+    benchmark scripts are run (``tools.benchmarks.<name>``)."""
+    return _run(['-m', module, *args], timeout)
+
+
+def _run(args, timeout):
+    return subprocess.run([sys.executable, *map(str, args)],
+                          capture_output=True,
+                          text=True,
+                          timeout=timeout,
+                          env=tool_env(),
+                          cwd=REPO_ROOT)
 
 
 def start_tool(args, log_path, **env):

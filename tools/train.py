@@ -19,7 +19,7 @@ run (``NonFiniteCheckHook``).
 from mmasm.utils import (build_runner, distributed_session, load_mmseg_tool,
                          register_config_packages, tool_config,
                          use_safe_checkpoint_loader)
-from mmasm.utils.work_dir_lock import lock_work_dir
+from mmasm.utils.checkpoint import lock_work_dir
 
 
 def train():

@@ -16,5 +16,5 @@ custom_hooks = [
         interval=1000,
         num_images=4,
         num_random=2),
-    dict(type='RAINExportHook', filename='rain_final.pth'),
+    dict(type='WeightsExportHook', filename='rain_final.pth'),
 ]

@@ -75,7 +75,7 @@ default_hooks = dict(
         type='CheckpointHook', by_epoch=False, interval=1000,
         max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'))
-custom_hooks = [dict(type='LRMExportHook', filename='lrm_translator.pth')]
+custom_hooks = [dict(type='WeightsExportHook', filename='lrm_translator.pth')]
 visualizer = dict(
     type='Visualizer',
     _delete_=True,

@@ -17,5 +17,5 @@ custom_hooks = [
     dict(
         type='RAINVisualizationHook', interval=500, num_images=2,
         num_random=2),
-    dict(type='RAINExportHook', filename='rain_demo.pth'),
+    dict(type='WeightsExportHook', filename='rain_demo.pth'),
 ]

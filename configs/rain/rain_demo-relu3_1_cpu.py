@@ -14,5 +14,5 @@ custom_hooks = [
     dict(
         type='RAINVisualizationHook', interval=500, num_images=2,
         num_random=2),
-    dict(type='RAINExportHook', filename=f'rain_demo-{encoder_tap}.pth'),
+    dict(type='WeightsExportHook', filename=f'rain_demo-{encoder_tap}.pth'),
 ]

@@ -34,5 +34,5 @@ custom_hooks = [
     dict(
         type='RAINVisualizationHook', interval=600, num_images=2,
         num_random=2),
-    dict(type='RAINExportHook', filename='rain_digits.pth'),
+    dict(type='WeightsExportHook', filename='rain_digits.pth'),
 ]

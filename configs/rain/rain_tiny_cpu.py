@@ -29,5 +29,5 @@ custom_hooks = [
     dict(
         type='RAINVisualizationHook', interval=100, num_images=2,
         num_random=2),
-    dict(type='RAINExportHook', filename='rain_final.pth'),
+    dict(type='WeightsExportHook', filename='rain_final.pth'),
 ]

@@ -1,8 +1,10 @@
 """The demo pair's arms: one segmentor config each, pointed at a pair,
-a RAIN, a one-shot image and (for LRM) a translator."""
+a RAIN, a one-shot image (seed ``s`` -> :func:`one_shot_images`) and (for
+LRM) a translator."""
+import glob
 import json
 import os.path as osp
-from typing import Optional
+from typing import Dict, Optional, Sequence
 
 from mmengine.config import Config
 
@@ -46,6 +48,24 @@ ARM_LABELS = {
 #: where the demo configs expect the pair and the RAIN weights
 DEFAULT_DATA = 'data/demo'
 DEFAULT_RAIN = 'work_dirs/quickstart/rain/rain_demo.pth'
+
+
+def one_shot_images(data: str, meta: dict,
+                    seeds: Sequence[int]) -> Dict[int, str]:
+    """Seed ``s`` -> the ``s``-th target train image (relative to the target
+    root); seed 0 is the pair's own one-shot image."""
+    target = osp.join(data, 'target')
+    files = sorted(
+        glob.glob(osp.join(target, 'leftImg8bit', 'train', '*', '*.png')))
+    first = meta['target']['one_shot_image']
+    files = [osp.relpath(f, target) for f in files]
+    files.remove(first)
+    ordered = [first] + files
+    if max(seeds) >= len(ordered):
+        raise ValueError(
+            f'seed {max(seeds)} needs {max(seeds) + 1} target train images, '
+            f'{target} has {len(ordered)}')
+    return {s: ordered[s] for s in seeds}
 
 
 def config_path(relative: str) -> str:

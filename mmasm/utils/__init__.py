@@ -1,6 +1,6 @@
 from .batch import bgr255_to_rgb01, make_style_batch, rgb01_to_bgr255
-from .checkpoint import is_trusted, load_tensor_file, trust_checkpoints
-from .checkpoint_loader import use_safe_checkpoint_loader
+from .checkpoint import (is_trusted, load_tensor_file, trust_checkpoints,
+                         use_safe_checkpoint_loader)
 from .config_packages import mmasm_config_root, register_config_packages
 from .image_grid import rgb_grid
 from .image_io import (IMG_EXTENSIONS, MIN_IMAGE_SIZE, bgr_uint8_to_rgb01,

@@ -11,7 +11,7 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 from torch import distributed as torch_dist
 
-from .checkpoint_files import latest_complete_checkpoint
+from .checkpoint import latest_complete_checkpoint
 
 
 def load_mmseg_tool(name: str) -> ModuleType:

@@ -5,13 +5,13 @@ import re
 
 import pytest
 from mmengine.config import Config
-from utils import REPO_ROOT, run_tool, save_random_rain
+from utils import REPO_ROOT, run_module, save_random_rain
 
 from mmasm.demo import demo_config, make_demo_domains
-from mmasm.demo.style_scores import arm_hook
 from mmasm.models.rain import load_rain_checkpoint
 from mmasm.registry import MODELS
 from mmasm.utils import build_module
+from tools.benchmarks.demo_ablation.style_scores import arm_hook
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 SHOT = 'leftImg8bit/train/demo/demo_000000_000019_leftImg8bit.png'
@@ -26,7 +26,7 @@ def test_demo_rain_tap_configs_change_only_the_tap(tap, channels):
     # relu2_1 is the demo's RAIN: exported where the demo configs expect it
     filename = 'rain_demo.pth' if tap == 'relu2_1' else f'rain_demo-{tap}.pth'
     assert cfg.pop('custom_hooks')[-1] == dict(
-        type='RAINExportHook', filename=filename)
+        type='WeightsExportHook', filename=filename)
     default.pop('custom_hooks')
     cfg.pop('encoder_tap')
     assert cfg == default  # data, crops, batch, warm-up, pixel term, schedule
@@ -74,9 +74,9 @@ def test_anchor_distance_is_the_spread_of_the_first_draws(pair):
     """eps = psi + xi * z with z ~ N(0, I) in 512 dimensions: ||eps - psi||
     concentrates at ||xi||."""
     data, rains = pair
-    result = run_tool('benchmarks/anchor_distance.py', '--data', data,
-                      '--rain', rains['relu3_1'], '--seeds', '0',
-                      '--num-images', '4')
+    result = run_module('tools.benchmarks.bench_anchor_distance', '--data',
+                        data, '--rain', rains['relu3_1'], '--seeds', '0',
+                        '--num-images', '4')
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     measured = float(
         re.search(r'seed 0: mean anchor distance ([\d.]+)', result.stdout)[1])

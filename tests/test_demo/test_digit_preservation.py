@@ -7,7 +7,7 @@ import cv2
 import pytest
 import torch
 from mmengine.config import Config
-from utils import make_tiny_digits, run_tool
+from utils import make_tiny_digits, run_module
 
 from mmasm.apis import train_config
 from mmasm.utils import mmasm_config_root
@@ -60,11 +60,11 @@ def test_scores_rains_of_any_tap_and_draws_the_search(trained, tmp_path):
     from mmasm.demo.digits.digit_preservation import (labels_of, predictions,
                                                       source_batches,
                                                       source_classifier)
-    result = run_tool('benchmarks/digit_preservation.py', '--rains',
-                      f'relu4_1={trained["rain_relu4_1"]}',
-                      f'relu2_1={trained["rain"]}', '--classifier-run',
-                      trained['run'], '--data', trained['root'],
-                      '--num-images', '40', '--out', tmp_path)
+    result = run_module('tools.benchmarks.bench_digit_preservation', '--rains',
+                        f'relu4_1={trained["rain_relu4_1"]}',
+                        f'relu2_1={trained["rain"]}', '--classifier-run',
+                        trained['run'], '--data', trained['root'],
+                        '--num-images', '40', '--out', tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     results = json.loads((tmp_path / 'digit_preservation.json').read_text())
     model = source_classifier(trained['run'], trained['root'], trained['rain'],

@@ -6,15 +6,17 @@ import json
 import cv2
 import pytest
 import torch
-from utils import run_tool, save_random_rain
+from utils import run_module, save_random_rain
 
 from mmasm.demo import demo_config, make_demo_domains
-from mmasm.demo.style_scores import (SCORE_DEPTHS, score_seed, source_batches,
-                                     trained_model)
 from mmasm.evaluation.label_consistency import LabelConsistencyScore
 from mmasm.models.lrm import LRMTranslator, save_lrm_translator
 from mmasm.registry import MODELS
 from mmasm.utils import build_module
+from tools.benchmarks.demo_ablation.style_scores import (SCORE_DEPTHS,
+                                                         score_seed,
+                                                         source_batches,
+                                                         trained_model)
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 SHOT = 'leftImg8bit/train/demo/demo_000000_000019_leftImg8bit.png'
@@ -55,9 +57,10 @@ def finished_runs(tmp_path_factory):
 def test_every_generator_is_scored_by_the_target_supervised_model(
         finished_runs, tmp_path):
     data, rain, bench = finished_runs
-    result = run_tool('benchmarks/label_consistency.py', '--work-dir',
-                      tmp_path, '--bench-dir', bench, '--data', data, '--rain',
-                      rain, '--seeds', '0', '--num-images', '4')
+    result = run_module('tools.benchmarks.bench_label_consistency',
+                        '--work-dir', tmp_path, '--bench-dir', bench, '--data',
+                        data, '--rain', rain, '--seeds', '0', '--num-images',
+                        '4')
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     scores = json.loads((tmp_path / 'style_scores.json').read_text())['0']
     names = [

@@ -6,6 +6,9 @@ from pathlib import Path
 
 # Repository paths a command may name: tools, configs, requirements, docs.
 PATH_PREFIXES = ('configs/', 'tools/', 'requirements/', 'docs/')
+REPO_ROOT = Path(__file__).resolve().parents[2]
+_MODULE_RUN = r'python3? -m (tools(?:\.\w+)+)'
+
 _FENCE = re.compile(r'^```bash\n(.*?)^```', re.S | re.M)
 _BRACES = re.compile(r'\{([^{}]*,[^{}]*)\}')
 
@@ -41,7 +44,7 @@ def repo_paths(line):
         words = shlex.split(line)
     except ValueError:
         words = line.split()
-    paths = []
+    paths = [module_path(name) for name in re.findall(_MODULE_RUN, line)]
     for word in words:
         word = word.split('=', 1)[-1] if '=' in word else word
         if (word.startswith(PATH_PREFIXES) and '$' not in word
@@ -50,9 +53,19 @@ def repo_paths(line):
     return paths
 
 
+def module_path(module):
+    """The file ``python -m module`` runs (``tools.benchmarks.x`` ->
+    ``tools/benchmarks/x.py``, or a package's ``__main__.py``)."""
+    base = module.replace('.', '/')
+    package_main = f'{base}/__main__.py'
+    return package_main if (REPO_ROOT / base).is_dir() else f'{base}.py'
+
+
 def python_tools(line):
-    """``tools/X.py`` scripts a line runs with python."""
-    return re.findall(r'python3? (tools/[\w/]+\.py)', line)
+    """``tools/X.py`` scripts a line runs with python, and the modules it
+    runs with ``python -m`` (``tools.benchmarks.x``)."""
+    return (re.findall(r'python3? (tools/[\w/]+\.py)', line) +
+            re.findall(_MODULE_RUN, line))
 
 
 def markdown_commands(path: Path):

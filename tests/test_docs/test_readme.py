@@ -32,14 +32,21 @@ def test_parsing_finds_paths_and_tools():
         ```bash
         python tools/a.py configs/x/{b,c}_d.py \\
             --cfg-options k=configs/e.py   # comment tools/z.py
+        python -m tools.benchmarks.bench_x --out work_dirs/x.json
+        python -m tools.benchmarks.generalisation --split dev
         ```
         '''))
     assert len(block) == 1
-    (line, ) = command_lines(block[0])
+    line, module_line, package_line = command_lines(block[0])
     assert repo_paths(line) == [
         'tools/a.py', 'configs/x/b_d.py', 'configs/x/c_d.py', 'configs/e.py'
     ]
     assert python_tools(line) == ['tools/a.py']
+    assert repo_paths(module_line) == ['tools/benchmarks/bench_x.py']
+    assert python_tools(module_line) == ['tools.benchmarks.bench_x']
+    assert repo_paths(package_line) == [
+        'tools/benchmarks/generalisation/__main__.py'
+    ]
 
 
 def test_every_path_in_the_readme_commands_exists():
@@ -58,7 +65,8 @@ def test_every_relative_link_in_the_readme_exists():
 
 
 # One interpreter runs every tool's ``--help`` as ``__main__`` (the imports
-# are paid once); each tool's exit status is reported.
+# are paid once), a script by its path, a ``python -m`` module by its name;
+# each tool's exit status is reported.
 _HELP_ALL = '''
 import contextlib, io, json, runpy, sys
 codes = {}
@@ -67,7 +75,10 @@ for tool in sys.argv[1:]:
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
-            runpy.run_path(tool, run_name='__main__')
+            if '/' in tool:
+                runpy.run_path(tool, run_name='__main__')
+            else:
+                runpy.run_module(tool, run_name='__main__', alter_sys=True)
         codes[tool] = 'returned without exiting'
     except SystemExit as exc:
         codes[tool] = [exc.code or 0, 'usage:' in out.getvalue()]

@@ -11,8 +11,7 @@ from utils import (REPO_ROOT, start_tool, train_in_sequence,
                    write_tiny_segformer_config)
 
 from mmasm.utils import load_tensor_file
-from mmasm.utils.checkpoint_files import (latest_complete_checkpoint,
-                                          staging_name)
+from mmasm.utils.checkpoint import latest_complete_checkpoint, staging_name
 
 ITERS = 4
 DETERMINISTIC_PIPELINE = [

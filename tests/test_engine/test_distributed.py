@@ -182,7 +182,7 @@ def rain_config(root):
         f"_base_ = [{str(REPO_ROOT / 'configs/rain/rain_tiny_cpu.py')!r}]\n"
         f'{KIND_EXTRA}train_dataloader = dict(dataset={dataset!r})\n'
         "custom_hooks = [dict(type='RankStateDumpHook'), "
-        "dict(type='RAINExportHook', filename='rain_final.pth')]\n")
+        "dict(type='WeightsExportHook', filename='rain_final.pth')]\n")
     (root / 'cfg.py').write_text(text)
     return root / 'cfg.py'
 
@@ -198,8 +198,8 @@ def lrm_config(root):
         f"_base_ = [{str(REPO_ROOT / 'configs/lrm/lrm_tiny_demo.py')!r}]\n"
         f'{KIND_EXTRA}train_dataloader = dict(dataset={dataset!r})\n'
         'model = dict(discriminator=dict(channels=(3, 8, 16, 16, 16, 1)))\n'
-        "custom_hooks = [dict(type='RankStateDumpHook'), dict(type='LRMExportHook')]\n"
-    )
+        "custom_hooks = [dict(type='RankStateDumpHook'), "
+        "dict(type='WeightsExportHook', filename='lrm_translator.pth')]\n")
     (root / 'cfg.py').write_text(text)
     return root / 'cfg.py'
 

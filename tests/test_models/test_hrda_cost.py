@@ -1,12 +1,8 @@
 """The GPU cost figures of HRDA run end to end on CPU with tiny shapes
 (the same code a GPU check runs at 1024x1024 with MiT-B5)."""
-import sys
-
 import pytest
-from utils import REPO_ROOT
 
-sys.path.insert(0, str(REPO_ROOT / 'tools' / 'benchmarks'))
-from bench_hrda_cost import hrda_gpu_figures, model_config  # noqa: E402
+from tools.benchmarks.bench_hrda_cost import hrda_gpu_figures, model_config
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 

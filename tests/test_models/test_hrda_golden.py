@@ -4,17 +4,14 @@ context / detail logits, scale attention, fused and detail losses with
 pixel weights, gradients, sliding detail inference (to 1e-5). The fixture
 was written by tools/benchmarks/bench_hrda_vs_authors.py --save-golden;
 this test needs none of the authors' code."""
-import sys
-
 import pytest
 import torch
 from utils import REPO_ROOT
 
 from mmasm.models.decode_heads import HRDAHead
-
-sys.path.insert(0, str(REPO_ROOT / 'tools' / 'benchmarks'))
-from bench_hrda_vs_authors import (  # noqa: E402 isort: skip
-    build_mmasm_head, max_differences, run_mmasm, unflatten_state)
+from tools.benchmarks.bench_hrda_vs_authors import (build_mmasm_head,
+                                                    max_differences, run_mmasm,
+                                                    unflatten_state)
 
 GOLDEN = REPO_ROOT / 'tests' / 'data' / 'hrda_golden.pt'
 

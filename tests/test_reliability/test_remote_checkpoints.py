@@ -16,7 +16,7 @@ from mmengine.runner.checkpoint import CheckpointLoader
 from utils import REPO_ROOT, write_tiny_segformer_config
 
 from mmasm.utils import trust_checkpoints, use_safe_checkpoint_loader
-from mmasm.utils.checkpoint import _trusted
+from mmasm.utils.checkpoint.safe_loading import _trusted
 
 REFUSAL = r'refused to unpickle posix.system(.|\n)*trusted_checkpoints'
 

@@ -18,9 +18,9 @@ from mmengine.runner.checkpoint import CheckpointLoader, get_torch_safe_globals
 from utils import DATA_DIR, REPO_ROOT, tool_env, write_tiny_segformer_config
 
 from mmasm.utils import load_tensor_file, use_safe_checkpoint_loader
-from mmasm.utils.checkpoint_files import latest_complete_checkpoint
-from mmasm.utils.work_dir_lock import (WorkDirInUseError, lock_work_dir,
-                                       unlock_work_dir)
+from mmasm.utils.checkpoint import (WorkDirInUseError,
+                                    latest_complete_checkpoint, lock_work_dir,
+                                    unlock_work_dir)
 from tools import train as tool_train
 
 #: A process that holds a work dir's lock: mmasm's ``work_dir_lock``
@@ -33,7 +33,7 @@ HOLD_LOCK = ('import importlib.util, sys, time\n'
              'lock.lock_work_dir(sys.argv[1])\n'
              'print("locked", flush=True)\n'
              'time.sleep(600)\n')
-LOCK_MODULE = REPO_ROOT / 'mmasm' / 'utils' / 'work_dir_lock.py'
+LOCK_MODULE = REPO_ROOT / 'mmasm' / 'utils' / 'checkpoint' / 'work_dir_lock.py'
 
 
 def hold_lock(work_dir):

@@ -19,7 +19,7 @@ from mmasm.models import RAIN
 from mmasm.models.lrm import VGGFeatures, load_lrm_translator
 from mmasm.models.rain import load_rain_checkpoint
 from mmasm.utils import load_tensor_file, use_safe_checkpoint_loader
-from mmasm.utils.checkpoint import _trusted
+from mmasm.utils.checkpoint.safe_loading import _trusted
 from tools import convert_rain_weights
 from tools import test as tool_test
 from tools import train as tool_train

@@ -6,8 +6,8 @@ real Runner and ASMHook, and reports the time per optimizer step (an ASM
 iteration makes ``search_depth`` steps) and the peak memory above the
 process's footprint after imports, both as ratios to source-only training.
 
-    python tools/benchmarks/bench_asm_step.py
-    python tools/benchmarks/bench_asm_step.py --models deeplabv2_r18 --iters 3
+    python -m tools.benchmarks.bench_asm_step
+    python -m tools.benchmarks.bench_asm_step --models deeplabv2_r18 --iters 3
 """
 import argparse
 import json

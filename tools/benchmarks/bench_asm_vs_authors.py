@@ -43,11 +43,11 @@ memory is its own
 (CPU: peak RSS above the footprint after imports; GPU:
 ``torch.cuda.max_memory_allocated``).
 
-    python tools/benchmarks/bench_asm_vs_authors.py --models deeplabv2_r18 --sizes 256x128
-    python tools/benchmarks/bench_asm_vs_authors.py --sizes 512x256 1024x512 --rounds 2
-    python tools/benchmarks/bench_asm_vs_authors.py --models deeplabv2_r101 --amp \
+    python -m tools.benchmarks.bench_asm_vs_authors --models deeplabv2_r18 --sizes 256x128
+    python -m tools.benchmarks.bench_asm_vs_authors --sizes 512x256 1024x512 --rounds 2
+    python -m tools.benchmarks.bench_asm_vs_authors --models deeplabv2_r101 --amp \
         --arms authors runner runner-channels-last segmentor-only
-    python tools/benchmarks/bench_asm_vs_authors.py --device cuda --amp --sizes 512x256 1024x512
+    python -m tools.benchmarks.bench_asm_vs_authors --device cuda --amp --sizes 512x256 1024x512
 """
 import argparse
 import json
@@ -55,9 +55,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
-from asm_bench_arms import (ARM_RUNNERS, FP32_ARMS, MODELS, SEARCH_DEPTH,
-                            run_arm, write_inputs)
+from tools.benchmarks.side_by_side.asm_arms import (ARM_RUNNERS, FP32_ARMS,
+                                                    MODELS, SEARCH_DEPTH,
+                                                    run_arm, write_inputs)
+
+#: The children run ``python -m`` this module from the repository root.
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def loss_differences(arm, reference):
@@ -169,8 +174,8 @@ def parse_args(argv=None):
 
 def child_command(args, arm, model, size, tmp):
     return [
-        sys.executable, __file__, '--arm', arm, '--model', model, '--tmp', tmp,
-        '--size', *map(str, size), '--batch-size',
+        sys.executable, '-m', __spec__.name, '--arm', arm, '--model', model,
+        '--tmp', tmp, '--size', *map(str, size), '--batch-size',
         str(args.batch_size), '--iters',
         str(args.iters), '--warmup',
         str(args.warmup), '--threads',
@@ -186,10 +191,11 @@ def run_rounds(args, arms, model, size):
         # the inputs are written by this script in a child process of its
         # own (as the arms run), not by this process
         subprocess.run([
-            sys.executable, __file__, '--write-inputs', '--model', model,
-            '--tmp', tmp, '--size', *map(str, size)
+            sys.executable, '-m', __spec__.name, '--write-inputs', '--model',
+            model, '--tmp', tmp, '--size', *map(str, size)
         ],
                        check=True,
+                       cwd=REPO_ROOT,
                        stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         for round_index in range(args.rounds):
@@ -198,6 +204,7 @@ def run_rounds(args, arms, model, size):
                 out = subprocess.run(
                     child_command(args, arm, model, size, tmp),
                     check=True,
+                    cwd=REPO_ROOT,
                     capture_output=True,
                     text=True).stdout
                 yield round_index, json.loads(out.strip().splitlines()[-1])

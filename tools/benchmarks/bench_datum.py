@@ -2,9 +2,9 @@
 LoRA: time, peak memory) and generation throughput, on Stable Diffusion
 v1.4's architecture with random weights (no download).
 
-    python tools/benchmarks/bench_datum.py [--device cuda] [--steps 10]
+    python -m tools.benchmarks.bench_datum [--device cuda] [--steps 10]
         [--batch-sizes 1 4 8] [--out work_dirs/bench_datum.json]
-    python tools/benchmarks/bench_datum.py --tiny --device cpu   # smoke run
+    python -m tools.benchmarks.bench_datum --tiny --device cpu   # smoke run
 
 Full size (configs/_base_/datum/sd-v1-4_shapes.py): UNet 859.5 M, VAE
 83.7 M, text encoder 123.1 M parameters; personalisation in fp32 at batch 1

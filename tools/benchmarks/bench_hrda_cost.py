@@ -8,7 +8,7 @@ peak memory is the growth of the process's maximum resident set over the
 measured steps (``ru_maxrss``), so it includes activations, gradients and
 optimizer state.
 
-    python tools/benchmarks/bench_hrda_cost.py [--size 128] [--steps 3]
+    python -m tools.benchmarks.bench_hrda_cost [--size 128] [--steps 3]
 
 GPU: :func:`hrda_gpu_figures` (called by a GPU check script) times a
 DACS step with an HRDA MiT-B5 student at the paper's 1024x1024 crops,

@@ -12,8 +12,8 @@ reach. Nothing of the authors' is stored
 in mmasm.
 
     git --git-dir=<lhoyer/HRDA bare> archive HEAD | tar -x -C /tmp/hrda_src
-    python tools/benchmarks/bench_hrda_vs_authors.py /tmp/hrda_src
-    python tools/benchmarks/bench_hrda_vs_authors.py /tmp/hrda_src \\
+    python -m tools.benchmarks.bench_hrda_vs_authors /tmp/hrda_src
+    python -m tools.benchmarks.bench_hrda_vs_authors /tmp/hrda_src \\
         --save-golden tests/data/hrda_golden.pt
 
 ``--save-golden`` writes the authors' outputs on the fixed inputs (plain

@@ -7,8 +7,8 @@ batches; "RSS growth" is that peak minus the RSS right after building the
 model and inputs, i.e. what stylizing adds on top of the weights and the
 imports (activations, allocator caches, compiled code).
 
-    python tools/benchmarks/bench_rain.py                # batch 4, 512x256
-    python tools/benchmarks/bench_rain.py --compile      # + torch.compile
+    python -m tools.benchmarks.bench_rain                # batch 4, 512x256
+    python -m tools.benchmarks.bench_rain --compile      # + torch.compile
 """
 import argparse
 import json

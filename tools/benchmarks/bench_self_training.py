@@ -19,9 +19,9 @@ Memory: on CPU the peak resident set size of the process
 imports, i.e. model, optimizer state, activations and allocator slack; on
 CUDA ``torch.cuda.max_memory_allocated`` (tensors only).
 
-    python tools/benchmarks/bench_self_training.py
-    python tools/benchmarks/bench_self_training.py --size 128 256 --iters 4 --rounds 2
-    python tools/benchmarks/bench_self_training.py --device cuda --size 512 512 --amp
+    python -m tools.benchmarks.bench_self_training
+    python -m tools.benchmarks.bench_self_training --size 128 256 --iters 4 --rounds 2
+    python -m tools.benchmarks.bench_self_training --device cuda --size 512 512 --amp
 
 The device is CUDA when available unless ``--device`` says otherwise; the
 arithmetic is fp32 unless ``--amp`` (``AmpOptimWrapper``, fp16 on CUDA).

@@ -5,7 +5,7 @@ stores none of their files) and, for the colour jitter, the authors' kornia
 0.5.x in a folder of its own::
 
     pip install --no-deps --target /tmp/kornia058 kornia==0.5.8
-    python tools/benchmarks/bench_self_training_vs_authors.py \\
+    python -m tools.benchmarks.bench_self_training_vs_authors \\
         --daformer /tmp/daformer_src --mic /tmp/mic_src \\
         --kornia-path /tmp/kornia058
     # + --configs: mmasm's resolved configs against the authors', key by key
@@ -15,33 +15,30 @@ The step check builds one tiny SegFormer student (with dropout and
 DropPath, which both teachers must switch off; the students draw the same
 masks from the same global seed), copies it to both sides,
 and runs ``--iters`` iterations of DAFormer + MIC on the same source /
-target batches and the same random decisions (st_authors_step.py), then
+target batches and the same random decisions (side_by_side/st_authors_step.py), then
 compares pseudo-labels and weights, ClassMix masks, mixed images / labels /
 weights, MIC's masked images, every loss, the student's gradients and the
 EMA teacher. It runs twice: colour jitter off (the same math must agree
 to float rounding) and as drawn (kornia 0.5's jitter against mmasm's).
 Component checks: rare-class sampling, the warm-up + poly schedule, the
 optimizer's parameter groups and the DAFormer head (the authors' forward
-with their weights converted to mmasm's head, st_authors_head.py).
+with their weights converted to mmasm's head, side_by_side/st_authors_head.py).
 """
 import argparse
-import sys
 from copy import deepcopy
-from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-# isort: off
-from st_authors_checks import (  # noqa: E402
+from tools.benchmarks.side_by_side.st_authors_checks import (
     optimizer_groups_check, rcs_check, schedule_check, write_golden)
-from st_authors_configs import config_table  # noqa: E402
-from st_authors_head import daformer_head_check  # noqa: E402
-from st_authors_import import AuthorsCode  # noqa: E402
-from st_authors_step import (  # noqa: E402
-    AuthorsStep, max_abs, relative, replay_draws, teacher_difference)
-# isort: on
+from tools.benchmarks.side_by_side.st_authors_configs import config_table
+from tools.benchmarks.side_by_side.st_authors_head import daformer_head_check
+from tools.benchmarks.side_by_side.st_authors_import import AuthorsCode
+from tools.benchmarks.side_by_side.st_authors_step import (AuthorsStep,
+                                                           max_abs, relative,
+                                                           replay_draws,
+                                                           teacher_difference)
 
 TINY_STUDENT = dict(
     type='EncoderDecoder',

@@ -18,7 +18,7 @@ from mmengine.config import Config
 
 from mmasm.apis import train_config
 from ..arms import config_path
-from ..benchmark_report import bar_chart
+from ..charts import bar_chart
 from ..quickstart import log
 from .digit_domains import make_digit_domains
 

@@ -32,7 +32,7 @@ from mmasm.models.rain.inference import checkpoint_encoder_tap
 from mmasm.registry import HOOKS
 from mmasm.utils import (build_module, load_tensor_file, rgb_grid,
                          seed_generator)
-from mmasm.utils.checkpoint_files import latest_complete_checkpoint
+from mmasm.utils.checkpoint import latest_complete_checkpoint
 from ..arms import asm_hook_config
 from .benchmark import arm_config, digits_pair
 
@@ -48,8 +48,8 @@ def source_classifier(run_dir: str, data: str, rain: str, one_shot: str):
     if checkpoint is None:
         raise FileNotFoundError(
             f'no finished source-only run with a checkpoint in {run_dir}: run '
-            'tools/benchmarks/digits_ablation.py --arms source-only --seeds 0 first'
-        )
+            'python -m tools.benchmarks.bench_digits_ablation --arms source-only '
+            '--seeds 0 first')
     from mmpretrain.registry import MODELS
     cfg = arm_config('source-only', data, rain, one_shot, 0)
     with DefaultScope.overwrite_default_scope('mmpretrain'):

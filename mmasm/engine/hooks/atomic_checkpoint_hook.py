@@ -8,9 +8,8 @@ from mmengine.fileio import LocalBackend
 from mmengine.hooks import CheckpointHook
 
 from mmasm.registry import HOOKS
-from mmasm.utils.checkpoint_files import (checksum_path, publish, staging_name,
-                                          write_checksum,
-                                          write_text_atomically)
+from mmasm.utils.checkpoint import (checksum_path, publish, staging_name,
+                                    write_checksum, write_text_atomically)
 
 
 @HOOKS.register_module()

@@ -7,7 +7,7 @@ from mmengine.model import BaseTTAModel
 
 from mmasm.registry import HOOKS
 from mmasm.utils import unwrap_model
-from mmasm.utils.state_dicts import describe_mismatch, state_dict_mismatch
+from mmasm.utils.checkpoint import describe_mismatch, state_dict_mismatch
 
 #: The ``tools/test.py`` flag that turns the check off.
 ALLOW_FLAG = '--allow-partial-load'

@@ -2,33 +2,38 @@
 
 Two file kinds load, both with ``torch.load(weights_only=True)``:
 
-- the plain state dict written by ``LRMExportHook`` /
-  :func:`save_lrm_translator` (``encoder.conv_in.weight``, ...);
+- the plain state dict written by ``WeightsExportHook`` after LRM training
+  and by :func:`save_lrm_translator` (:func:`translator_export_state`:
+  ``encoder.conv_in.weight``, ...);
 - an mmengine Runner checkpoint of ``LRMTrainer`` (``{'state_dict': ...}``),
   whose ``translator.`` keys are taken and the rest (discriminator, VGG,
   optimiser state) ignored.
 """
 import os
-from collections import OrderedDict
 from typing import Dict, Union
 
 import torch
 
-from mmasm.utils.checkpoint import load_tensor_file
-from mmasm.utils.state_dicts import (describe_mismatch, model_state_dict,
-                                     state_dict_mismatch)
+from mmasm.utils.checkpoint import (cpu_state_dict, describe_mismatch,
+                                    load_tensor_file, model_state_dict,
+                                    state_dict_mismatch)
 from .translator import LRMTranslator
 
 #: The attribute under which ``LRMTrainer`` keeps its translator.
 RUNNER_PREFIX = 'translator.'
 
 
+def translator_export_state(
+        translator: LRMTranslator) -> Dict[str, torch.Tensor]:
+    """What LRM training exports: the translator's plain state dict (CPU
+    tensors)."""
+    return cpu_state_dict(translator)
+
+
 def save_lrm_translator(translator: LRMTranslator,
                         path: Union[str, os.PathLike]) -> None:
     """Write ``translator.state_dict()`` as plain CPU tensors."""
-    state = OrderedDict((k, v.detach().cpu().clone())
-                        for k, v in translator.state_dict().items())
-    torch.save(state, os.fspath(path))
+    torch.save(translator_export_state(translator), os.fspath(path))
 
 
 def translator_state_dict(ckpt: object, path: str) -> Dict[str, torch.Tensor]:

@@ -10,6 +10,7 @@ from mmengine.structures import BaseDataElement
 
 from mmasm.registry import MODELS
 from mmasm.utils import build_module, frozen, unwrap_model
+from .checkpoint import translator_export_state
 from .losses import lsgan_loss
 from .translator import PIXEL_MAX
 
@@ -128,6 +129,11 @@ class LRMTrainer(BaseModel):
         log_vars['loss_disc'] = disc_log_vars.pop('loss')
         log_vars.update(disc_log_vars)
         return log_vars
+
+    def export_state_dict(self) -> Dict[str, torch.Tensor]:
+        """The trained translator's weights as ``WeightsExportHook`` writes
+        them (see :func:`translator_export_state`)."""
+        return translator_export_state(unwrap_model(self.translator))
 
     def forward(self,
                 inputs: Dict[str, torch.Tensor],

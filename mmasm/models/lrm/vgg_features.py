@@ -17,8 +17,8 @@ import torch.nn as nn
 from mmengine.logging import print_log
 from torchvision.models.vgg import cfgs, make_layers
 
-from mmasm.utils.checkpoint import load_tensor_file
-from mmasm.utils.state_dicts import describe_mismatch, state_dict_mismatch
+from mmasm.utils.checkpoint import (describe_mismatch, load_tensor_file,
+                                    state_dict_mismatch)
 
 #: torchvision's layer configuration of each VGG depth.
 ARCHS = {'vgg11': 'A', 'vgg13': 'B', 'vgg16': 'D', 'vgg19': 'E'}

@@ -4,7 +4,8 @@ Two file kinds are accepted, both read with ``torch.load(weights_only=True)``:
 
 - a plain mmasm RAIN state dict (``encoder.conv1_1.weight``,
   ``decoder.conv4_1.weight``, ``style_vae.encoder.0.weight``, ...), as written
-  by ``tools/convert_rain_weights.py``;
+  by ``tools/convert_rain_weights.py`` and by ``WeightsExportHook`` after
+  RAIN pretraining (:func:`rain_export_state`);
 - an mmengine Runner checkpoint (``{'state_dict': ..., 'meta': ...}``) of a
   model that holds the generator under the attribute ``rain`` (RAIN
   pretraining), whose ``rain.`` keys are taken and everything else
@@ -18,15 +19,21 @@ import torch
 import torch.nn as nn
 from mmengine.logging import print_log
 
-from mmasm.utils.checkpoint import load_tensor_file
-from mmasm.utils.state_dicts import (describe_mismatch, model_state_dict,
-                                     state_dict_mismatch)
+from mmasm.utils.checkpoint import (cpu_state_dict, describe_mismatch,
+                                    load_tensor_file, model_state_dict,
+                                    state_dict_mismatch)
 
 #: The attribute under which a RAIN pretraining model keeps its generator.
 RUNNER_PREFIX = 'rain.'
 _VAE_WEIGHT = re.compile(r'style_vae\.encoder\.(\d+)\.weight$')
 _ENCODER_CONV = re.compile(r'encoder\.(conv\d+_\d+)\.weight$')
 _SEQUENTIAL_KEY = re.compile(r'(module\.)?\d+\.(weight|bias)$')
+
+
+def rain_export_state(rain: nn.Module) -> Dict[str, torch.Tensor]:
+    """What RAIN pretraining exports: the generator's plain state dict (CPU
+    tensors), the file kind :func:`load_rain_checkpoint` reads first."""
+    return cpu_state_dict(rain)
 
 
 def rain_state_dict(ckpt: object, filename: str) -> Dict[str, torch.Tensor]:

@@ -8,8 +8,8 @@ from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 
 from mmasm.registry import MODELS
-from mmasm.utils import build_module
-from .checkpoint import load_rain_checkpoint
+from mmasm.utils import build_module, unwrap_model
+from .checkpoint import load_rain_checkpoint, rain_export_state
 from .rain_loss import pixel_loss
 
 
@@ -80,6 +80,11 @@ class RAINPretrainer(BaseModel):
             return False
         iteration = MessageHub.get_current_instance().get_info('iter', 0)
         return iteration < self.decoder_warmup_iters
+
+    def export_state_dict(self) -> Dict[str, torch.Tensor]:
+        """The trained generator's weights as ``WeightsExportHook`` writes
+        them (see :func:`rain_export_state`)."""
+        return rain_export_state(unwrap_model(self.rain))
 
     def forward(self,
                 inputs: Dict[str, torch.Tensor],

@@ -39,7 +39,7 @@ from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 
 from mmasm.utils import build_module, unwrap_model
-from ..utils.wrapper_free_state_dict import drop_wrapper_names
+from mmasm.utils.checkpoint import drop_wrapper_names
 
 
 class UDASegmentor(BaseModel, metaclass=ABCMeta):

@@ -22,8 +22,8 @@ from typing import Dict, Iterator, List, Optional, Sequence
 from mmengine.config import Config
 
 from mmasm.demo import demo_config, one_shot_images, train_arm
-from mmasm.demo.benchmark import train_translator
 from mmasm.utils import build_runner, use_safe_checkpoint_loader
+from tools.benchmarks.demo_ablation import train_translator
 from .arms import LRM_ARMS, TARGET_FREE
 
 RESULT = 'result.json'

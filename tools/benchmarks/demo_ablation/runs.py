@@ -1,47 +1,30 @@
-"""The adaptation benchmark on the demo pair: the arms of the ASM paper's
-Table 4 (plus ASH, LRM and self-training), one run per arm and seed.
+"""The demo ablation's runs: the arms of the ASM paper's Table 4 (plus ASH,
+LRM and self-training) on the demo pair, one run per arm and seed.
 
 Every arm trains the same small DeepLab-v2 on the same data for the same
-number of optimizer steps (:data:`~mmasm.demo.arms.DEMO_ARMS`; LRM first
+number of optimizer steps (:data:`mmasm.demo.DEMO_ARMS`; LRM first
 trains its translator on the seed's one-shot image); seed ``s`` uses the
 ``s``-th target train image as the one-shot image and ``s`` as the
 training seed. Finished runs (``WORK_DIR/<arm>/seed<s>/metrics.json``) are
 reused unless ``force``.
 """
-import glob
 import json
 import os.path as osp
 import time
 from typing import Dict, Optional, Sequence
 
 from mmasm.apis import train_config
-from .arms import ARM_LABELS, DEFAULT_DATA, DEFAULT_RAIN, config_path
-from .benchmark_report import write_benchmark_report
-from .quickstart import demo_domains, log, pretrain_rain, train_arm
+from mmasm.demo import (ARM_LABELS, DEFAULT_DATA, DEFAULT_RAIN, demo_domains,
+                        one_shot_images, pretrain_rain, train_arm)
+from mmasm.demo.arms import config_path
+from mmasm.demo.quickstart import log
+from .report import write_benchmark_report
 
 #: the LRM arms' translator configs (relative to mmasm's configs)
 LRM_CONFIGS = {
     'lrm': 'lrm/lrm_tiny_demo.py',
     'lrm-no-perceptual': 'lrm/lrm_tiny_demo-no-perceptual.py'
 }
-
-
-def one_shot_images(data: str, meta: dict,
-                    seeds: Sequence[int]) -> Dict[int, str]:
-    """Seed ``s`` -> the ``s``-th target train image (relative to the target
-    root); seed 0 is the pair's own one-shot image."""
-    target = osp.join(data, 'target')
-    files = sorted(
-        glob.glob(osp.join(target, 'leftImg8bit', 'train', '*', '*.png')))
-    first = meta['target']['one_shot_image']
-    files = [osp.relpath(f, target) for f in files]
-    files.remove(first)
-    ordered = [first] + files
-    if max(seeds) >= len(ordered):
-        raise ValueError(
-            f'seed {max(seeds)} needs {max(seeds) + 1} target train images, '
-            f'{target} has {len(ordered)}')
-    return {s: ordered[s] for s in seeds}
 
 
 def train_translator(work_dir: str,

@@ -3,7 +3,8 @@ this process, timed per iteration (see that script's docstring)."""
 import os
 import time
 
-from bench_asm_step import peak_rss_mib, rss_mib, segmentor_cfg, write_data
+from tools.benchmarks.bench_asm_step import (peak_rss_mib, rss_mib,
+                                             segmentor_cfg, write_data)
 
 MODELS = ('deeplabv2_r18', 'deeplabv2_r101')
 FP32_ARMS = ('authors', 'runner', 'api', 'segmentor-only')
@@ -131,9 +132,9 @@ def target_at_crop(args):
 def run_authors(args, record):
     """The authors' loop around the mmseg segmentor."""
     import torch
-    from asm_authors_loop import AuthorsASMLoop
 
     from mmasm.utils import bgr255_to_rgb01
+    from tools.benchmarks.side_by_side.asm_authors_loop import AuthorsASMLoop
     segmentor = load_segmentor(args)
     loop = AuthorsASMLoop(segmentor, load_rain(args), target_at_crop(args),
                           CAFFE_MEAN, LR, SEARCH_DEPTH, STEP_SIZE,

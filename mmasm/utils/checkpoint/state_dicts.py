@@ -4,6 +4,14 @@ from collections import OrderedDict
 from typing import Dict, List, Mapping, Tuple
 
 import torch
+import torch.nn as nn
+
+
+def cpu_state_dict(module: nn.Module) -> Dict[str, torch.Tensor]:
+    """``module.state_dict()`` as detached CPU copies (a file of them loads
+    with ``torch.load(weights_only=True)`` on any device)."""
+    return OrderedDict(
+        (k, v.detach().cpu().clone()) for k, v in module.state_dict().items())
 
 
 def strip_prefix(state: Mapping, prefix: str) -> Dict:

@@ -136,6 +136,10 @@ def _dedent(source):
 
 def import_kornia(kornia_path=None):
     """The authors' kornia (0.5.x), from ``kornia_path`` if given."""
+    # Not one of our modules: the authors pin kornia 0.5.x, which conflicts
+    # with the kornia mmasm's environment may hold, so it is installed into
+    # a folder of its own (``pip install --target``) and is found only for
+    # this one import; nothing of ours is imported through this path.
     if kornia_path:
         sys.path.insert(0, str(kornia_path))
     try:

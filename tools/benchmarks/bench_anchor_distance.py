@@ -3,14 +3,14 @@
 scale against which the demo's fixed-length ascent steps
 (``configs/_base_/asm/asm_demo_search.py``: ``step_rule='l2'``, 8.0) were set.
 
-    python tools/benchmarks/anchor_distance.py \
+    python -m tools.benchmarks.bench_anchor_distance \
         --rain work_dirs/rain_demo-relu3_1/rain_demo-relu3_1.pth
 """
 import argparse
 
 from mmasm.demo import DEFAULT_DATA, DEFAULT_RAIN
-from mmasm.demo.style_scores import mean_anchor_distance
 from mmasm.utils import register_config_packages
+from tools.benchmarks.demo_ablation.style_scores import mean_anchor_distance
 
 
 def parse_args(argv=None):

@@ -22,7 +22,7 @@ from mmengine.dist import get_dist_info
 from mmengine.fileio import get_file_backend
 from mmengine.runner import checkpoint as mmengine_checkpoint
 
-from .checkpoint import load_tensor_bytes, load_tensor_file
+from .safe_loading import load_tensor_bytes, load_tensor_file
 
 
 def hub_cache_file(url: str) -> str:

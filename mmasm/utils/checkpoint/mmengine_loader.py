@@ -11,7 +11,7 @@ mmengine's own ``CheckpointLoader.register_scheme``, which reads files with
 types only; files listed in the config's ``trusted_checkpoints`` are
 unpickled fully), and the same rule for every other scheme mmengine knows
 (``https://``, ``torchvision://``, ``open-mmlab://``, ``mmcls://``,
-``s3://``, ``petrel://``, ``pavi://``: :mod:`.checkpoint_schemes`), whose
+``s3://``, ``petrel://``, ``pavi://``: :mod:`.remote_schemes`), whose
 mmengine loaders unpickle fully. Importing mmasm changes nothing in
 mmengine.
 """
@@ -21,8 +21,8 @@ from typing import Optional
 from mmengine.config import Config
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from .checkpoint import load_tensor_file, trust_checkpoints
-from .checkpoint_schemes import REMOTE_SCHEMES
+from .remote_schemes import REMOTE_SCHEMES
+from .safe_loading import load_tensor_file, trust_checkpoints
 
 #: The config key that opts files in to full unpickling: True (every file
 #: the run loads) or a list of paths.

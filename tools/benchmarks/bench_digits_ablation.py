@@ -2,7 +2,7 @@
 target-supervised upper bound through mmpretrain, with several one-shot
 images (seeds).
 
-    OMP_NUM_THREADS=1 python tools/benchmarks/digits_ablation.py [--seeds 0 1 2] [--arms ...]
+    OMP_NUM_THREADS=1 python -m tools.benchmarks.bench_digits_ablation [--seeds 0 1 2] [--arms ...]
 
 Every arm trains the same small ResNet-18 (configs/demo_digits/) on
 batches of 16 for the same 1500 optimizer steps; seed ``s`` uses the pair's

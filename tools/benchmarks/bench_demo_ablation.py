@@ -1,7 +1,7 @@
 """The adaptation benchmark: the arms of the ASM paper's Table 4 (plus ASH,
 LRM and self-training) on the demo domain pair, with several one-shot images (seeds).
 
-    python tools/benchmarks/ablation.py [--seeds 0 1 2] [--arms ...]
+    python -m tools.benchmarks.bench_demo_ablation [--seeds 0 1 2] [--arms ...]
 
 Every arm trains the same small DeepLab-v2 on the same data for the same
 number of optimizer steps (configs in ``mmasm.demo.DEMO_ARMS``; LRM first
@@ -12,12 +12,13 @@ per-class IoU, with the fully supervised target model as the upper bound,
 as ``WORK_DIR/ablation.md`` and ``WORK_DIR/ablation.png``. Finished runs
 (``WORK_DIR/<arm>/seed<s>/metrics.json``) are reused; ``--force`` reruns.
 The demo pair and its RAIN come from the quickstart's steps
-(``mmasm.demo.run_benchmark``).
+(``tools.benchmarks.demo_ablation.run_benchmark``).
 """
 import argparse
 import os.path as osp
 
-from mmasm.demo import ARM_LABELS, DEFAULT_DATA, DEFAULT_RAIN, run_benchmark
+from mmasm.demo import ARM_LABELS, DEFAULT_DATA, DEFAULT_RAIN
+from tools.benchmarks.demo_ablation import run_benchmark
 
 
 def parse_args(argv=None):

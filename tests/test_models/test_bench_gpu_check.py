@@ -1,13 +1,10 @@
-"""tools/benchmarks/gpu_check.py runs its checks tiny on the CPU and writes
+"""tools/benchmarks/bench_gpu_check.py runs its checks tiny on the CPU and writes
 one JSON of figures (the GPU machine runs the same script full size)."""
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[2] / 'tools' / 'benchmarks'))
-import gpu_check  # noqa: E402
+from tools.benchmarks import bench_gpu_check as gpu_check
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 

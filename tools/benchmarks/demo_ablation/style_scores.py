@@ -20,7 +20,7 @@ the *one-shot image's* labels (``<name>@one-shot-layout``): a translation
 that takes on the target's layout through LRM's mixed latent channels
 agrees with them more than the raw source images do.
 
-Needs a finished benchmark run (``tools/benchmarks/ablation.py``) of the
+Needs a finished demo ablation (``python -m tools.benchmarks.bench_demo_ablation``) of the
 arms ``target-supervised`` and ``source-only``, and of ``ash`` / ``lrm`` to
 score them.
 """
@@ -35,6 +35,7 @@ import torch
 from mmengine.dataset import pseudo_collate
 
 from mmasm.apis import trace_search
+from mmasm.demo import asm_hook_config, demo_config, one_shot_images
 from mmasm.evaluation import LabelConsistencyScore
 from mmasm.models.lrm import load_lrm_translator
 from mmasm.models.rain import compute_anchor
@@ -42,9 +43,7 @@ from mmasm.models.utils.segmentor_calls import preprocess, segmentation_logits
 from mmasm.registry import DATASETS, HOOKS, MODELS
 from mmasm.utils import (bgr255_to_rgb01, build_module, load_tensor_file,
                          read_rgb, rgb_grid, seed_generator)
-from mmasm.utils.checkpoint_files import latest_complete_checkpoint
-from .arms import asm_hook_config, demo_config
-from .benchmark import one_shot_images
+from mmasm.utils.checkpoint import latest_complete_checkpoint
 
 #: the generators scored, in the table's order
 GENERATORS = ('source', 'random', 'anchored', 'asm', 'ash', 'lrm',
@@ -73,7 +72,7 @@ def trained_model(arm: str, bench_dir: str, data: str, rain: str,
     if checkpoint is None:
         raise FileNotFoundError(
             f'no finished {arm!r} run with a checkpoint in {run_dir}: run '
-            f'tools/benchmarks/ablation.py --arms {arm} --seeds {seed} '
+            f'python -m tools.benchmarks.bench_demo_ablation --arms {arm} --seeds {seed} '
             f'--work-dir {bench_dir} first')
     cfg = demo_config(arm, data, rain, one_shot, seed)
     model = build_module(cfg.model, MODELS)

@@ -3,8 +3,8 @@
 segments source images stylized by each generator (raw source, RAIN random /
 anchored, ASM per search depth, ASH, LRM), scored against the source labels.
 
-    python tools/benchmarks/ablation.py --arms source-only target-supervised ash lrm
-    python tools/benchmarks/label_consistency.py [--seeds 0 1 2]
+    python -m tools.benchmarks.bench_demo_ablation --arms source-only target-supervised ash lrm
+    python -m tools.benchmarks.bench_label_consistency [--seeds 0 1 2]
 
 Reads the benchmark's finished runs in ``--bench-dir``; writes
 ``style_scores.md``, ``style_scores.json`` and one picture per seed
@@ -13,8 +13,9 @@ Reads the benchmark's finished runs in ``--bench-dir``; writes
 import argparse
 
 from mmasm.demo import DEFAULT_DATA, DEFAULT_RAIN
-from mmasm.demo.style_scores import GENERATORS, run_style_scores
 from mmasm.utils import register_config_packages
+from tools.benchmarks.demo_ablation.style_scores import (GENERATORS,
+                                                         run_style_scores)
 
 
 def parse_args(argv=None):
@@ -23,7 +24,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--bench-dir',
         default='work_dirs/ablation',
-        help='the work dir of tools/benchmarks/ablation.py')
+        help='the work dir of tools/benchmarks/bench_demo_ablation.py')
     parser.add_argument('--data', default=DEFAULT_DATA)
     parser.add_argument(
         '--rain', default=DEFAULT_RAIN, help='the demo RAIN checkpoint')

@@ -3,7 +3,7 @@ candidates: top-1 accuracy of the digits demo's source-only classifier on
 source images stylized by each RAIN (random and anchored styles), against
 the source labels; no target label is used.
 
-    OMP_NUM_THREADS=1 python tools/benchmarks/digit_preservation.py \
+    OMP_NUM_THREADS=1 python -m tools.benchmarks.bench_digit_preservation \
         --rains relu4_1-1800=work_dirs/rain_digits/iter_1800.pth \
                 relu2_1=work_dirs/rain_digits-relu2_1/rain_digits-relu2_1.pth \
         --classifier-run work_dirs/digits_ablation/source-only/seed0 --data data/digits

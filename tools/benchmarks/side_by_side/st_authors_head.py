@@ -6,7 +6,8 @@ from pathlib import Path
 
 import torch
 import torch.nn as nn
-from st_authors_import import _exec
+
+from tools.benchmarks.side_by_side.st_authors_import import _exec
 
 HEAD_FILE = 'mmseg/models/decode_heads/daformer_head.py'
 MLP_FILE = 'mmseg/models/decode_heads/segformer_head.py'

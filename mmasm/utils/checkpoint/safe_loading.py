@@ -19,7 +19,7 @@ import torch
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import get_torch_safe_globals
 
-from .checkpoint_files import checksum_problem
+from .atomic_files import checksum_problem
 
 #: How torch's weights-only unpickler names a refused (not corrupt) object,
 #: e.g. "Unsupported global: GLOBAL x.Y was not an allowed global" (torch

@@ -20,8 +20,8 @@ what it measured:
 
 ``--tiny`` runs everything on the CPU with tiny shapes (the test does)::
 
-    python tools/benchmarks/gpu_check.py --out work_dirs/gpu_check.json
-    python tools/benchmarks/gpu_check.py --tiny --out /tmp/gpu_check.json
+    python -m tools.benchmarks.bench_gpu_check --out work_dirs/gpu_check.json
+    python -m tools.benchmarks.bench_gpu_check --tiny --out /tmp/gpu_check.json
 """
 import argparse
 import json
@@ -35,9 +35,7 @@ from pathlib import Path
 
 import torch
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-sys.path.insert(0, str(HERE))
+REPO = Path(__file__).resolve().parents[2]
 DAFORMER_CFG = REPO / (
     'configs/daformer/daformer_mit-b5_1xb2-40k_gta5-to-cityscapes-512x512.py')
 ARMS = {
@@ -156,8 +154,8 @@ def asm_figures(tiny):
                 '--arms', 'authors', 'runner'
             ]  # + runner-amp
         proc = subprocess.run([
-            sys.executable,
-            str(HERE / 'bench_asm_vs_authors.py'), *args, '--results', results
+            sys.executable, '-m', 'tools.benchmarks.bench_asm_vs_authors',
+            *args, '--results', results
         ],
                               cwd=REPO,
                               capture_output=True,
@@ -178,7 +176,7 @@ def asm_figures(tiny):
 
 def datum_figures(tiny):
     """bench_datum.py's figures (personalisation full / LoRA, generation)."""
-    import bench_datum
+    from tools.benchmarks import bench_datum
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, 'datum.json')
         if tiny:
@@ -198,7 +196,7 @@ def hrda_figures(tiny):
     """HRDA (MiT-B5, 1024x1024 crops, batch 2 + 2) step time and peak
     memory without FD / MIC, with FD, with FD + MIC, beside DAFormer at 512
     (bench_hrda_cost.py)."""
-    import bench_hrda_cost
+    from tools.benchmarks import bench_hrda_cost
     return bench_hrda_cost.hrda_gpu_figures(tiny=tiny)
 
 

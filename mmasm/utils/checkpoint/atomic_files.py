@@ -17,6 +17,7 @@ import re
 import zipfile
 from typing import List, Optional
 
+import torch
 from mmengine.logging import print_log
 
 #: Files that mmengine's ``CheckpointHook`` writes with its default
@@ -56,6 +57,22 @@ def write_text_atomically(path: str, text: str) -> None:
     staged = osp.join(osp.dirname(path), staging_name(osp.basename(path)))
     with open(staged, 'w') as file:
         file.write(text)
+    publish(staged, path)
+
+
+def save_atomically(obj: object, path: str) -> None:
+    """``torch.save(obj, path)`` through a staged file beside ``path``, with
+    a SHA-256 sidecar written before the file is renamed into place: a crash
+    or a failed save leaves the old ``path`` (or none), never a part, and a
+    later change of its bytes fails every load through mmasm's loaders."""
+    staged = osp.join(osp.dirname(path), staging_name(osp.basename(path)))
+    try:
+        torch.save(obj, staged)
+        write_checksum(staged, written_as=path)
+    except BaseException:
+        if osp.exists(staged):
+            os.remove(staged)
+        raise
     publish(staged, path)
 
 
