@@ -81,8 +81,8 @@ def test_pair_layout_reads_with_mmpretrain_custom_dataset(tmp_path):
 
 
 def test_benchmark_points_each_arm_at_the_pair_rain_and_one_shot_image():
-    from mmasm.demo.digits.benchmark import (DIGIT_ARMS, arm_config,
-                                             digits_table)
+    from tools.benchmarks.digits.runs import (DIGIT_ARMS, arm_config,
+                                              digits_table)
     for arm in DIGIT_ARMS:
         cfg = arm_config(arm, '/data/d', '/w/rain.pth',
                          '/data/d/target/train/3/00007.png', 2)

@@ -37,7 +37,7 @@ def trained(tmp_path_factory):
 
 
 def test_stylized_batch_round_trip_keeps_the_predictions(trained):
-    from mmasm.demo.digits.digit_preservation import (class_scores, labels_of,
+    from tools.benchmarks.digits.preservation import (class_scores, labels_of,
                                                       source_batches,
                                                       source_classifier)
     model = source_classifier(trained['run'], trained['root'], trained['rain'],
@@ -57,7 +57,7 @@ def test_stylized_batch_round_trip_keeps_the_predictions(trained):
 
 
 def test_scores_rains_of_any_tap_and_draws_the_search(trained, tmp_path):
-    from mmasm.demo.digits.digit_preservation import (labels_of, predictions,
+    from tools.benchmarks.digits.preservation import (labels_of, predictions,
                                                       source_batches,
                                                       source_classifier)
     result = run_module('tools.benchmarks.bench_digit_preservation', '--rains',

@@ -10,15 +10,15 @@ the source labels; no target label is used.
 
 Writes ``OUT/digit_preservation.md`` / ``.json`` and ``OUT/<name>.png``
 (rows: source, random, anchored, ASM search steps 1..5; 8 source images).
-See ``mmasm/demo/digits/digit_preservation.py``.
+See ``tools/benchmarks/digits/preservation.py``.
 """
 import argparse
 import json
 import os
 import os.path as osp
 
-from mmasm.demo.digits.benchmark import DIGITS_DATA
-from mmasm.demo.digits.digit_preservation import preservation_table, score_rain
+from tools.benchmarks.digits.preservation import preservation_table, score_rain
+from tools.benchmarks.digits.runs import DIGITS_DATA
 
 
 def parse_args(argv=None):

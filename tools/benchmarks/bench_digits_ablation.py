@@ -15,8 +15,8 @@ are reused; ``--force`` reruns.
 """
 import argparse
 
-from mmasm.demo.digits.benchmark import (DIGIT_ARMS, DIGITS_DATA, DIGITS_RAIN,
-                                         run_digits_benchmark)
+from tools.benchmarks.digits.runs import (DIGIT_ARMS, DIGITS_DATA, DIGITS_RAIN,
+                                          run_digits_benchmark)
 
 
 def parse_args(argv=None):

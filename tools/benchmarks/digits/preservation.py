@@ -27,14 +27,14 @@ from mmengine.dataset import pseudo_collate
 from mmengine.registry import DefaultScope
 
 from mmasm.apis import trace_search
+from mmasm.demo import asm_hook_config
 from mmasm.engine.hooks.asm_batch_adapters import ClsBatchAdapter
 from mmasm.models.rain.inference import checkpoint_encoder_tap
 from mmasm.registry import HOOKS
 from mmasm.utils import (build_module, load_tensor_file, rgb_grid,
                          seed_generator)
 from mmasm.utils.checkpoint import latest_complete_checkpoint
-from ..arms import asm_hook_config
-from .benchmark import arm_config, digits_pair
+from .runs import arm_config, digits_pair
 
 #: the stylizations scored, in the table's order
 PRESERVATION_MODES = ('source', 'random', 'anchored')

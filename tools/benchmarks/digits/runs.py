@@ -17,10 +17,10 @@ import numpy as np
 from mmengine.config import Config
 
 from mmasm.apis import train_config
-from ..arms import config_path
-from ..charts import bar_chart
-from ..quickstart import log
-from .digit_domains import make_digit_domains
+from mmasm.demo.arms import config_path
+from mmasm.demo.charts import bar_chart
+from mmasm.demo.digits import make_digit_domains
+from mmasm.demo.quickstart import log
 
 #: the arms in table order: name -> (config relative to mmasm's configs, label)
 DIGIT_ARMS = {
