@@ -101,6 +101,14 @@ def test_a_failed_export_leaves_the_previous_file(tmp_path):
         for k, v in first.translator.state_dict().items())
 
 
-def test_a_model_without_an_export_state_is_refused(tmp_path):
+def test_a_model_without_an_export_state_is_refused_before_training(tmp_path):
+    runner = Runner(
+        model=LRMTranslator(**TRANSLATOR),
+        work_dir=str(tmp_path),
+        default_scope='mmasm')
+    hook = HOOKS.build(dict(type='WeightsExportHook', filename='w.pth'))
     with pytest.raises(TypeError, match='LRMTranslator has no export_state'):
-        export(LRMTranslator(**TRANSLATOR), tmp_path)
+        hook.before_train(runner)
+    with pytest.raises(TypeError, match='LRMTranslator has no export_state'):
+        hook.after_train(runner)
+    assert not (tmp_path / 'w.pth').exists()

@@ -39,9 +39,10 @@ class WeightsExportHook(Hook):
     def __init__(self, filename: str):
         self.filename = filename
 
-    def after_train(self, runner) -> None:
-        if not is_main_process():
-            return
+    @staticmethod
+    def _exporting_model(runner):
+        """``runner``'s model (unwrapped); a clear error if it exports
+        nothing."""
         model = runner.model
         if is_model_wrapper(model):
             model = model.module
@@ -50,6 +51,15 @@ class WeightsExportHook(Hook):
                 f'WeightsExportHook: {type(model).__name__} has no '
                 f'export_state_dict(); use it with a model that exports '
                 f'weights (RAINPretrainer, LRMTrainer)')
+        return model
+
+    def before_train(self, runner) -> None:
+        self._exporting_model(runner)  # refused before training, not after
+
+    def after_train(self, runner) -> None:
+        if not is_main_process():
+            return
+        model = self._exporting_model(runner)
         path = osp.join(runner.work_dir, self.filename)
         save_atomically(model.export_state_dict(), path)
         runner.logger.info(f'{type(model).__name__} weights exported to '
