@@ -122,10 +122,10 @@ def write_report(work_dir: str, results: dict, split: str, domains) -> str:
     return text
 
 
-def write_recipe_comparison(work_dir: str, split: str, domains) -> str:
-    """The recipes' ASM scores side by side, from their caches, written to
-    ``WORK_DIR/recipes_<split>.md``."""
-    runs = grid(['asm'], domains, [0, 1, 2])
+def write_recipe_comparison(work_dir: str, split: str, domains, seeds) -> str:
+    """The recipes' ASM scores over ``domains`` x ``seeds`` side by side,
+    from their caches, written to ``WORK_DIR/recipes_<split>.md``."""
+    runs = grid(['asm'], domains, seeds)
     results = {
         name: {
             run: result
@@ -155,7 +155,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     domains = split_domains(args.split, args.domains)
     if args.compare_recipes:
-        print(write_recipe_comparison(args.work_dir, args.split, domains))
+        print(
+            write_recipe_comparison(args.work_dir, args.split, domains,
+                                    args.seeds))
         return 0
     args.work_dir = osp.join(args.work_dir, args.recipe)
     runs = grid(args.arms, domains, args.seeds)

@@ -29,6 +29,13 @@ def interval_text(a: Dict, b: Dict, seed: int = 0) -> str:
     return f'{mean:+.2f} [{low:+.2f}, {high:+.2f}] (n={len(differences)})'
 
 
+def domain_means(cells: Dict, domains: Sequence[str]) -> List[str]:
+    """Each domain's mean over its seeds, formatted (``-`` if none ran)."""
+    per_domain = [[v for (d, _), v in cells.items() if d == domain]
+                  for domain in domains]
+    return [f'{np.mean(v):.2f}' if v else '-' for v in per_domain]
+
+
 def arm_table(scores: Scores, domains: Sequence[str]) -> List[str]:
     lines = [
         '| arm | mean | ' + ' | '.join(domains) +
@@ -36,9 +43,7 @@ def arm_table(scores: Scores, domains: Sequence[str]) -> List[str]:
     ]
     baseline = scores.get('source-only', {})
     for arm, cells in scores.items():
-        per_domain = [[v for (d, _), v in cells.items() if d == domain]
-                      for domain in domains]
-        means = [f'{np.mean(v):.2f}' if v else '-' for v in per_domain]
+        means = domain_means(cells, domains)
         versus = '' if arm == 'source-only' else interval_text(cells, baseline)
         lines.append(f'| {ARMS[arm][1]} | {np.mean(list(cells.values())):.2f}'
                      f' | ' + ' | '.join(means) + f' | {versus} |')
@@ -80,9 +85,7 @@ def recipe_markdown(results: Dict[str, dict], split: str,
         f' | vs {current}, 95 % CI |', '|---' * (4 + len(domains)) + '|'
     ]
     for name, cells in scores.items():
-        per_domain = [[v for (d, _), v in cells.items() if d == domain]
-                      for domain in domains]
-        means = [f'{np.mean(v):.2f}' if v else '-' for v in per_domain]
+        means = domain_means(cells, domains)
         mean = f'{np.mean(list(cells.values())):.2f}' if cells else '-'
         versus = '' if name == current else interval_text(
             cells, scores[current])
