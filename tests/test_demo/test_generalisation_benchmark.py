@@ -3,8 +3,11 @@ dry run, and one real target-free arm trained once and tested on two
 domains by mmengine's Runner."""
 import json
 
+import cv2
 import numpy as np
 import pytest
+import torch
+from utils import save_random_rain
 
 from mmasm.demo import asm_hook_config, demo_config
 from mmasm.demo.domains import make_demo_domains
@@ -13,6 +16,7 @@ from tools.benchmarks.generalisation import (Run, bootstrap_interval, grid,
 from tools.benchmarks.generalisation.cli import main
 from tools.benchmarks.generalisation.grid import Context, write_result
 from tools.benchmarks.generalisation.recipes import CURRENT, RECIPES
+from tools.benchmarks.generalisation.stylizations import COLUMNS
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
@@ -158,3 +162,59 @@ def test_a_recipe_step_size_reaches_every_asm_hook_and_nothing_else(tmp_path):
                                        0)).step_size == 1.0
     plain = demo_config('source-only', pair, '', shot, 0, step_size=8.0)
     assert 'step_size' not in str(plain.get('custom_hooks', ''))
+
+
+def grid_tiles(path, rows, columns):
+    """The tiles of an ``rgb_grid`` PNG (2-pixel padding), ``[row][col]``."""
+    image = cv2.imread(str(path))[..., ::-1]
+    height = (image.shape[0] - 2) // rows - 2
+    width = (image.shape[1] - 2) // columns - 2
+    return [[
+        image[2 + r * (height + 2):2 + r * (height + 2) + height,
+              2 + c * (width + 2):2 + c * (width + 2) + width]
+        for c in range(columns)
+    ] for r in range(rows)]
+
+
+def test_stylization_rows_share_the_source_and_differ_by_domain(tmp_path):
+    pair = tmp_path / 'pair'
+    make_demo_domains(
+        str(pair),
+        num_source=4,
+        num_target_train=3,
+        num_target_val=2,
+        size=(64, 32))
+    rain_dir = tmp_path / 'rain'
+    rain_dir.mkdir()
+    save_random_rain(rain_dir / 'rain_demo.pth', encoder_tap='relu2_1')
+    args = [
+        '--split', 'dev', '--domains', 'day', 'fog', '--seeds', '0',
+        '--max-steps', '2', '--pair',
+        str(pair), '--domains-dir',
+        str(tmp_path / 'domains'), '--work-dir',
+        str(tmp_path / 'work'), '--rain-dir',
+        str(rain_dir), '--num-target-train', '3', '--num-target-val', '2'
+    ]
+    with pytest.raises(FileNotFoundError, match='no finished ASM run'):
+        main(args + ['--stylizations', str(tmp_path / 'figures')])
+    assert main(args + ['--arms', 'asm']) == 0
+    assert main(args + ['--stylizations', str(tmp_path / 'figures')]) == 0
+    day, fog = grid_tiles(tmp_path / 'figures' / 'stylizations_dev.png', 2,
+                          len(COLUMNS))
+    assert np.array_equal(day[1], fog[1])  # one source image for all rows
+    assert np.array_equal(day[2], fog[2])  # and one random style
+    assert not np.array_equal(day[0], fog[0])  # each domain's one-shot image
+    for row in (day, fog):
+        # anchored styles differ by domain; the search moves the style
+        assert not np.array_equal(row[3], row[4])
+    assert not np.array_equal(day[3], fog[3])
+    meta = json.loads((tmp_path / 'domains' / 'day' / 'meta.json').read_text())
+    shot = tmp_path / 'domains' / 'day' / 'target' / meta['target'][
+        'one_shot_image']
+    expected = cv2.imread(str(shot))[..., ::-1]
+    expected = torch.nn.functional.interpolate(
+        torch.from_numpy(expected.copy()).permute(2, 0, 1)[None].float(),
+        day[0].shape[:2],
+        mode='bilinear',
+        align_corners=False)[0].permute(1, 2, 0).round().numpy()
+    assert np.abs(day[0].astype(float) - expected).max() <= 1

@@ -9,7 +9,9 @@ renders the demo pair (``--pair``) and the split's target domains
 (``--domains-dir``) if missing, pretrains the demo RAIN (``--rain-dir``) if
 missing, then runs every (arm, domain, seed) not cached yet and writes
 ``WORK_DIR/generalisation_<split>.md`` and ``results_<split>.json`` after
-each run. ``--dry-run`` lists the grid and what each cell would do.
+each run. ``--dry-run`` lists the grid and what each cell would do;
+``--stylizations DIR`` draws one row of stylizations per domain from the
+cached ASM runs (``DIR/stylizations_<split>.png``).
 """
 import argparse
 import json
@@ -24,6 +26,7 @@ from .arms import ARMS, NEEDS_RAIN
 from .grid import Context, execute, grid, plan_lines, read_result
 from .recipes import CURRENT, RECIPES
 from .report import recipe_markdown, report_markdown
+from .stylizations import stylization_figure
 
 DEFAULT_DOMAINS_DIR = 'data/demo_domains'
 
@@ -56,6 +59,13 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--compare-recipes',
         action='store_true',
         help="compare the recipes' cached ASM runs on the split and exit")
+    parser.add_argument(
+        '--stylizations',
+        metavar='DIR',
+        default=None,
+        help='draw one row of stylizations per domain of the split from '
+        'the cached ASM runs of the first --seeds into '
+        'DIR/stylizations_<split>.png and exit')
     parser.add_argument(
         '--work-dir',
         default='work_dirs/generalisation',
@@ -165,6 +175,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         print('\n'.join(plan_lines(runs, args.work_dir)))
         return 0
     ctx = prepare(args, domains)
+    if args.stylizations:
+        print(
+            stylization_figure(
+                ctx, domains, args.seeds[0],
+                osp.join(args.stylizations, f'stylizations_{args.split}.png')))
+        return 0
     os.makedirs(args.work_dir, exist_ok=True)
     results = {}
     for run in runs:

@@ -1,0 +1,82 @@
+"""One row of stylizations per target domain, for the benchmark's page.
+
+Each row shows what the style-based arms train on for that domain (seed
+``s``): the domain's one-shot image, a source image, RAIN with a random
+style (the random arm), RAIN with a style drawn around the one-shot
+image's anchor ``N(psi, xi)`` (the anchored arm, ASM's search depth 0)
+and ASM's style after its ``n`` ascent steps against that domain's
+trained ASM segmentor (``trace_search``). Every row uses the same source
+image and the same random draws, so rows differ only by the domain.
+"""
+import os
+import os.path as osp
+from typing import List, Sequence
+
+import torch
+from mmengine.runner import set_random_seed
+
+from mmasm.apis import read_rgb, stylize, trace_search
+from mmasm.demo import demo_config
+from mmasm.demo.report import first_batch, write_rgb
+from mmasm.engine.hooks import ASMHook
+from mmasm.utils import (build_runner, rgb_grid, unwrap_model,
+                         use_safe_checkpoint_loader)
+from .grid import Context, Run, last_checkpoint
+
+#: the figure's columns, left to right
+COLUMNS = ('one-shot target image', 'source image', 'random style',
+           'anchored style', 'ASM style (after the search)')
+
+
+def domain_row(ctx: Context, domain: str, seed: int) -> List[torch.Tensor]:
+    """The ``(1, 3, H, W)`` RGB images of :data:`COLUMNS` for ``domain``,
+    from the cached ASM run ``(asm, domain, seed)``."""
+    folder = Run('asm', domain, seed).folder(ctx.work_dir)
+    checkpoint = last_checkpoint(folder)
+    if checkpoint is None:
+        raise FileNotFoundError(
+            f'no finished ASM run of {domain!r}, seed {seed}, in {folder}: '
+            'run the benchmark with --arms asm first')
+    data, shot = ctx.domain_dirs[domain], ctx.one_shot(domain, seed)
+    cfg = demo_config(
+        'asm',
+        data,
+        ctx.rain or '',
+        shot,
+        seed,
+        ctx.max_steps,
+        step_size=ctx.step_size)
+    cfg.work_dir = osp.join(folder, 'stylizations')
+    use_safe_checkpoint_loader(cfg)
+    runner = build_runner(cfg)
+    runner.load_checkpoint(checkpoint)
+    hook = next(h for h in runner.hooks if isinstance(h, ASMHook))
+    hook.before_run(runner)  # RAIN beside the model, the one-shot anchor
+    model = unwrap_model(runner.model)
+    set_random_seed(seed)  # the same source crop for every domain
+    batch = first_batch(runner, 1)
+    generator = torch.Generator().manual_seed(seed)
+    trace = trace_search(model, hook.mining, batch, hook.search_depth,
+                         generator)
+    random = stylize(
+        hook.mining.rain,
+        trace.source,
+        'random',
+        generator=torch.Generator().manual_seed(seed))
+    target = read_rgb(osp.join(data, 'target', shot))[None]
+    target = torch.nn.functional.interpolate(
+        target, trace.source.shape[-2:], mode='bilinear', align_corners=False)
+    return [target, trace.source, random, trace.images[0], trace.images[-1]]
+
+
+def stylization_figure(ctx: Context, domains: Sequence[str], seed: int,
+                       path: str) -> str:
+    """Write one row per domain (:func:`domain_row`) as one PNG at
+    ``path``; returns ``path``."""
+    rows = [
+        torch.cat([image.cpu() for image in domain_row(ctx, domain, seed)])
+        for domain in domains
+    ]
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    write_rgb(path, rgb_grid(rows))
+    return path
