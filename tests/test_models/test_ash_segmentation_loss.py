@@ -5,21 +5,18 @@ never used."""
 import numpy as np
 import pytest
 import torch
+from ash_setup import NETWORKS, ash_cfg, cloned_state, plain_gradient_step
 from mmengine.runner import Runner
-
-from test_ash_model import (  # noqa: F401 isort: skip
-    NETWORKS, ash_cfg, cloned_state, files, fixed_inputs, plain_gradient_step,
-    trained)
 
 pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
 def test_segmentation_adversary_trains_without_the_discriminator(
-        tmp_path, files):  # noqa: F811
+        tmp_path, ash_files):
     runner = Runner.from_cfg(
         ash_cfg(
             tmp_path / 'work',
-            files,
+            ash_files,
             adversary='segmentation',
             ash_adv_weight=1.0))
     model = runner.model
@@ -43,20 +40,20 @@ def test_segmentation_adversary_trains_without_the_discriminator(
     assert 'train/loss_ash_adv' not in hub.log_scalars
 
 
-def test_unknown_adversary_is_refused(tmp_path, files):  # noqa: F811
+def test_unknown_adversary_is_refused(tmp_path, ash_files):
     with pytest.raises(ValueError, match='adversary'):
-        Runner.from_cfg(ash_cfg(tmp_path / 'work', files, adversary='critic'))
+        Runner.from_cfg(
+            ash_cfg(tmp_path / 'work', ash_files, adversary='critic'))
 
 
-def test_conditioning_step_raises_the_segmentation_loss(
-        fixed_inputs):  # noqa: F811
+def test_conditioning_step_raises_the_segmentation_loss(ash_inputs):
     """Update 1 against G's segmentation loss of the rendering: one plain
     gradient step raises that loss by the first-order amount."""
-    model = fixed_inputs['model']
+    model = ash_inputs['model']
     model.adversary, model.content_weight, model.style_weight = (
         'segmentation', 0.0, 0.0)
     segmentor = cloned_state(model.segmentor)
-    before, after = plain_gradient_step(fixed_inputs, 1e-4)
+    before, after = plain_gradient_step(ash_inputs, 1e-4)
     assert after['adv'].item() - before['adv'].item() == pytest.approx(
         1e-4, rel=0.5)
     for key, value in cloned_state(model.segmentor).items():

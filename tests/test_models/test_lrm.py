@@ -379,6 +379,14 @@ def test_export_and_load_round_trip(tmp_path):
     save_lrm_translator(translator, tmp_path / 'lrm.pth')
     plain = torch.load(tmp_path / 'lrm.pth', weights_only=True)
     assert set(plain) == set(translator.state_dict())
+    raw = bytearray((tmp_path / 'lrm.pth').read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    (tmp_path / 'flipped.pth').write_bytes(bytes(raw))
+    (tmp_path / 'flipped.pth.sha256').write_text(
+        (tmp_path / 'lrm.pth.sha256').read_text().replace(
+            'lrm.pth', 'flipped.pth'))
+    with pytest.raises(ValueError, match='corrupt'):  # its sidecar refuses it
+        load_lrm_translator(tmp_path / 'flipped.pth')
     loaded = load_lrm_translator(tmp_path / 'lrm.pth')
     assert not loaded.training
     assert not any(p.requires_grad for p in loaded.parameters())

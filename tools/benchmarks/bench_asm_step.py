@@ -82,6 +82,21 @@ def segmentor_cfg(name: str, size):
     return cfg
 
 
+def dataset_cfg(data_root: str) -> dict:
+    """The Cityscapes-layout train set :func:`write_data` writes, in file
+    order, without augmentation."""
+    return dict(
+        type='CityscapesDataset',
+        data_root=data_root,
+        data_prefix=dict(
+            img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
+        pipeline=[
+            dict(type='LoadImageFromFile'),
+            dict(type='LoadAnnotations'),
+            dict(type='PackSegInputs')
+        ])
+
+
 def run_arm(args) -> dict:
     """Train one arm in this process and return its figures."""
     import torch
@@ -121,23 +136,14 @@ def run_arm(args) -> dict:
             times.append(time.perf_counter() - self.start)
 
     cfg = dict(
-        default_scope='mmseg',
+        default_scope='mmasm',
         work_dir=f'{args.tmp}/work_{args.model}_{len(args.arm)}',
         model=segmentor_cfg(args.model, args.size),
         train_dataloader=dict(
             batch_size=args.batch_size,
             num_workers=0,
             sampler=dict(type='InfiniteSampler', shuffle=False),
-            dataset=dict(
-                type='CityscapesDataset',
-                data_root=data_root,
-                data_prefix=dict(
-                    img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
-                pipeline=[
-                    dict(type='LoadImageFromFile'),
-                    dict(type='LoadAnnotations'),
-                    dict(type='PackSegInputs')
-                ])),
+            dataset=dataset_cfg(data_root)),
         train_cfg=dict(
             type='IterBasedTrainLoop', max_iters=args.warmup + args.iters),
         optim_wrapper=dict(

@@ -16,7 +16,7 @@ import torch
 
 from mmasm.utils.checkpoint import (cpu_state_dict, describe_mismatch,
                                     load_tensor_file, model_state_dict,
-                                    state_dict_mismatch)
+                                    save_atomically, state_dict_mismatch)
 from .translator import LRMTranslator
 
 #: The attribute under which ``LRMTrainer`` keeps its translator.
@@ -32,8 +32,9 @@ def translator_export_state(
 
 def save_lrm_translator(translator: LRMTranslator,
                         path: Union[str, os.PathLike]) -> None:
-    """Write ``translator.state_dict()`` as plain CPU tensors."""
-    torch.save(translator_export_state(translator), os.fspath(path))
+    """Write ``translator.state_dict()`` as plain CPU tensors, atomically
+    and with a SHA-256 sidecar, as ``WeightsExportHook`` writes it."""
+    save_atomically(translator_export_state(translator), os.fspath(path))
 
 
 def translator_state_dict(ckpt: object, path: str) -> Dict[str, torch.Tensor]:

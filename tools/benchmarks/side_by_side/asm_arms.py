@@ -3,8 +3,9 @@ this process, timed per iteration (see that script's docstring)."""
 import os
 import time
 
-from tools.benchmarks.bench_asm_step import (peak_rss_mib, rss_mib,
-                                             segmentor_cfg, write_data)
+from tools.benchmarks.bench_asm_step import (dataset_cfg, peak_rss_mib,
+                                             rss_mib, segmentor_cfg,
+                                             write_data)
 
 MODELS = ('deeplabv2_r18', 'deeplabv2_r101')
 FP32_ARMS = ('authors', 'runner', 'api', 'segmentor-only')
@@ -57,19 +58,6 @@ def write_inputs(tmp, name, size):
     model = REGISTRY.build(model_cfg(name, size))
     model.init_weights()
     torch.save(dict(state_dict=model.state_dict()), f'{tmp}/{name}.pth')
-
-
-def dataset_cfg(data_root):
-    return dict(
-        type='CityscapesDataset',
-        data_root=data_root,
-        data_prefix=dict(
-            img_path='leftImg8bit/train', seg_map_path='gtFine/train'),
-        pipeline=[
-            dict(type='LoadImageFromFile'),
-            dict(type='LoadAnnotations'),
-            dict(type='PackSegInputs')
-        ])
 
 
 def batches(args):
