@@ -78,7 +78,8 @@ def test_a_cached_run_is_not_rerun_and_the_dry_run_lists_the_grid(
         main(['--dry-run', '--domains', 'night'])
 
 
-def test_target_free_arm_trains_once_and_is_tested_on_each_domain(tmp_path):
+def tiny_pair(tmp_path):
+    """A 64x32 demo pair with 3 target train images (seeds 0-2)."""
     pair = tmp_path / 'pair'
     make_demo_domains(
         str(pair),
@@ -86,6 +87,11 @@ def test_target_free_arm_trains_once_and_is_tested_on_each_domain(tmp_path):
         num_target_train=3,
         num_target_val=2,
         size=(64, 32))
+    return pair
+
+
+def test_target_free_arm_trains_once_and_is_tested_on_each_domain(tmp_path):
+    pair = tiny_pair(tmp_path)
     work = tmp_path / 'work'
     args = [
         '--split', 'dev', '--domains', 'day', 'fog', '--arms', 'source-only',
@@ -177,13 +183,7 @@ def grid_tiles(path, rows, columns):
 
 
 def test_stylization_rows_share_the_source_and_differ_by_domain(tmp_path):
-    pair = tmp_path / 'pair'
-    make_demo_domains(
-        str(pair),
-        num_source=4,
-        num_target_train=3,
-        num_target_val=2,
-        size=(64, 32))
+    pair = tiny_pair(tmp_path)
     rain_dir = tmp_path / 'rain'
     rain_dir.mkdir()
     save_random_rain(rain_dir / 'rain_demo.pth', encoder_tap='relu2_1')
