@@ -28,21 +28,21 @@ COLUMNS = ('one-shot target image', 'source image', 'random style',
            'anchored style', 'ASM style (after the search)')
 
 
-def domain_row(ctx: Context, domain: str, seed: int) -> List[torch.Tensor]:
-    """The ``(1, 3, H, W)`` RGB images of :data:`COLUMNS` for ``domain``,
-    from the cached ASM run ``(asm, domain, seed)``."""
+def trained_asm_runner(ctx: Context, domain: str, seed: int):
+    """The Runner of the cached ASM run ``(asm, domain, seed)`` with its
+    trained weights, and its ASM hook ready to search (RAIN beside the
+    model, the one-shot anchor computed)."""
     folder = Run('asm', domain, seed).folder(ctx.work_dir)
     checkpoint = last_checkpoint(folder)
     if checkpoint is None:
         raise FileNotFoundError(
             f'no finished ASM run of {domain!r}, seed {seed}, in {folder}: '
             'run the benchmark with --arms asm first')
-    data, shot = ctx.domain_dirs[domain], ctx.one_shot(domain, seed)
     cfg = demo_config(
         'asm',
-        data,
+        ctx.domain_dirs[domain],
         ctx.rain or '',
-        shot,
+        ctx.one_shot(domain, seed),
         seed,
         ctx.max_steps,
         step_size=ctx.step_size)
@@ -51,7 +51,14 @@ def domain_row(ctx: Context, domain: str, seed: int) -> List[torch.Tensor]:
     runner = build_runner(cfg)
     runner.load_checkpoint(checkpoint)
     hook = next(h for h in runner.hooks if isinstance(h, ASMHook))
-    hook.before_run(runner)  # RAIN beside the model, the one-shot anchor
+    hook.before_run(runner)
+    return runner, hook
+
+
+def domain_row(ctx: Context, domain: str, seed: int) -> List[torch.Tensor]:
+    """The ``(1, 3, H, W)`` RGB images of :data:`COLUMNS` for ``domain``,
+    from the cached ASM run ``(asm, domain, seed)``."""
+    runner, hook = trained_asm_runner(ctx, domain, seed)
     model = unwrap_model(runner.model)
     set_random_seed(seed)  # the same source crop for every domain
     batch = first_batch(runner, 1)
@@ -63,7 +70,8 @@ def domain_row(ctx: Context, domain: str, seed: int) -> List[torch.Tensor]:
         trace.source,
         'random',
         generator=torch.Generator().manual_seed(seed))
-    target = read_rgb(osp.join(data, 'target', shot))[None]
+    shot = ctx.one_shot(domain, seed)
+    target = read_rgb(osp.join(ctx.domain_dirs[domain], 'target', shot))[None]
     target = torch.nn.functional.interpolate(
         target, trace.source.shape[-2:], mode='bilinear', align_corners=False)
     return [target, trace.source, random, trace.images[0], trace.images[-1]]
