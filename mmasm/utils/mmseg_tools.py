@@ -1,5 +1,6 @@
 """Reuse mmseg's command-line tools (shipped in ``mmseg/.mim/tools``)."""
 import importlib.util
+import itertools
 import os.path as osp
 from contextlib import contextmanager
 from types import ModuleType
@@ -173,7 +174,7 @@ def build_runner(cfg) -> Runner:
                 f'runner_type={cfg.runner_type!r} is not a registered runner')
     else:
         runner_cls = Runner
-    runner = runner_cls.from_cfg(cfg)
+    runner = runner_cls.from_cfg(_named_apart(cfg))
     hooks = {type(hook).__name__ for hook in runner.hooks}
     for check in ('NumClassCheckHook', 'NonFiniteCheckHook',
                   'DatasetFilesCheckHook'):
@@ -181,6 +182,32 @@ def build_runner(cfg) -> Runner:
             runner.register_hook(
                 HOOKS.build(dict(type=check, _scope_='mmasm')))
     return runner
+
+
+_RUNNERS_BUILT = itertools.count(1)
+
+
+def _named_apart(cfg: Config) -> Config:
+    """``cfg``, its experiment named apart from the runners this process
+    built before it.
+
+    mmengine names a runner's logger, message hub and visualizer
+    ``{config name}_{timestamp to the second}`` and hands a runner the
+    instances already made under its name: a second runner of the same config
+    built within the same second logs into the first one's folder and
+    counters. The second and later runners of a process get their number in
+    the name (``{config name}_{k}_{timestamp}``); a set ``experiment_name`` is
+    kept. Every rank builds its runners in the same order, so the names agree.
+    """
+    number = next(_RUNNERS_BUILT)
+    if number == 1 or cfg.get('experiment_name') is not None:
+        return cfg
+    stem = 'run'
+    if cfg.filename:
+        stem = osp.splitext(osp.basename(cfg.filename))[0]
+    cfg = cfg.copy()
+    cfg.experiment_name = f'{stem}_{number}'
+    return cfg
 
 
 def amp_device_available() -> bool:

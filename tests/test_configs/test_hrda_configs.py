@@ -4,6 +4,7 @@ backbone and tiny images in the datasets' layouts, trains two iterations
 and validates through the real Runner."""
 import inspect
 import shutil
+from pathlib import Path
 
 import pytest
 from mmengine.config import Config
@@ -115,10 +116,13 @@ def tiny_overrides(cfg: Config, roots: dict, work_dir) -> Config:
 def runner_of(cfg: Config) -> Runner:
     """``Runner.from_cfg`` without the config object: the same arguments,
     minus the yapf formatting of the whole config that the runner logs and
-    dumps (seconds per call on a shared CPU)."""
+    dumps (seconds per call on a shared CPU). Each test's runner has its own
+    experiment name: mmengine would name it by the second it starts, and a
+    runner named as an earlier one logs into that one's folder."""
     names = set(inspect.signature(Runner.__init__).parameters)
-    names -= {'self', 'cfg'}
-    return Runner(**{k: cfg[k] for k in names if k in cfg})
+    names -= {'self', 'cfg', 'experiment_name'}
+    kwargs = {k: cfg[k] for k in names if k in cfg}
+    return Runner(experiment_name=Path(cfg.work_dir).name, **kwargs)
 
 
 def test_the_configs_hold_the_authors_recipe():

@@ -65,6 +65,7 @@ def test_drift_is_the_relative_update_norm_of_each_module(tmp_path):
     runner = Runner(
         model=model,
         work_dir=str(tmp_path),
+        experiment_name=tmp_path.name,  # apart from earlier runners
         default_scope='mmasm',
         train_dataloader=dict(
             dataset=samples(),
@@ -113,6 +114,7 @@ def test_weight_decay_alone_moves_only_along_the_initial_weights(tmp_path):
     runner = Runner(
         model=model,
         work_dir=str(tmp_path),
+        experiment_name=tmp_path.name,  # apart from earlier runners
         default_scope='mmasm',
         train_dataloader=dict(
             dataset=samples(),
