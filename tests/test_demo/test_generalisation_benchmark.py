@@ -182,7 +182,20 @@ def grid_tiles(path, rows, columns):
     ] for r in range(rows)]
 
 
-def test_stylization_rows_share_the_source_and_differ_by_domain(tmp_path):
+def luma_rows(printed):
+    """The luma table the stylizations print: domain -> [(mean, std)]."""
+    rows = {}
+    for line in printed.splitlines():
+        cells = [c.strip() for c in line.strip('|').split('|')]
+        if len(cells) == 1 + len(COLUMNS) and ' / ' in cells[1]:
+            rows[cells[0]] = [
+                tuple(float(v) for v in c.split(' / ')) for c in cells[1:]
+            ]
+    return rows
+
+
+def test_stylization_rows_share_the_source_and_differ_by_domain(
+        tmp_path, capsys):
     pair = tiny_pair(tmp_path)
     rain_dir = tmp_path / 'rain'
     rain_dir.mkdir()
@@ -198,7 +211,9 @@ def test_stylization_rows_share_the_source_and_differ_by_domain(tmp_path):
     with pytest.raises(FileNotFoundError, match='no finished ASM run'):
         main(args + ['--stylizations', str(tmp_path / 'figures')])
     assert main(args + ['--arms', 'asm']) == 0
+    capsys.readouterr()
     assert main(args + ['--stylizations', str(tmp_path / 'figures')]) == 0
+    table = luma_rows(capsys.readouterr().out)
     day, fog = grid_tiles(tmp_path / 'figures' / 'stylizations_dev.png', 2,
                           len(COLUMNS))
     assert np.array_equal(day[1], fog[1])  # one source image for all rows
@@ -218,3 +233,8 @@ def test_stylization_rows_share_the_source_and_differ_by_domain(tmp_path):
         mode='bilinear',
         align_corners=False)[0].permute(1, 2, 0).round().numpy()
     assert np.abs(day[0].astype(float) - expected).max() <= 1
+    luma = expected @ np.array([0.2989, 0.587, 0.114]) / 255
+    assert table['day'][0] == pytest.approx((luma.mean(), luma.std()),
+                                            abs=2e-3)
+    assert table['day'][1:3] == table['fog'][1:3]  # one source, one random
+    assert table['day'][3] != table['fog'][3]

@@ -65,7 +65,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=None,
         help='draw one row of stylizations per domain of the split from '
         'the cached ASM runs of the first --seeds into '
-        'DIR/stylizations_<split>.png and exit')
+        'DIR/stylizations_<split>.png, print their luma table and exit')
     parser.add_argument(
         '--work-dir',
         default='work_dirs/generalisation',
@@ -176,10 +176,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
     ctx = prepare(args, domains)
     if args.stylizations:
-        print(
-            stylization_figure(
-                ctx, domains, args.seeds[0],
-                osp.join(args.stylizations, f'stylizations_{args.split}.png')))
+        path = osp.join(args.stylizations, f'stylizations_{args.split}.png')
+        table = stylization_figure(ctx, domains, args.seeds[0], path)
+        print(f'{path}\n\nLuma mean / std (seed {args.seeds[0]}):\n{table}')
         return 0
     os.makedirs(args.work_dir, exist_ok=True)
     results = {}

@@ -6,14 +6,17 @@ style (the random arm), RAIN with a style drawn around the one-shot
 image's anchor ``N(psi, xi)`` (the anchored arm, ASM's search depth 0)
 and ASM's style after its ``n`` ascent steps against that domain's
 trained ASM segmentor (``trace_search``). Every row uses the same source
-image and the same random draws, so rows differ only by the domain.
+image and the same random draws, so rows differ only by the domain. A
+table gives each image's luma mean and standard deviation (brightness and
+contrast), to compare the styles with the one-shot image they anchor on.
 """
 import os
 import os.path as osp
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 import torch
 from mmengine.runner import set_random_seed
+from torchvision.transforms.functional import rgb_to_grayscale
 
 from mmasm.apis import read_rgb, stylize, trace_search
 from mmasm.demo import demo_config
@@ -77,14 +80,33 @@ def domain_row(ctx: Context, domain: str, seed: int) -> List[torch.Tensor]:
     return [target, trace.source, random, trace.images[0], trace.images[-1]]
 
 
+def luma_stats(image: torch.Tensor) -> Tuple[float, float]:
+    """Mean and standard deviation of the luma (ITU-R BT.601) of an RGB
+    image in [0, 1], as drawn (clamped to [0, 1])."""
+    luma = rgb_to_grayscale(image.detach().float().cpu().clamp(0, 1))
+    return luma.mean().item(), luma.std().item()
+
+
+def luma_table(domains: Sequence[str], rows: Sequence[torch.Tensor]) -> str:
+    """A Markdown table: per domain, each column's luma ``mean / std``."""
+    lines = [
+        '| domain | ' + ' | '.join(COLUMNS) + ' |',
+        '|---' * (1 + len(COLUMNS)) + '|'
+    ]
+    for domain, row in zip(domains, rows):
+        cells = [f'{m:.3f} / {s:.3f}' for m, s in map(luma_stats, row)]
+        lines.append(f'| {domain} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
 def stylization_figure(ctx: Context, domains: Sequence[str], seed: int,
                        path: str) -> str:
     """Write one row per domain (:func:`domain_row`) as one PNG at
-    ``path``; returns ``path``."""
+    ``path``; returns the luma table of the rows (:func:`luma_table`)."""
     rows = [
         torch.cat([image.cpu() for image in domain_row(ctx, domain, seed)])
         for domain in domains
     ]
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     write_rgb(path, rgb_grid(rows))
-    return path
+    return luma_table(domains, rows)
