@@ -41,15 +41,16 @@ def test_columns_are_the_image_the_decoder_and_the_vae(tmp_path):
         num_target_val=1,
         size=(64, 32))
     make_target_domains(
-        str(tmp_path / 'domains'), str(pair), ['day', 'night'],
+        str(tmp_path / 'domains'),
+        str(pair), ['day', 'night'],
         num_train=2,
         num_val=1)
     save_random_rain(tmp_path / 'rain.pth', encoder_tap='relu2_1')
     args = [
         str(tmp_path / 'rain.pth'), '--pair',
         str(pair), '--domains-dir',
-        str(tmp_path / 'domains'), '--domains', 'day', 'night',
-        '--num-source', '3'
+        str(tmp_path / 'domains'), '--domains', 'day', 'night', '--num-source',
+        '3'
     ]
     rows = table_cells(main(args))
     assert list(rows) == ['source (own statistics)', 'day', 'night']

@@ -101,10 +101,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--pair', default='data/demo')
     parser.add_argument('--domains-dir', default='data/demo_domains')
     parser.add_argument(
-        '--domains',
-        nargs='+',
-        default=['all'],
-        help=DOMAIN_SPLITS_HELP)
+        '--domains', nargs='+', default=['all'], help=DOMAIN_SPLITS_HELP)
     parser.add_argument('--num-source', type=int, default=8)
     parser.add_argument(
         '--seed',
