@@ -68,6 +68,15 @@ def one_shot_images(data: str, meta: dict,
     return {s: ordered[s] for s in seeds}
 
 
+def one_shot_image(data: str, seed: int) -> str:
+    """Seed ``seed``'s one-shot image of the pair or domain folder ``data``
+    (:func:`one_shot_images` with its ``meta.json``), relative to its
+    target root."""
+    with open(osp.join(data, 'meta.json')) as file:
+        meta = json.load(file)
+    return one_shot_images(data, meta, [seed])[seed]
+
+
 def config_path(relative: str) -> str:
     """The file of one of mmasm's configs (``'demo/asm_demo.py'``)."""
     return osp.join(mmasm_config_root(), relative)

@@ -19,14 +19,13 @@ image's own statistics) shows what the decoder does to an unchanged style.
 """
 import argparse
 import glob
-import json
 import os.path as osp
 from typing import List, Optional, Sequence, Tuple
 
 import torch
 
 from mmasm.apis import load_rain, read_rgb, stylize
-from mmasm.demo import one_shot_images
+from mmasm.demo import one_shot_image
 from mmasm.demo.domains import DOMAIN_SPLITS_HELP, resolve_domains
 from .generalisation.stylizations import luma_stats
 
@@ -50,13 +49,6 @@ def source_images(pair: str, num: int) -> torch.Tensor:
     return torch.stack([read_rgb(f) for f in files[:num]])
 
 
-def one_shot_image(domain_dir: str, seed: int) -> torch.Tensor:
-    with open(osp.join(domain_dir, 'meta.json')) as file:
-        meta = json.load(file)
-    shot = one_shot_images(domain_dir, meta, [seed])[seed]
-    return read_rgb(osp.join(domain_dir, 'target', shot))[None]
-
-
 @torch.no_grad()
 def luma_rows(rain, sources: torch.Tensor, domain_dirs: dict,
               seed: int) -> List[Tuple[str, List[Tuple[float, float]]]]:
@@ -66,7 +58,8 @@ def luma_rows(rain, sources: torch.Tensor, domain_dirs: dict,
     rows = [('source (own statistics)', [mean_luma(sources), own, None])]
     generator = torch.Generator().manual_seed(seed)
     for domain, folder in domain_dirs.items():
-        shot = one_shot_image(folder, seed)
+        shot = read_rgb(
+            osp.join(folder, 'target', one_shot_image(folder, seed)))[None]
         rows.append((domain, [
             mean_luma(shot),
             mean_luma(stylize(rain, sources, 'target', target=shot)),

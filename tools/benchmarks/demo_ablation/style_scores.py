@@ -35,7 +35,8 @@ import torch
 from mmengine.dataset import pseudo_collate
 
 from mmasm.apis import trace_search
-from mmasm.demo import asm_hook_config, demo_config, one_shot_images
+from mmasm.demo import (asm_hook_config, demo_config, one_shot_image,
+                        one_shot_images)
 from mmasm.evaluation import LabelConsistencyScore
 from mmasm.models.lrm import load_lrm_translator
 from mmasm.models.rain import compute_anchor
@@ -218,8 +219,7 @@ def mean_anchor_distance(data: str,
     ``num_images`` source images, drawn from ``(seed, batch index)``: the
     scale of the latent space the search's fixed-length steps
     (``step_rule='l2'``) move in."""
-    with open(osp.join(data, 'meta.json')) as f:
-        one_shot = one_shot_images(data, json.load(f), [seed])[seed]
+    one_shot = one_shot_image(data, seed)
     mining = arm_hook('asm', data, rain, one_shot, seed).mining
     batches, _ = source_batches(data, rain, one_shot, num_images, batch_size)
     generator, distances = torch.Generator(), []

@@ -21,7 +21,7 @@ from typing import Dict, Iterator, List, Optional, Sequence
 
 from mmengine.config import Config
 
-from mmasm.demo import demo_config, one_shot_images, train_arm
+from mmasm.demo import demo_config, one_shot_image, train_arm
 from mmasm.utils import build_runner, use_safe_checkpoint_loader
 from tools.benchmarks.demo_ablation import train_translator
 from .arms import LRM_ARMS, TARGET_FREE
@@ -134,9 +134,7 @@ class Context:
         """Seed ``seed``'s one-shot image of ``domain`` (or, for
         ``None``, of the pair), relative to its target root."""
         data = self.pair if domain is None else self.domain_dirs[domain]
-        with open(osp.join(data, 'meta.json')) as file:
-            meta = json.load(file)
-        return one_shot_images(data, meta, [seed])[seed]
+        return one_shot_image(data, seed)
 
 
 def train_target_free(run: Run, ctx: Context) -> str:
