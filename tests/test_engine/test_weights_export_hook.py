@@ -45,7 +45,11 @@ KINDS = {
 def export(model, work_dir, filename='weights.pth'):
     """Build a Runner around ``model`` and run the hook's ``after_train``,
     as the Runner does at the end of training."""
-    runner = Runner(model=model, work_dir=str(work_dir), default_scope='mmasm')
+    runner = Runner(
+        model=model,
+        work_dir=str(work_dir),
+        experiment_name=f'{work_dir.name}_{id(model)}',  # one per runner
+        default_scope='mmasm')
     hook = HOOKS.build(dict(type='WeightsExportHook', filename=filename))
     hook.after_train(runner)
     return work_dir / filename
@@ -105,6 +109,7 @@ def test_a_model_without_an_export_state_is_refused_before_training(tmp_path):
     runner = Runner(
         model=LRMTranslator(**TRANSLATOR),
         work_dir=str(tmp_path),
+        experiment_name=tmp_path.name,
         default_scope='mmasm')
     hook = HOOKS.build(dict(type='WeightsExportHook', filename='w.pth'))
     with pytest.raises(TypeError, match='LRMTranslator has no export_state'):

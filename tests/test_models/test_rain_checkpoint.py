@@ -53,6 +53,7 @@ def runner_checkpoint(tmp_path_factory):
     runner = Runner(
         model=TinyRAINTrainer(),
         work_dir=str(work_dir),
+        experiment_name=work_dir.name,
         train_dataloader=dict(
             dataset=LatentCodes(),
             batch_size=2,

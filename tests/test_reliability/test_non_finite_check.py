@@ -30,6 +30,7 @@ def runner_for(tmp_path, gate, max_iters=3):
     return Runner(
         model=SqrtOfW(),
         work_dir=str(tmp_path),
+        experiment_name=tmp_path.name,  # apart from earlier runners
         train_dataloader=data,
         train_cfg=dict(by_epoch=False, max_iters=max_iters),
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
