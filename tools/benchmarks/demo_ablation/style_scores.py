@@ -27,7 +27,7 @@ score them.
 import json
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Union
 
 import cv2
 import numpy as np
@@ -61,20 +61,29 @@ SCORE_PIPELINE = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs')
 ]
+#: where the finished runs are: the demo benchmark's work dir (its layout
+#: ``<dir>/<arm>/seed<s>``) or a function ``(arm, seed) -> run folder``
+Runs = Union[str, Callable[[str, int], str]]
 
 
-def trained_model(arm: str, bench_dir: str, data: str, rain: str,
+def run_folder(runs: Runs, arm: str, seed: int) -> str:
+    """The folder of the finished run ``(arm, seed)`` in ``runs``."""
+    if callable(runs):
+        return runs(arm, seed)
+    return osp.join(runs, arm, f'seed{seed}')
+
+
+def trained_model(arm: str, bench_dir: Runs, data: str, rain: str,
                   one_shot: str, seed: int):
-    """The model of a finished benchmark run ``bench_dir/<arm>/seed<seed>``
-    (weights of its last checkpoint, read weights-only), in eval mode."""
-    run_dir = osp.join(bench_dir, arm, f'seed{seed}')
+    """The model of the finished benchmark run ``(arm, seed)`` (weights of
+    its last checkpoint, read weights-only), in eval mode."""
+    run_dir = run_folder(bench_dir, arm, seed)
     checkpoint = latest_complete_checkpoint(run_dir) if osp.isdir(
         run_dir) else None
     if checkpoint is None:
         raise FileNotFoundError(
             f'no finished {arm!r} run with a checkpoint in {run_dir}: run '
-            f'python -m tools.benchmarks.bench_demo_ablation --arms {arm} --seeds {seed} '
-            f'--work-dir {bench_dir} first')
+            f'its benchmark with --arms {arm} --seeds {seed} first')
     cfg = demo_config(arm, data, rain, one_shot, seed)
     model = build_module(cfg.model, MODELS)
     model.load_state_dict(load_tensor_file(checkpoint)['state_dict'])
@@ -124,7 +133,7 @@ class Generators:
     returning ``name -> RGB (N, 3, H, W) in [0, 1]``."""
 
     def __init__(self,
-                 bench_dir: str,
+                 bench_dir: Runs,
                  data: str,
                  rain: str,
                  one_shot: str,
@@ -145,8 +154,9 @@ class Generators:
         self.translators = {
             arm:
             load_lrm_translator(
-                osp.join(bench_dir, arm, f'seed{seed}', 'translator',
-                         'lrm_translator.pth'))
+                osp.join(
+                    run_folder(bench_dir, arm, seed), 'translator',
+                    'lrm_translator.pth'))
             for arm in TRANSLATORS if arm in self.generators
         }
         if self.translators:
@@ -232,7 +242,7 @@ def mean_anchor_distance(data: str,
     return torch.cat(distances).mean().item()
 
 
-def score_seed(bench_dir: str,
+def score_seed(bench_dir: Runs,
                data: str,
                rain: str,
                seed: int,

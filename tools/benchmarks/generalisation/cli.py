@@ -11,7 +11,9 @@ missing, then runs every (arm, domain, seed) not cached yet and writes
 ``WORK_DIR/generalisation_<split>.md`` and ``results_<split>.json`` after
 each run. ``--dry-run`` lists the grid and what each cell would do;
 ``--stylizations DIR`` draws one row of stylizations per domain from the
-cached ASM runs (``DIR/stylizations_<split>.png``).
+cached ASM runs (``DIR/stylizations_<split>.png``); ``--label-consistency``
+scores the cached LRM translators with each domain's cached
+target-supervised segmentor (``WORK_DIR/label_consistency_<split>.md``).
 """
 import argparse
 import json
@@ -24,6 +26,7 @@ from mmasm.demo import DEFAULT_DATA, demo_domains, pretrain_rain
 from mmasm.demo.domains import DOMAIN_SPLITS, domain_names, make_target_domains
 from .arms import ARMS, NEEDS_RAIN
 from .grid import Context, execute, grid, plan_lines, read_result
+from .label_consistency import consistency_markdown, label_consistency
 from .recipes import CURRENT, RECIPES
 from .report import recipe_markdown, report_markdown
 from .stylizations import stylization_figure
@@ -66,6 +69,17 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help='draw one row of stylizations per domain of the split from '
         'the cached ASM runs of the first --seeds into '
         'DIR/stylizations_<split>.png, print their luma table and exit')
+    parser.add_argument(
+        '--label-consistency',
+        metavar='NUM_IMAGES',
+        type=int,
+        nargs='?',
+        const=100,
+        default=None,
+        help='score the first NUM_IMAGES (default 100) source images, raw '
+        'and translated by the cached LRM runs, with the cached '
+        'target-supervised run of the same domain and seed; write '
+        'WORK_DIR/<recipe>/label_consistency_<split>.md and exit')
     parser.add_argument(
         '--work-dir',
         default='work_dirs/generalisation',
@@ -150,6 +164,18 @@ def write_recipe_comparison(work_dir: str, split: str, domains, seeds) -> str:
     return text
 
 
+def write_label_consistency(ctx: Context, args: argparse.Namespace,
+                            domains) -> str:
+    scores = label_consistency(ctx, domains, args.seeds,
+                               args.label_consistency)
+    text = consistency_markdown(scores, args.split, domains)
+    with open(
+            osp.join(args.work_dir, f'label_consistency_{args.split}.md'),
+            'w') as f:
+        f.write(text)
+    return text
+
+
 def split_domains(split: str, only: Optional[List[str]]) -> tuple:
     domains = domain_names(split)
     if only:
@@ -179,6 +205,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         path = osp.join(args.stylizations, f'stylizations_{args.split}.png')
         table = stylization_figure(ctx, domains, args.seeds[0], path)
         print(f'{path}\n\nLuma mean / std (seed {args.seeds[0]}):\n{table}')
+        return 0
+    if args.label_consistency is not None:
+        print(write_label_consistency(ctx, args, domains))
         return 0
     os.makedirs(args.work_dir, exist_ok=True)
     results = {}
