@@ -152,6 +152,26 @@ def test_recipes_compare_their_asm_runs_paired_with_the_current_one(
     assert table in capsys.readouterr().out
 
 
+def test_the_report_is_rebuilt_from_a_results_record(tmp_path, capsys):
+    records = [
+        dict(arm='source-only', domain='fog', seed=0, mIoU13=10.0),
+        dict(arm='source-only', domain='fog', seed=1, mIoU13=12.0),
+        dict(arm='random', domain='fog', seed=0, mIoU13=13.0),
+        dict(arm='random', domain='fog', seed=1, mIoU13=14.0),
+    ]
+    record = tmp_path / 'results_dev.json'
+    record.write_text(json.dumps(records))
+    assert main(['--report-from', str(record), '--domains', 'fog']) == 0
+    out = capsys.readouterr().out
+    assert '| source only | 11.00 | 11.00 |  |' in out
+    # paired differences 3 and 2: mean 2.5, bootstrap ends 2 and 3
+    assert '| RAIN, random styles | 13.50 | 13.50 | +2.50 [+2.00, +3.00] ' \
+        '(n=2) |' in out
+    record.write_text(json.dumps([dict(arm='random', mIoU13=1.0)]))
+    with pytest.raises(ValueError, match="'arm', 'domain' and 'seed'"):
+        main(['--report-from', str(record)])
+
+
 def test_a_recipe_step_size_reaches_every_asm_hook_and_nothing_else(tmp_path):
     pair = str(tmp_path / 'pair')
     make_demo_domains(

@@ -10,6 +10,7 @@ renders the demo pair (``--pair``) and the split's target domains
 missing, then runs every (arm, domain, seed) not cached yet and writes
 ``WORK_DIR/generalisation_<split>.md`` and ``results_<split>.json`` after
 each run. ``--dry-run`` lists the grid and what each cell would do;
+``--report-from RECORD`` prints the report of a ``results_<split>.json``;
 ``--stylizations DIR`` draws one row of stylizations per domain from the
 cached ASM runs (``DIR/stylizations_<split>.png``); ``--label-consistency``
 scores the cached LRM translators with each domain's cached
@@ -81,6 +82,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         'target-supervised run of the same domain and seed; write '
         'WORK_DIR/<recipe>/label_consistency_<split>.md and exit')
     parser.add_argument(
+        '--report-from',
+        metavar='RECORD',
+        default=None,
+        help='print the report of a results_<split>.json record (such as '
+        'the one docs/en/benchmarks/ keeps) and exit: no cache, no run')
+    parser.add_argument(
         '--work-dir',
         default='work_dirs/generalisation',
         help='each recipe caches its runs in WORK_DIR/<recipe>/')
@@ -138,7 +145,7 @@ def prepare(args: argparse.Namespace, domains) -> Context:
 
 
 def write_report(work_dir: str, results: dict, split: str, domains) -> str:
-    text = report_markdown(results, split, domains)
+    text = report_markdown(results.values(), split, domains)
     with open(osp.join(work_dir, f'generalisation_{split}.md'), 'w') as f:
         f.write(text)
     with open(osp.join(work_dir, f'results_{split}.json'), 'w') as f:
@@ -146,16 +153,28 @@ def write_report(work_dir: str, results: dict, split: str, domains) -> str:
     return text
 
 
+def report_from(record: str, split: str, domains) -> str:
+    """The report of a ``results_<split>.json`` record file."""
+    with open(record) as f:
+        records = json.load(f)
+    if not isinstance(records, list) or not all(
+            isinstance(r, dict) and {'arm', 'domain', 'seed'} <= set(r)
+            for r in records):
+        raise ValueError(f'{record}: expected a JSON list of result records '
+                         "with 'arm', 'domain' and 'seed', as "
+                         'results_<split>.json holds them')
+    return report_markdown(records, split, domains)
+
+
 def write_recipe_comparison(work_dir: str, split: str, domains, seeds) -> str:
     """The recipes' ASM scores over ``domains`` x ``seeds`` side by side,
     from their caches, written to ``WORK_DIR/recipes_<split>.md``."""
     runs = grid(['asm'], domains, seeds)
     results = {
-        name: {
-            run: result
-            for run in runs
+        name: [
+            result for run in runs
             if (result := read_result(run, osp.join(work_dir, name)))
-        }
+        ]
         for name in RECIPES
     }
     text = recipe_markdown(results, split, domains, CURRENT)
@@ -190,6 +209,9 @@ def split_domains(split: str, only: Optional[List[str]]) -> tuple:
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     domains = split_domains(args.split, args.domains)
+    if args.report_from:
+        print(report_from(args.report_from, args.split, domains))
+        return 0
     if args.compare_recipes:
         print(
             write_recipe_comparison(args.work_dir, args.split, domains,

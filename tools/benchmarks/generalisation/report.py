@@ -1,7 +1,7 @@
 """The generalisation benchmark's tables: per arm the mean over the split's
 domains and seeds, each domain's mean, and paired differences with 95 %
 bootstrap intervals over (domain, seed) pairs."""
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 import numpy as np
 
@@ -12,12 +12,14 @@ from .stats import bootstrap_interval, paired_differences
 Scores = Dict[str, Dict[Tuple[str, int], float]]
 
 
-def scores_of(results: dict, metric: str = METRIC) -> Scores:
-    """``{Run: result}`` -> arm -> (domain, seed) -> ``metric``."""
+def scores_of(records: Iterable[dict], metric: str = METRIC) -> Scores:
+    """Result records (each with its ``arm``, ``domain`` and ``seed``, as
+    the cache's ``result.json`` and ``results_<split>.json`` hold them) ->
+    arm -> (domain, seed) -> ``metric``."""
     scores: Scores = {}
-    for run, result in results.items():
-        scores.setdefault(run.arm,
-                          {})[(run.domain, run.seed)] = float(result[metric])
+    for record in records:
+        cell = (record['domain'], int(record['seed']))
+        scores.setdefault(record['arm'], {})[cell] = float(record[metric])
     return scores
 
 
@@ -59,10 +61,12 @@ def neighbour_table(scores: Scores) -> List[str]:
     return lines
 
 
-def report_markdown(results: dict, split: str, domains: Sequence[str]) -> str:
-    """The Markdown report of ``results`` (``{Run: result}``)."""
-    scores = scores_of(results)
-    seeds = sorted({run.seed for run in results})
+def report_markdown(records: Iterable[dict], split: str,
+                    domains: Sequence[str]) -> str:
+    """The Markdown report of result records, arms in their order."""
+    records = list(records)
+    scores = scores_of(records)
+    seeds = sorted({int(record['seed']) for record in records})
     return '\n'.join([
         f'# Demo generalisation benchmark: {split} domains', '',
         f'Target val {METRIC} (mean over the classes present); domains '
@@ -75,8 +79,8 @@ def report_markdown(results: dict, split: str, domains: Sequence[str]) -> str:
 
 def recipe_markdown(results: Dict[str, dict], split: str,
                     domains: Sequence[str], current: str) -> str:
-    """The dev rule's table: per recipe (``{name: {Run: result}}``) the ASM
-    mean over ``domains`` and seeds, each domain's mean, and the paired
+    """The dev rule's table: per recipe (``{name: [record, ...]}``) the
+    ASM mean over ``domains`` and seeds, each domain's mean, and the paired
     difference to the ``current`` recipe."""
     scores = {name: scores_of(r).get('asm', {}) for name, r in results.items()}
     lines = [
