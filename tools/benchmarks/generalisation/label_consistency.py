@@ -9,13 +9,13 @@ the source labels (does the translation keep the scene?) and against the
 one-shot image's labels (does it take on the one-shot image's layout?).
 Both come from the cached ``lrm`` and ``target-supervised`` runs.
 """
-from typing import Dict, List, Sequence, Tuple
+from typing import List, Sequence
 
 import numpy as np
 
 from tools.benchmarks.demo_ablation.style_scores import score_seed
 from .grid import Context, Run, read_result
-from .report import domain_means, interval_text
+from .report import Scores, domain_means, interval_text
 
 #: score name (as :func:`score_seed` returns it) -> row label
 ROWS = {
@@ -36,8 +36,6 @@ COMPARISONS = (
     ('lrm@one-shot-layout', 'source@one-shot-layout',
      "LRM - source, against the one-shot image's labels"),
 )
-#: score name -> (domain, seed) -> mIoU13
-Scores = Dict[str, Dict[Tuple[str, int], float]]
 
 
 def label_consistency(ctx: Context,
@@ -45,7 +43,8 @@ def label_consistency(ctx: Context,
                       seeds: Sequence[int],
                       num_images: int = 100) -> Scores:
     """Every :data:`ROWS` score of every (domain, seed), plus the scorers'
-    own target val mIoU13 (``'scorer'``)."""
+    own target val mIoU13 (``'scorer'``): score name -> (domain, seed) ->
+    mIoU13."""
     scores: Scores = {name: {} for name in (*ROWS, 'scorer')}
     for domain in domains:
 
